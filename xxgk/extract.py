@@ -1,0 +1,448 @@
+"""The format-agnostic extractor: finds the template's labels in a stream of cells and reads the
+figures that belong to each. Everything it knows of the template comes from the codebook."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import digits
+from .codebook import Codebook, Row, label_regex, load
+from .model import Fact, Match, Report, Text
+from .read import Cell, Document
+
+SEP = "\x1f"  # joins cells; counts as whitespace for label patterns
+NUMERAL = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+class Stream:
+    """The cells of a document as one string, with a way back from a position to its line."""
+
+    def __init__(self, cells: list[Cell]):
+        self.cells = cells
+        self.starts: list[int] = []
+        pos = 0
+        for c in cells:
+            self.starts.append(pos)
+            pos += len(c.text) + 1
+        self.text = SEP.join(c.text for c in cells)
+
+    def line_at(self, pos: int) -> int | None:
+        if not self.cells:
+            return None
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.cells[i].line
+
+    def cells_between(self, start: int, end: int) -> list[tuple[str, int | None]]:
+        """The cells (or their parts) inside [start, end). A cell cut by a label counts only if
+        something of it remains; a whole empty cell is an explicit blank."""
+        out: list[tuple[str, int | None]] = []
+        if start >= end:
+            return out
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        while i < len(self.cells) and self.starts[i] < end:
+            cell = self.cells[i]
+            c_start, c_end = self.starts[i], self.starts[i] + len(cell.text)
+            lo, hi = max(start, c_start), min(end, c_end)
+            whole = lo == c_start and hi == c_end
+            if c_end < start:
+                i += 1
+                continue
+            part = cell.text[lo - c_start:hi - c_start] if hi > lo else ""
+            if part.strip() or (whole and start <= c_start and c_end < end):
+                out.append((part, cell.line))
+            i += 1
+        return out
+
+    def text_between(self, start: int, end: int) -> str:
+        return "\n".join(t.strip() for t, _ in self.cells_between(start, end) if t.strip())
+
+
+# --- patterns from the codebook ----------------------------------------------------------------
+
+def _prefix_regex(row: Row) -> str:
+    if row.item is not None:
+        return rf"(?:{row.item}\s*[.、,]\s*)?"
+    if row.prefix:
+        p = label_regex(row.prefix).replace("、", "[、.,]")
+        return rf"(?:{p}\s*)?"
+    return ""
+
+
+@cache
+def row_pattern(section: str, code: str) -> re.Pattern:
+    row = load().row(section, code)
+    labels = sorted({label_regex(label) for label in row.labels}, key=len, reverse=True)
+    return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels) + r")(?:\s*\([^()]{0,80}\))?")
+
+
+@cache
+def heading_pattern(section: str) -> re.Pattern:
+    sec = load().section(section)
+    alts = sorted({label_regex(h) for h in sec["heading"]}, key=len, reverse=True)
+    return re.compile(rf"[{NUMERAL}]{{1,2}}\s*[、.,]\s*(?:{'|'.join(alts)})")
+
+
+_NEXT_HEADING_AFTER_TABLES = re.compile(rf"(?:^|{SEP}|[\s。;])\s*[五六七八九]\s*、")
+
+
+@cache
+def known_text_pattern() -> re.Pattern:
+    cb = load()
+    words = set()
+    for rows in cb.rows.values():
+        for r in rows:
+            words.update(r.labels)
+    for cols in cb.columns.values():
+        for c in cols:
+            words.update((c.label, *c.aliases))
+    words.update(g["label"] for g in cb.groups)
+    words.update(cb.furniture)
+    for s in cb.sections:
+        words.update(s["heading"])
+    alts = sorted({label_regex(w) for w in words}, key=len, reverse=True)
+    prefix = rf"(?:\(\s*[{NUMERAL}\d]+\s*\)|[{NUMERAL}]+\s*[、.,]|\d+\s*[.、,])?\s*"
+    return re.compile(prefix + "(?:" + "|".join(alts) + ")")
+
+
+@cache
+def marker_pattern() -> re.Pattern:
+    return re.compile("|".join(label_regex(m) for m in load().template_2019_markers))
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
+_SENTENCE = re.compile(r"[。;!?\n" + SEP + "]")
+_NARRATIVE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?=[件条个项次份宗起万元])")
+
+
+# --- the extractor -----------------------------------------------------------------------------
+
+def extract(doc: Document) -> Report:
+    cb = load()
+    stream = Stream(doc.cells)
+    report = Report(format=doc.format, encoding=doc.encoding)
+    _metadata(doc, stream, report, cb)
+    spans = _sections(stream)
+    for code in ("overview", "problems", "other_matters"):
+        if code in spans:
+            span = spans[code]
+            text = stream.text_between(span.start, span.end)
+            if text:
+                report.texts.append(Text(code, text, stream.line_at(span.start)))
+    narrative = " ".join(t.text for t in report.texts if t.section == "overview")
+
+    tables_found = [s for s in ("proactive", "requests", "appeals") if s in spans]
+    if not tables_found or (report.year is not None and report.year < 2019):
+        if report.year is not None and report.year < 2019:
+            report.template = "pre-2019"
+            report.status = "unsupported"
+            report.add("older-template", "info",
+                       f"{report.year}年度报告早于2019年版格式，无统一表格，仅保留正文，未提取数字",
+                       f"a {report.year} report predates the 2019 template: free-form, text kept, no figures extracted")
+        else:
+            report.status = "failed"
+            report.add("no-tables-found", "error", "未找到年度报告的统计表格（第二、三、四部分）",
+                       "none of the report's tables (sections 二, 三, 四) was found")
+        return report
+
+    templates = {}
+    if "proactive" in spans:
+        templates["proactive"] = _proactive(stream, spans["proactive"], report, narrative)
+    if "requests" in spans:
+        templates["requests"] = _requests(stream, spans["requests"], report, narrative)
+    if "appeals" in spans:
+        _appeals(stream, spans["appeals"], report)
+    for section in ("proactive", "requests", "appeals"):
+        if section not in spans:
+            label = cb.section(section)["label"]
+            report.add("missing-section", "error", f"未找到第{'二三四'[('proactive', 'requests', 'appeals').index(section)]}部分“{label}”",
+                       f"section '{label}' ({section}) was not found", section=section)
+
+    distinct = set(templates.values())
+    report.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else "2021")
+    if report.template == "2019":
+        report.add("older-template", "info", "本报告使用2019年版年报格式（国办公开办函〔2019〕60号）；第二部分按其原有栏目发布",
+                   "the report follows the 2019 template; section 二 is published under its own columns")
+    elif report.template == "mixed":
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(templates.items()))
+        report.add("mixed-template", "info", f"本报告混用2019年版与2021年版格式（{detail}）",
+                   f"the report mixes the 2019 and 2021 templates ({detail})")
+    if any(f.severity == "error" for f in report.findings):
+        report.status = "partial"
+    return report
+
+
+def _metadata(doc: Document, stream: Stream, report: Report, cb: Codebook) -> None:
+    report.source_url = doc.meta.get("url", "")
+    title = doc.meta.get("title", "")
+    m = cb.title_pattern.search(title) if title else None
+    if m is None:
+        head = stream.text[:600]
+        m = cb.title_pattern.search(head.replace(SEP, " "))
+        if m:
+            title = re.sub(r"\s+", " ", m.group(0)).strip()
+    if m:
+        report.title = re.sub(r"\s+", "", title) if title else ""
+        agency = re.sub(r"\s+", "", m.group("agency"))
+        agency = re.sub(r"^(关于|印发)", "", agency)
+        report.agency_name = agency
+        report.year = int(m.group("year"))
+    else:
+        report.title = title
+        report.add("title-not-found", "warning", "未能识别报告标题中的机关名称和年度",
+                   "the agency name and year could not be read from the title")
+    published = doc.meta.get("published", "")
+    d = _DATE.search(published)
+    if d:
+        report.publication_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+        report.publication_date_source = "page"
+    else:
+        tail = stream.text[-200:]
+        dates = list(_DATE.finditer(tail))
+        if dates:
+            d = dates[0]
+            report.publication_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+            report.publication_date_source = "signature"
+
+
+def _sections(stream: Stream) -> dict[str, Span]:
+    order = [s["code"] for s in load().sections]
+    found: list[tuple[str, int, int]] = []
+    cursor = 0
+    for code in order:
+        m = heading_pattern(code).search(stream.text, cursor)
+        if m:
+            found.append((code, m.start(), m.end()))
+            cursor = m.end()
+    spans: dict[str, Span] = {}
+    for i, (code, _start, end) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else len(stream.text)
+        if code == "appeals":
+            g = _NEXT_HEADING_AFTER_TABLES.search(stream.text, end, stop)
+            if g:
+                stop = g.start()
+        spans[code] = Span(end, stop)
+    return spans
+
+
+_AFTER_LABEL_FIGURES = re.compile(rf"[\s{SEP}]*(?:[\d\-—/]|{SEP}[\s]*{SEP}|$)")
+
+
+def _first_good(stream: Stream, section: str, code: str, start: int, end: int) -> re.Match | None:
+    """The first match of a row's label that stands in the table: followed by figures, a blank
+    cell, another printed label or the end of the section (a label inside prose is not)."""
+    for m in row_pattern(section, code).finditer(stream.text, start, end):
+        after = m.end()
+        if _AFTER_LABEL_FIGURES.match(stream.text, after, end) or after >= end:
+            return m
+        rest = stream.text[after:min(end, after + 120)].lstrip(" " + SEP)
+        if known_text_pattern().match(rest):
+            return m
+    return None
+
+
+def _locate(stream: Stream, span: Span, section: str, rows: list[Row]) -> dict[str, re.Match]:
+    """Find each row's label in template order. A label found only beyond the next row's label is
+    taken as missing (a short label such as 其他 must not jump ahead)."""
+    found: dict[str, re.Match] = {}
+    cursor = span.start
+    for i, row in enumerate(rows):
+        m = _first_good(stream, section, row.code, cursor, span.end)
+        if m is None:
+            continue
+        if i + 1 < len(rows) and _first_good(stream, section, rows[i + 1].code, cursor, m.start()) is not None:
+            continue
+        found[row.code] = m
+        cursor = m.end()
+    return found
+
+
+def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], template: str,
+               report: Report, narrative: str) -> None:
+    cb = load()
+    located = _locate(stream, span, section, rows)
+    ordered = [(r, located[r.code]) for r in rows if r.code in located]
+    starts = [m.start() for _, m in ordered] + [span.end]
+    values: dict[str, tuple] = {}
+    for k, (row, m) in enumerate(ordered):
+        columns = cb.row_columns(section, row, template)
+        signed = any(cb.column(section, c).signed for c in columns)
+        cells = stream.cells_between(m.end(), starts[k + 1])
+        pieces, stop_text, stop_line = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
+        if stop_text and not known_text_pattern().match(stop_text):
+            report.add("unrecognised-label", "info", f"表格中有未识别的文字：“{stop_text[:40]}”",
+                       f"text in the table that is no known label: '{stop_text[:40]}'",
+                       section=section, row=row.code, found=stop_text[:40], source_line=stop_line)
+        line = stream.line_at(m.start())
+        report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
+                                    " ".join(p.text or "∅" for p in pieces)))
+        values[row.code] = _resolve(pieces, columns, section, row, report, narrative, line, [row.code])
+    for row in rows:
+        columns = cb.row_columns(section, row, template)
+        if row.code not in located:
+            report.add("missing-row", "warning", f"未找到“{row.label}”一行", f"row '{row.label}' ({row.code}) was not found",
+                       section=section, row=row.code)
+        resolved = values.get(row.code)
+        for j, col in enumerate(columns):
+            report.facts.append(_fact(section, row.code, col, resolved, j))
+
+
+def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
+    if resolved is None:
+        return Fact(section, row, column, None, "absent", "", "", None)
+    status, evidence, vals, texts, lines = resolved
+    if status != "ok":
+        return Fact(section, row, column, None, status, "", "", lines[0] if lines else None)
+    v = vals[j]
+    if v is None:
+        return Fact(section, row, column, None, "blank", "", texts[j], lines[j])
+    return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j])
+
+
+def _identity_ok(section: str, columns: list[str], values: tuple) -> str | None:
+    """The arithmetic one printed row must satisfy (a total is the sum of its parts; a stock is at
+    least its flows). Returns the code of the first identity the values break, or None."""
+    cb = load()
+    sums = {c.code: c.sum_of for c in cb.columns[section] if c.sum_of}
+    width = len(dict.fromkeys(columns))
+    for r in range(0, len(values), width):
+        row = dict(zip(columns[r:r + width], values[r:r + width]))
+        for total, parts in sums.items():
+            if total in row and all(p in row for p in parts):
+                if row[total] is not None and all(row[p] is not None for p in parts) and row[total] != sum(row[p] for p in parts):
+                    return f"{section}-total-column" if section == "requests" else f"{section}-total"
+        for ident in cb.identities:
+            rule = ident.get("at_least")
+            if ident["section"] != section or not rule:
+                continue
+            names = [rule["column"], *rule["plus"], *rule["minus"]]
+            if all(row.get(n) is not None for n in names):
+                if row[rule["column"]] + sum(row[n] for n in rule["plus"]) < sum(row[n] for n in rule["minus"]):
+                    return ident["code"]
+    return None
+
+
+def _narrative_support(narrative: str, keywords: tuple[str, ...]) -> set[str]:
+    numbers: set[str] = set()
+    for sentence in _SENTENCE.split(narrative):
+        if any(k in sentence for k in keywords):
+            numbers.update(_NARRATIVE_NUMBER.findall(sentence))
+    return numbers
+
+
+def _resolve(pieces, columns, section, row, report: Report, narrative: str, line, row_codes):
+    """Settle the printed pieces into cells, or explain why not. Returns
+    (status, evidence, values, printed texts, lines) or a status without values."""
+    n = len(columns)
+    where = dict(section=section, row=row_codes[0] if len(row_codes) == 1 else "", source_line=line)
+    if not pieces:
+        return ("ok", "", (None,) * n, ("",) * n, (line,) * n)
+    cands, truncated = digits.candidates(pieces, n)
+    printed = " ".join(p.text or "∅" for p in pieces)
+    if len(cands) == 1 and not truncated:
+        vals, texts, lines = cands[0]
+        evidence = "cell" if len(pieces) == n else "split"
+        return ("ok", evidence, vals, texts, lines)
+    if not cands:
+        report.add("cell-count-mismatch", "error",
+                   f"“{printed}”无法读作{n}个数字，本行数字不予发布",
+                   f"'{printed}' cannot be read as {n} figures; the row's figures are not published",
+                   expected=str(n), found=printed, **where)
+        return ("unresolved", "", (), (), (line,))
+    passing = [c for c in cands if _identity_ok(section, columns, c[0]) is None]
+    if len(passing) == 1 and not truncated:
+        vals, texts, lines = passing[0]
+        broken = sorted({_identity_ok(section, columns, c[0]) for c in cands} - {None})
+        rules = load().identities
+        zh_rules = "；".join(i["zh"] for i in rules if i["code"] in broken)
+        en_rules = "; ".join(i["en"] for i in rules if i["code"] in broken)
+        report.add("digits-split", "info",
+                   f"连写的数字“{printed}”按表格勾稽关系唯一拆分为 {' | '.join(texts)}（{zh_rules}）",
+                   f"glued digits '{printed}' split as {' | '.join(texts)}: the only split that satisfies the template's arithmetic ({en_rules})",
+                   found=printed, expected=" | ".join(texts), **where)
+        return ("ok", "identity", vals, texts, lines)
+    keywords = row.narrative if row is not None else ()
+    pool = passing or cands
+    if keywords and narrative and not truncated:
+        numbers = _narrative_support(narrative, keywords)
+        supported = [c for c in pool if all(t in numbers for t, v in zip(c[1], c[0]) if v not in (0, None))]
+        if len(supported) == 1:
+            vals, texts, lines = supported[0]
+            report.add("digits-split", "info",
+                       f"连写的数字“{printed}”依据报告正文中的同一数字拆分为 {' | '.join(texts)}",
+                       f"glued digits '{printed}' split as {' | '.join(texts)}: the same figures are stated in the report's narrative",
+                       found=printed, expected=" | ".join(texts), **where)
+            return ("ok", "narrative", vals, texts, lines)
+    listed = "; ".join(" | ".join(c[1]) for c in pool[:12]) + (" …" if len(pool) > 12 or truncated else "")
+    report.add("ambiguous-digits", "error",
+               f"连写的数字“{printed}”有{len(pool)}{'+' if truncated else ''}种拆分方式，无法确定，本行数字不予发布：{listed}",
+               f"glued digits '{printed}' split {len(pool)}{'+' if truncated else ''} ways; none can be chosen, so the row's figures are not published: {listed}",
+               found=printed, expected=listed, **where)
+    return ("unresolved", "", (), (), (line,))
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+def _proactive(stream: Stream, span: Span, report: Report, narrative: str) -> str:
+    cb = load()
+    template = "2019" if marker_pattern().search(stream.text, span.start, span.end) else "2021"
+    rows = [r for r in cb.rows["proactive"] if r.template in ("both", template)]
+    _read_rows(stream, span, "proactive", rows, template, report, narrative)
+    return template
+
+
+def _requests(stream: Stream, span: Span, report: Report, narrative: str) -> str:
+    cb = load()
+    has_2021 = any(row_pattern("requests", code).search(stream.text, span.start, span.end)
+                   for code in ("other_overdue_correction", "other_overdue_fee"))
+    template = "2021" if has_2021 else "2019"
+    if template == "2021":
+        rows = [r for r in cb.rows["requests"] if r.template != "2019"]
+    else:
+        rows = [r for r in cb.rows["requests"] if r.group != "other" or r.code == "other"]
+    _read_rows(stream, span, "requests", rows, template, report, narrative)
+    return template
+
+
+@cache
+def _appeals_header() -> re.Pattern:
+    cb = load()
+    words = [c.label for c in cb.columns["appeals"]] + [a for r in cb.rows["appeals"] for a in r.labels] + ["结果", "审结"]
+    return re.compile("|".join(sorted({label_regex(w) for w in words}, key=len, reverse=True)))
+
+
+_FIGURE_START = re.compile(rf"[\s{SEP}]*[\d\-—/]")
+
+
+def _appeals(stream: Stream, span: Span, report: Report) -> None:
+    cb = load()
+    rows = cb.rows["appeals"]
+    columns = [c.code for c in cb.columns["appeals"]]
+    start = None
+    for m in _appeals_header().finditer(stream.text, span.start, span.end):
+        if _FIGURE_START.match(stream.text, m.end(), span.end):
+            start = m.end()
+            break
+    if start is None:
+        report.add("missing-row", "error", "未找到第四部分的行政复议、行政诉讼数字",
+                   "the figures of section 四 (reviews and lawsuits) were not found", section="appeals")
+        resolved = None
+    else:
+        cells = stream.cells_between(start, span.end)
+        pieces, _stop, _line = digits.tokenise(cells, cb.blank_markers)
+        line = stream.line_at(start)
+        report.matches.append(Match("appeals", "review+litigation", "行政复议 / 行政诉讼", line,
+                                    " ".join(p.text or "∅" for p in pieces)))
+        resolved = _resolve(pieces, columns * len(rows), "appeals", None, report, "", line, [r.code for r in rows])
+    width = len(columns)
+    for i, row in enumerate(rows):
+        for j, col in enumerate(columns):
+            report.facts.append(_fact("appeals", row.code, col, resolved, i * width + j))

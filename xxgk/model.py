@@ -1,0 +1,78 @@
+"""The records that flow between stages: facts, findings, texts and the parsed report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Fact:
+    section: str
+    row: str
+    column: str
+    value: int | float | None
+    status: str  # reported | blank | absent | unresolved
+    evidence: str  # cell | split | identity | narrative | "" (no value)
+    printed: str  # the printed text the value was read from
+    source_line: int | None
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str  # error | warning | info
+    message_zh: str
+    message_en: str
+    section: str = ""
+    row: str = ""
+    column: str = ""
+    expected: str = ""
+    found: str = ""
+    source_line: int | None = None
+
+
+@dataclass
+class Text:
+    section: str
+    text: str
+    source_line: int | None
+
+
+@dataclass
+class Match:
+    """Which printed label matched which code (for `xxgk parse --explain`)."""
+
+    section: str
+    row: str
+    printed: str
+    source_line: int | None
+    values: str
+
+
+@dataclass
+class Report:
+    title: str = ""
+    agency_name: str = ""
+    year: int | None = None
+    publication_date: str = ""
+    publication_date_source: str = ""
+    source_url: str = ""
+    template: str = ""
+    status: str = "ok"  # ok | partial | unsupported | failed
+    format: str = ""
+    encoding: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+
+    def add(self, code: str, severity: str, zh: str, en: str, **where) -> Finding:
+        finding = Finding(code=code, severity=severity, message_zh=zh, message_en=en, **where)
+        self.findings.append(finding)
+        return finding
+
+    def value(self, section: str, row: str, column: str):
+        for f in self.facts:
+            if f.section == section and f.row == row and f.column == column:
+                return f.value
+        return None
