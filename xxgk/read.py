@@ -72,6 +72,7 @@ _CRAWL_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_nu
                "栏目": "channel", "原文链接": "url", "本地目录": "local_dir"}
 _MD_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _ONLY_PIPES = re.compile(r"^\s*\|+\s*$")
+_MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__|(?<!\\)`")
 
 
 def _line_cells(line: str, number: int) -> list[Cell]:
@@ -118,6 +119,8 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             break
     cells: list[Cell] = []
     for number, line in enumerate(lines[start:], start=start + 1):
+        if fmt == "markdown":
+            line = _MD_MARKUP.sub("", line)
         cells.extend(_line_cells(line, number))
     return Document(cells=cells, format=fmt, encoding=encoding, meta=meta, lines=lines)
 

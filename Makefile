@@ -1,0 +1,45 @@
+# The one command surface: developers, CI and the GitHub workflows call these targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS := corpus
+PACKAGE := datapackage
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install package pages site test bench golden golden-check clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+package: install
+	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)
+
+pages: package
+	$(BIN)/xxgk pages --package $(PACKAGE) --docs docs
+
+site: pages
+	$(BIN)/mkdocs build --strict --quiet
+	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
+
+test: install
+	$(BIN)/python scripts/golden.py --check
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+# Regenerate the golden files of tests/fixtures after a deliberate parser change; review the diff.
+golden: install
+	$(BIN)/python scripts/golden.py --update
+
+golden-check: install
+	$(BIN)/python scripts/golden.py --check
+
+clean:
+	rm -rf build $(PACKAGE) docs/index.md docs/downloads.md docs/data

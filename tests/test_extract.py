@@ -1,0 +1,105 @@
+"""Behaviour of the extractor and the checks on real reports (variants made from the seeds)."""
+
+from conftest import SEEDS, seed
+
+from xxgk.parse import parse_bytes
+
+
+def parse_text(text: str, suffix: str = ".txt"):
+    return parse_bytes(text.encode("utf-8"), suffix)
+
+
+def fact(report, section, row, column):
+    return next(f for f in report.facts if (f.section, f.row, f.column) == (section, row, column))
+
+
+def codes(report):
+    return sorted({g.code for g in report.findings})
+
+
+def test_broken_arithmetic_is_reported_not_fixed():
+    text = seed("002").read_text(encoding="utf-8")
+    # the total row claims 2 requests from natural persons; everything else says 1
+    text = text.replace("(七) 总计\t\t1\t0\t0\t0\t0\t0\t1", "(七) 总计\t\t2\t0\t0\t0\t0\t0\t1")
+    report = parse_text(text)
+    assert fact(report, "requests", "total", "natural_person").value == 2
+    assert {"requests-balance", "requests-total-row", "requests-total-column"} <= set(codes(report))
+    bad = [g for g in report.findings if g.code == "requests-total-column"]
+    assert bad[0].row == "total" and bad[0].expected == "2" and bad[0].found == "1"
+
+
+def test_blank_cell_is_empty_not_zero():
+    text = seed("002").read_text(encoding="utf-8").replace("2. 重复申请\t0\t0", "2. 重复申请\t0\t")
+    report = parse_text(text)
+    f = fact(report, "requests", "unprocessed_repeat", "commercial_enterprise")
+    assert f.value is None and f.status == "blank"
+    assert fact(report, "requests", "unprocessed_repeat", "research_institution").value == 0
+
+
+def test_full_width_digits_and_dashes():
+    text = seed("000").read_text(encoding="utf-8").replace("行政处罚\t44", "行政处罚\t４４").replace("行政强制\t0", "行政强制\t—")
+    report = parse_text(text)
+    assert fact(report, "proactive", "penalty", "decisions").value == 44
+    assert fact(report, "proactive", "coercion", "decisions").status == "blank"
+
+
+def test_glued_digits_with_two_readings_publish_nothing():
+    report = parse_bytes((SEEDS / "13-lyy-2022" / "input.txt").read_bytes(), ".txt")
+    cells = [f for f in report.facts if f.row == "normative_documents"]
+    assert all(f.value is None and f.status == "unresolved" for f in cells)
+    finding = next(g for g in report.findings if g.code == "ambiguous-digits")
+    assert "9 | 2 | 34" in finding.expected and "9 | 23 | 4" in finding.expected
+
+
+def test_glued_digits_settled_by_arithmetic_say_so():
+    report = parse_bytes((SEEDS / "26-gwh-2025" / "input.txt").read_bytes(), ".txt")
+    assert [fact(report, "requests", "new", c).value for c in ("natural_person", "total")] == [32, 32]
+    assert fact(report, "requests", "new", "total").evidence == "identity"
+    assert fact(report, "proactive", "normative_documents", "in_force").value == 253
+    assert fact(report, "proactive", "normative_documents", "in_force").evidence == "narrative"
+
+
+def test_html_shows_the_blank_cell_the_text_dump_hides():
+    txt = parse_bytes((SEEDS / "25-jjp-2024" / "input.txt").read_bytes(), ".txt")
+    html = parse_bytes((SEEDS / "25-jjp-2024-html" / "input.html").read_bytes(), ".html")
+    assert "cell-count-mismatch" in codes(txt)
+    assert fact(txt, "requests", "carried_forward", "natural_person").value is None
+    assert fact(html, "requests", "carried_forward", "commercial_enterprise").status == "blank"
+    assert fact(html, "requests", "carried_forward", "natural_person").value == 0
+
+
+def test_the_same_report_in_four_layouts_gives_the_same_figures():
+    def grid(path):
+        r = parse_bytes(path.read_bytes(), path.suffix)
+        return {(f.section, f.row, f.column): f.value for f in r.facts}
+
+    base = grid(SEEDS / "seed-002" / "input.txt")
+    assert grid(SEEDS / "seed-002-markdown" / "input.md") == base
+    assert grid(SEEDS / "seed-002-word-html" / "input.html") == base
+
+
+def test_2019_template_is_recognised_and_not_forced():
+    report = parse_bytes((SEEDS / "02-jjf-2020" / "input.txt").read_bytes(), ".txt")
+    assert report.template == "2019" and "older-template" in codes(report)
+    columns = {f.column for f in report.facts if f.section == "proactive"}
+    assert {"made", "published", "total_published", "prior_items"} <= columns
+    assert "issued" not in columns
+    assert any(f.row == "other" for f in report.facts if f.section == "requests")
+    assert not any(f.row == "other_other" for f in report.facts)
+
+
+def test_free_form_report_keeps_text_only():
+    report = parse_bytes((SEEDS / "35-jtj-2009" / "input.txt").read_bytes(), ".txt")
+    assert report.status == "unsupported" and report.template == "pre-2019" and report.facts == []
+
+
+def test_page_with_no_body_fails_cleanly():
+    report = parse_bytes((SEEDS / "01-gaj-2020" / "input.txt").read_bytes(), ".txt")
+    assert report.status == "failed" and codes(report) == ["no-tables-found"]
+    assert report.agency_name == "平潭综合实验区公安局" and report.year == 2020
+
+
+def test_label_in_prose_is_not_taken_for_the_row():
+    # a sentence naming 规范性文件 stands between the section heading and the table
+    report = parse_bytes((SEEDS / "22-jjf-2024" / "input.txt").read_bytes(), ".txt")
+    assert [fact(report, "proactive", "rules", c).value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]

@@ -1,0 +1,110 @@
+"""The data package: Frictionless-valid, Parquet equal to CSV, failures recorded, deterministic."""
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from xxgk.package import PackageInvalid, build, validate_package
+
+
+def rows(package: Path, name: str) -> list[dict]:
+    with open(package / "data" / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_package_validates(package):
+    assert validate_package(package) == []
+
+
+def test_every_file_is_a_report_row(package, mixed_corpus):
+    reports = {r["source_file"]: r for r in rows(package, "reports")}
+    files = {p.relative_to(mixed_corpus).as_posix() for p in mixed_corpus.rglob("*") if p.is_file()}
+    assert set(reports) == files
+    assert reports["bad/empty.txt"]["status"] == "failed"
+    assert reports["bad/binary.txt"]["status"] == "failed"
+    assert reports["bad/scan.pdf"]["status"] == "failed"
+    assert reports["bad/not-a-report.html"]["status"] == "failed"
+    assert reports["bad/copy-of-003.txt"]["status"] == "duplicate" or reports["2024/seed-003.txt"]["status"] == "duplicate"
+    assert reports["2024/gwh 2025 «html».html"]["status"] == "ok"
+    checks = rows(package, "checks")
+    by_report = {}
+    for c in checks:
+        by_report.setdefault(c["report_id"], set()).add(c["code"])
+    assert by_report[reports["bad/empty.txt"]["report_id"]] == {"empty-file"}
+    assert by_report[reports["bad/binary.txt"]["report_id"]] == {"unreadable-file"}
+    assert by_report[reports["bad/scan.pdf"]["report_id"]] == {"unsupported-format"}
+    assert "requests-balance" in by_report[reports["gaj-2021.txt"]["report_id"]]
+    for c in checks:
+        assert c["message"] and c["message_en"]
+
+
+def test_facts_carry_provenance(package):
+    facts = rows(package, "facts")
+    reports = {r["report_id"]: r for r in rows(package, "reports")}
+    assert len(facts) >= 7 * 200
+    seed0 = next(r for r in reports.values() if r["source_file"] == "2024/seed-000.txt")
+    penalty = next(f for f in facts if f["report_id"] == seed0["report_id"] and f["row"] == "penalty")
+    assert penalty["value"] == "44" and penalty["source_line"] == "40"
+
+
+def test_parquet_holds_the_same_table_as_csv(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        table = pq.read_table(package / res["x_parquet"]["path"])
+        assert table.num_rows == res["x_rows"] == len(rows(package, res["name"]))
+    facts = pq.read_table(package / "data" / "facts.parquet").to_pylist()
+    csv_facts = rows(package, "facts")
+    for a, b in zip(facts[:500], csv_facts[:500]):
+        assert (a["value"] is None and b["value"] == "") or float(b["value"]) == a["value"]
+        assert a["row"] == b["row"] and a["source_line"] == (int(b["source_line"]) if b["source_line"] else None)
+
+
+def test_a_tampered_package_fails_validation(package, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(package, copy)
+    path = copy / "data" / "facts.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",requests,new,", ",requests,newish,", 1), encoding="utf-8")
+    problems = validate_package(copy)
+    assert any("facts" in p for p in problems)
+
+
+def test_schema_comes_from_the_codebook(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    fields = {f["name"]: f for f in facts["schema"]["fields"]}
+    assert "carried_forward" in fields["row"]["constraints"]["enum"]
+    assert "commercial_enterprise" in fields["column"]["constraints"]["enum"]
+    assert all(f["title"] and f["description"] for f in fields.values())
+    assert facts["schema"]["primaryKey"] == ["report_id", "section", "row", "column"]
+    assert descriptor["licenses"] and descriptor["sources"]
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_corpus_same_bytes(mixed_corpus, package, tmp_path):
+    moved = tmp_path / "elsewhere" / "another-name"
+    shutil.copytree(mixed_corpus, moved)
+    out = tmp_path / "second"
+    build(moved, out, jobs=1)
+    assert digests(out) == digests(package)
+
+
+def test_a_failed_build_leaves_the_published_package(mixed_corpus, tmp_path, monkeypatch):
+    out = tmp_path / "pkg"
+    build(mixed_corpus, out, jobs=1)
+    before = digests(out)
+    import xxgk.package as pkg
+
+    monkeypatch.setattr(pkg, "validate_package", lambda folder: ["simulated problem"])
+    with pytest.raises(PackageInvalid):
+        build(mixed_corpus, out, jobs=1)
+    assert digests(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["pkg"]

@@ -1,0 +1,121 @@
+"""The `xxgk` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import __version__, paths
+
+
+def _cmd_package(args) -> int:
+    from .package import PackageInvalid, build
+
+    try:
+        summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate)
+    except FileNotFoundError as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 2
+    except PackageInvalid as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"xxgk: cannot write the package: {exc}", file=sys.stderr)
+        return 1
+    print(f"package written to {args.out}" + ("" if args.no_validate else " (valid)"))
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def _cmd_parse(args) -> int:
+    from .parse import parse_bytes
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"xxgk: no such file: {path}", file=sys.stderr)
+        return 2
+    report = parse_bytes(path.read_bytes(), path.suffix)
+    if args.json:
+        from dataclasses import asdict
+        print(json.dumps(asdict(report), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{path}: {report.agency_name or '?'} {report.year or '?'} · template {report.template or '-'} · status {report.status}")
+    if report.publication_date:
+        print(f"published {report.publication_date} ({report.publication_date_source})")
+    if args.explain:
+        print("\nlabels matched:")
+        for m in report.matches:
+            print(f"  line {m.source_line}: {m.section}.{m.row} ← “{m.printed}”  figures: {m.values}")
+    print("\nfacts:")
+    grid: dict[tuple[str, str], list[str]] = {}
+    for f in report.facts:
+        cell = "" if f.value is None else (f"{f.value:g}" if isinstance(f.value, float) else str(f.value))
+        grid.setdefault((f.section, f.row), []).append(cell or {"blank": "·", "absent": "-", "unresolved": "?"}[f.status])
+    for (section, row), cells in grid.items():
+        print(f"  {section:9} {row:26} {' '.join(c.rjust(4) for c in cells)}")
+    print("\nfindings:")
+    for g in report.findings:
+        where = ".".join(x for x in (g.section, g.row, g.column) if x)
+        print(f"  [{g.severity}] {g.code} {where}: {g.message_zh}")
+    codes = Counter(g.code for g in report.findings)
+    figures = sum(f.status == "reported" for f in report.facts)
+    print(f"\nsummary: 1 report, {len(report.facts)} facts ({figures} figures reported), {len(report.findings)} findings"
+          + (f" ({', '.join(f'{k} {v}' for k, v in sorted(codes.items()))})" if codes else ""))
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from .package import validate_package
+
+    problems = validate_package(Path(args.package))
+    for p in problems:
+        print(p)
+    print("valid" if not problems else f"{len(problems)} problems")
+    return 0 if not problems else 1
+
+
+def _cmd_pages(args) -> int:
+    from .pages import write_pages
+
+    written = write_pages(Path(args.package), Path(args.docs))
+    print(f"pages written: {written}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告 → open data")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("package", help="parse a folder of report files into a validated data package")
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="folder of report files (searched recursively)")
+    p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    p.add_argument("--no-validate", action="store_true", help="skip Frictionless validation")
+    p.set_defaults(func=_cmd_package)
+
+    p = sub.add_parser("parse", help="show one report's facts and findings")
+    p.add_argument("file")
+    p.add_argument("--explain", action="store_true", help="show which label matched which figures")
+    p.add_argument("--json", action="store_true", help="print the parsed report as JSON")
+    p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("validate", help="validate a data package (Frictionless + Parquet round trip)")
+    p.add_argument("package", nargs="?", default=str(paths.PACKAGE))
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("pages", help="write the site's Markdown pages from a published data package")
+    p.add_argument("--package", default=str(paths.PACKAGE))
+    p.add_argument("--docs", default=str(paths.DOCS))
+    p.set_defaults(func=_cmd_pages)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

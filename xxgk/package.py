@@ -1,0 +1,353 @@
+"""The packager: a folder of report files in, a validated Frictionless data package out.
+
+Files are parsed in parallel, in a fixed (sorted) order, and streamed to CSV and Parquet, so the
+memory used does not grow with the corpus and the same corpus always gives the same bytes. The
+package is written to a temporary folder beside the target and moved into place only once it has
+been validated: a failed or interrupted run leaves the previous package as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from . import __version__
+from .agency import agency_slug
+from .codebook import load
+from .parse import parse_bytes
+from .schema import RESOURCE_INFO, codes_rows, schemas
+
+ORDER = ["reports", "agencies", "facts", "checks", "texts", "codes"]
+ROW_GROUP = 100_000
+PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string()}
+
+
+@dataclass
+class Summary:
+    reports: int = 0
+    facts: int = 0
+    figures: int = 0
+    findings: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
+               f"facts: {self.facts} ({self.figures} figures reported)",
+               f"findings: {self.findings}"]
+        out += [f"  {code}: {n}" for code, n in sorted(self.codes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return out
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Every file below the corpus root, in a stable order; hidden files are not reports."""
+    files = []
+    for root, dirs, names in os.walk(corpus):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if not name.startswith("."):
+                files.append(Path(root) / name)
+    return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
+
+
+def parse_file(args: tuple[str, str]) -> dict:
+    """Worker: read one file and parse it. Returns plain rows (cheap to send between processes)."""
+    path, rel = args
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    report = parse_bytes(data, Path(path).suffix)
+    return {
+        "report": {
+            "report_id": digest[:16], "agency_name": report.agency_name, "year": report.year, "title": report.title,
+            "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
+            "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": len(data),
+            "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
+        },
+        "facts": [(f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts],
+        "checks": [(g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
+                   for g in report.findings],
+        "texts": [(t.section, t.text, t.source_line) for t in report.texts],
+    }
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v) if v != int(v) else str(int(v))
+    return str(v)
+
+
+class TableWriter:
+    """Streams one resource to CSV and Parquet with fixed writer settings."""
+
+    def __init__(self, folder: Path, name: str, schema: dict):
+        self.name = name
+        self.fields = [f["name"] for f in schema["fields"]]
+        self.arrow = pa.schema([(f["name"], PA_TYPES[f["type"]]) for f in schema["fields"]])
+        self.csv_path = folder / f"{name}.csv"
+        self.parquet_path = folder / f"{name}.parquet"
+        self._csv_file = open(self.csv_path, "w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._csv_file, lineterminator="\n")
+        self._csv.writerow(self.fields)
+        self._parquet = pq.ParquetWriter(self.parquet_path, self.arrow, compression="zstd", compression_level=3,
+                                         write_statistics=True, use_dictionary=True)
+        self._buffer: list[list] = [[] for _ in self.fields]
+        self.rows = 0
+
+    def write(self, row) -> None:
+        self._csv.writerow([_cell(v) for v in row])
+        for i, v in enumerate(row):
+            self._buffer[i].append(None if v == "" else v)
+        self.rows += 1
+        if len(self._buffer[0]) >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer[0]:
+            arrays = [pa.array(col, type=t) for col, t in zip(self._buffer, self.arrow.types)]
+            self._parquet.write_table(pa.Table.from_arrays(arrays, schema=self.arrow))
+            self._buffer = [[] for _ in self.fields]
+
+    def close(self) -> None:
+        self._flush()
+        self._parquet.close()
+        self._csv_file.close()
+
+
+def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True) -> Summary:
+    """Parse every file below `corpus` and publish the package at `out` (atomically)."""
+    corpus = Path(corpus)
+    out = Path(out)
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o755)
+    try:
+        summary = _write(corpus, tmp, jobs)
+        if validate:
+            problems = validate_package(tmp)
+            if problems:
+                raise PackageInvalid(problems)
+        _swap(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return summary
+
+
+class PackageInvalid(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("the data package does not validate:\n" + "\n".join(problems[:50]))
+        self.problems = problems
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
+    sch = schemas()
+    data = folder / "data"
+    data.mkdir()
+    writers = {name: TableWriter(data, name, sch[name]) for name in ("facts", "checks", "texts")}
+    files = corpus_files(corpus)
+    tasks = [(str(p), p.relative_to(corpus).as_posix()) for p in files]
+    summary = Summary()
+    reports: list[dict] = []
+    seen: dict[str, str] = {}
+    jobs = jobs or os.cpu_count() or 1
+    results = _parse_all(tasks, jobs)
+    for res in results:
+        rep = res["report"]
+        rid = rep["report_id"]
+        checks = res["checks"]
+        facts = res["facts"]
+        texts = res["texts"]
+        if rid in seen:
+            first = seen[rid]
+            n = sum(1 for r in reports if r["report_id"].startswith(rid))
+            rep["report_id"] = rid = f"{rid}-{n + 1}"
+            rep["status"] = "duplicate"
+            facts, texts = [], []
+            checks = [("duplicate-file", "warning", "", "", "", first, rep["source_file"],
+                       f"与 {first} 内容完全相同，只发布一次", f"same content as {first}; published once", None)]
+        else:
+            seen[rid] = rep["source_file"]
+        for f in facts:
+            writers["facts"].write((rid, *f))
+            summary.figures += f[4] == "reported"
+        for i, c in enumerate(checks, start=1):
+            writers["checks"].write((rid, i, *c))
+            summary.codes[c[0]] += 1
+        for t in texts:
+            writers["texts"].write((rid, *t))
+        rep["facts"] = len(facts)
+        rep["findings"] = len(checks)
+        reports.append(rep)
+        summary.reports += 1
+        summary.facts += len(facts)
+        summary.findings += len(checks)
+        summary.statuses[rep["status"]] += 1
+    for w in writers.values():
+        w.close()
+
+    agencies = _agencies(reports)
+    with_ids = {a["name"]: a["agency_id"] for a in agencies}
+    w = TableWriter(data, "reports", sch["reports"])
+    for rep in reports:
+        rep["agency_id"] = with_ids.get(rep["agency_name"], "")
+        w.write([rep.get(f) for f in w.fields])
+    w.close()
+    writers["reports"] = w
+    w = TableWriter(data, "agencies", sch["agencies"])
+    for a in agencies:
+        w.write([a[f] for f in w.fields])
+    w.close()
+    writers["agencies"] = w
+    w = TableWriter(data, "codes", sch["codes"])
+    for row in codes_rows():
+        w.write([row.get(f, "") for f in w.fields])
+    w.close()
+    writers["codes"] = w
+    _descriptor(folder, writers, sch)
+    return summary
+
+
+def _parse_all(tasks, jobs):
+    if jobs <= 1 or len(tasks) < 8:
+        for t in tasks:
+            yield parse_file(t)
+        return
+    with get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(parse_file, tasks, chunksize=16)
+
+
+def _agencies(reports: list[dict]) -> list[dict]:
+    by_name: dict[str, list[dict]] = {}
+    for r in reports:
+        if r["agency_name"] and r["status"] != "duplicate":
+            by_name.setdefault(r["agency_name"], []).append(r)
+    slugs: dict[str, list[str]] = {}
+    for name in by_name:
+        slugs.setdefault(agency_slug(name), []).append(name)
+    out = []
+    for slug, names in slugs.items():
+        for name in names:
+            aid = slug if len(names) == 1 else f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+            years = [r["year"] for r in by_name[name] if r["year"] is not None]
+            out.append({"agency_id": aid, "name": name, "reports": len(by_name[name]),
+                        "first_year": min(years) if years else None, "last_year": max(years) if years else None})
+    return sorted(out, key=lambda a: a["agency_id"])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> None:
+    cb = load()
+    resources = []
+    for name in ORDER:
+        w = writers[name]
+        title, description = RESOURCE_INFO[name]
+        resources.append({
+            "name": name,
+            "title": title,
+            "description": description,
+            "path": f"data/{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": w.csv_path.stat().st_size,
+            "hash": f"sha256:{_sha256(w.csv_path)}",
+            "dialect": {"header": True, "delimiter": ","},
+            "schema": sch[name],
+            "x_rows": w.rows,
+            "x_parquet": {"path": f"data/{name}.parquet", "bytes": w.parquet_path.stat().st_size,
+                          "hash": f"sha256:{_sha256(w.parquet_path)}"},
+        })
+    descriptor = {
+        "name": "xxgk-annual-reports",
+        "title": "政府信息公开工作年度报告数据 (xxgk)",
+        "description": ("中国各级行政机关政府信息公开工作年度报告中的统计表格（主动公开、依申请公开、行政复议和行政诉讼）、"
+                        "正文及其核对结果。每个数字都注明来源文件和行号。Figures, narrative text and arithmetic checks "
+                        "of China's government information-disclosure annual reports, each figure traced to its source line."),
+        "version": __version__,
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0"}],
+        "sources": [{"title": "各级行政机关在其政府网站公开发布的政府信息公开工作年度报告",
+                     "description": "Annual reports published by each agency on its government website; reports.source_url gives the page when recorded."}],
+        "keywords": ["政府信息公开", "年度报告", "open government", "China", "FOI"],
+        "x_codebook_version": cb.version,
+        "x_codebook_digest": cb.digest,
+        "x_parser_version": __version__,
+        "resources": resources,
+    }
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def validate_package(folder: Path) -> list[str]:
+    """Frictionless validation of the CSV resources, then proof that each Parquet file holds the
+    same table as its CSV. Returns the problems found (empty when valid)."""
+    from frictionless import Package, system
+
+    problems: list[str] = []
+    folder = Path(folder)
+    with system.use_context(trusted=True):
+        report = Package(str(folder / "datapackage.json")).validate()
+    if not report.valid:
+        for task in report.tasks:
+            for err in task.errors[:20]:
+                problems.append(f"{task.name}: {err.type}: {err.message}")
+        for err in report.errors[:20]:
+            problems.append(f"package: {err.type}: {err.message}")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        problems += _compare_parquet(folder, res)
+    return problems
+
+
+def _compare_parquet(folder: Path, res: dict) -> list[str]:
+    parquet = pq.read_table(folder / res["x_parquet"]["path"])
+    types = {f.name: f.type for f in parquet.schema}
+    table = pacsv.read_csv(
+        folder / res["path"],
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""],
+                                             quoted_strings_can_be_null=True),
+    )
+    if table.num_rows != parquet.num_rows:
+        return [f"{res['name']}: CSV has {table.num_rows} rows, Parquet {parquet.num_rows}"]
+    if not table.equals(parquet.cast(table.schema)):
+        return [f"{res['name']}: the Parquet file does not hold the same table as the CSV"]
+    return []
+
+
+def summary_dict(summary: Summary) -> dict:
+    return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in asdict(summary).items()}
+
