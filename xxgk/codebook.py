@@ -66,11 +66,15 @@ class Codebook:
     title_pattern: re.Pattern
     digest: str = field(default="")
 
+    def __post_init__(self):
+        self._rows = {(s, r.code): r for s, rows in self.rows.items() for r in rows}
+        self._columns = {(s, c.code): c for s, cols in self.columns.items() for c in cols}
+
     def row(self, section: str, code: str) -> Row:
-        return next(r for r in self.rows[section] if r.code == code)
+        return self._rows[(section, code)]
 
     def column(self, section: str, code: str) -> Column:
-        return next(c for c in self.columns[section] if c.code == code)
+        return self._columns[(section, code)]
 
     def identity(self, code: str) -> dict:
         return next(i for i in self.identities if i["code"] == code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CANDIDATES = 5000
 
@@ -29,18 +30,18 @@ def _valid(run: str) -> bool:
     return run == "0" or not run.startswith("0")
 
 
-def _splits_of_run(run: str, parts: int):
+@lru_cache(maxsize=8192)
+def _splits_of_run(run: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """All ways to cut a digit run into `parts` written numbers."""
     if parts == 1:
-        if _valid(run):
-            yield (run,)
-        return
+        return ((run,),) if _valid(run) else ()
+    out = []
     for cut in range(1, len(run) - parts + 2):
         head = run[:cut]
         if not _valid(head):
             break  # a longer head starting with 0 is no better
-        for rest in _splits_of_run(run[cut:], parts - 1):
-            yield (head, *rest)
+        out.extend((head, *rest) for rest in _splits_of_run(run[cut:], parts - 1))
+    return tuple(out)
 
 
 def _value(piece_kind: str, text: str) -> Value:
@@ -57,6 +58,17 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
     Returns (candidates, truncated); each candidate is (values, printed texts, source lines).
     """
     fixed = [p.kind != "digits" for p in pieces]
+    # Fast paths (most rows): one piece per cell, or one digit per cell.
+    if len(pieces) == n or sum(1 if fixed[i] else len(p.text) for i, p in enumerate(pieces)) == n:
+        vals, texts, lines = [], [], []
+        for i, p in enumerate(pieces):
+            parts = [p.text] if (fixed[i] or len(pieces) == n) else list(p.text)
+            if not fixed[i] and not all(_valid(x) for x in parts):
+                return [], False
+            vals += [_value(p.kind, x) for x in parts]
+            texts += parts
+            lines += [p.line] * len(parts)
+        return [(tuple(vals), tuple(texts), tuple(lines))], False
     out: list = []
     truncated = False
 
@@ -89,7 +101,10 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
     return out, truncated
 
 
-_TOKEN = re.compile(r"(?P<decimal>\d+\.\d+)|(?P<signed>[-+]\d+)|(?P<digits>\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
+@lru_cache(maxsize=8)
+def _token_pattern(blank_markers: tuple[str, ...]) -> re.Pattern:
+    markers = "|".join(re.escape(m) for m in sorted(blank_markers, key=len, reverse=True))
+    return re.compile(rf"(?P<decimal>\d+\.\d+)|(?P<signed>[-+]\d+)|(?P<digits>\d+)|(?P<blank>{markers})|(?P<space>\s+)", re.S)
 
 
 def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str], signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None]:
@@ -100,32 +115,22 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str], sign
     Returns (pieces, stop_text, stop_line): the text that ended the figures, if any.
     """
     pieces: list[Piece] = []
-    markers = sorted(blank_markers, key=len, reverse=True)
+    token = _token_pattern(tuple(blank_markers))
     for text, line in cells:
-        if not text.strip():
+        if not text or text.isspace():
             pieces.append(Piece("blank", "", line))
             continue
         pos = 0
         while pos < len(text):
-            rest = text[pos:]
-            marker = next((m for m in markers if rest.startswith(m) and not (m in "-+" and signed_ok and rest[1:2].isdigit())), None)
-            if marker is not None:
-                pieces.append(Piece("blank", marker, line))
-                pos += len(marker)
-                continue
-            m = _TOKEN.match(text, pos)
+            m = token.match(text, pos)
+            if m is None:
+                return _trim(pieces), text[pos:].strip(), line
             kind = m.lastgroup
-            if kind == "space":
-                pass
-            elif kind in ("decimal", "digits"):
-                pieces.append(Piece(kind, m.group(), line))
-            elif kind == "signed" and signed_ok:
-                pieces.append(Piece("signed", m.group(), line))
-            elif kind == "signed":
+            if kind == "signed" and not signed_ok:
                 pieces.append(Piece("blank", m.group()[0], line))
                 pieces.append(Piece("digits", m.group()[1:], line))
-            else:
-                return _trim(pieces), text[pos:].strip(), line
+            elif kind != "space":
+                pieces.append(Piece(kind, m.group(), line))
             pos = m.end()
     return _trim(pieces), None, None
 

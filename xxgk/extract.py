@@ -307,26 +307,30 @@ def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
     return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j])
 
 
+@cache
+def _row_rules(section: str) -> tuple[tuple, tuple]:
+    cb = load()
+    sums = tuple((c.code, c.sum_of) for c in cb.columns[section] if c.sum_of)
+    bounds = tuple((i["code"], i["at_least"]) for i in cb.identities if i["section"] == section and i.get("at_least"))
+    return sums, bounds
+
+
 def _identity_ok(section: str, columns: list[str], values: tuple) -> str | None:
     """The arithmetic one printed row must satisfy (a total is the sum of its parts; a stock is at
     least its flows). Returns the code of the first identity the values break, or None."""
-    cb = load()
-    sums = {c.code: c.sum_of for c in cb.columns[section] if c.sum_of}
+    sums, bounds = _row_rules(section)
     width = len(dict.fromkeys(columns))
     for r in range(0, len(values), width):
         row = dict(zip(columns[r:r + width], values[r:r + width]))
-        for total, parts in sums.items():
+        for total, parts in sums:
             if total in row and all(p in row for p in parts):
                 if row[total] is not None and all(row[p] is not None for p in parts) and row[total] != sum(row[p] for p in parts):
                     return f"{section}-total-column" if section == "requests" else f"{section}-total"
-        for ident in cb.identities:
-            rule = ident.get("at_least")
-            if ident["section"] != section or not rule:
-                continue
+        for code, rule in bounds:
             names = [rule["column"], *rule["plus"], *rule["minus"]]
             if all(row.get(n) is not None for n in names):
                 if row[rule["column"]] + sum(row[n] for n in rule["plus"]) < sum(row[n] for n in rule["minus"]):
-                    return ident["code"]
+                    return code
     return None
 
 

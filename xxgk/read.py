@@ -45,7 +45,9 @@ _DASHES = str.maketrans({"\u2014": "—", "\u2015": "—", "\u2500": "—", "\uf
 
 def normalise(text: str) -> str:
     """Full-width to half-width (NFKC), one kind of dash, no zero-width characters."""
-    text = unicodedata.normalize("NFKC", text.translate(_DASHES))
+    text = text.translate(_DASHES)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return text.replace("\u200b", "").replace("\ufeff", "")
 
 
