@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -62,23 +63,43 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
 
+class Block:
+    """Rows of one resource, encoded where they were made: CSV text and one list per column.
+    Encoding in the workers keeps the process that writes the package from being the bottleneck."""
+
+    __slots__ = ("csv", "columns", "rows")
+
+    def __init__(self, rows: list[tuple]):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([_cell(v) for v in row] for row in rows)
+        self.csv = buf.getvalue()
+        self.columns = [[None if v == "" else v for v in col] for col in zip(*rows)] if rows else []
+        self.rows = len(rows)
+
+
 def parse_file(args: tuple[str, str]) -> dict:
-    """Worker: read one file and parse it. Returns plain rows (cheap to send between processes)."""
+    """Worker: read one file, parse it and encode its rows."""
     path, rel = args
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
+    rid = digest[:16]
     report = parse_bytes(data, Path(path).suffix)
+    facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
+    checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
+              for i, g in enumerate(report.findings, start=1)]
     return {
         "report": {
-            "report_id": digest[:16], "agency_name": report.agency_name, "year": report.year, "title": report.title,
+            "report_id": rid, "agency_name": report.agency_name, "year": report.year, "title": report.title,
             "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
             "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": len(data),
             "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
+            "facts": len(facts), "findings": len(checks),
         },
-        "facts": [(f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts],
-        "checks": [(g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
-                   for g in report.findings],
-        "texts": [(t.section, t.text, t.source_line) for t in report.texts],
+        "figures": sum(f.status == "reported" for f in report.facts),
+        "codes": Counter(g.code for g in report.findings),
+        "facts": Block(facts),
+        "checks": Block(checks),
+        "texts": Block([(rid, t.section, t.text, t.source_line) for t in report.texts]),
     }
 
 
@@ -108,10 +129,15 @@ class TableWriter:
         self.rows = 0
 
     def write(self, row) -> None:
-        self._csv.writerow([_cell(v) for v in row])
-        for i, v in enumerate(row):
-            self._buffer[i].append(None if v == "" else v)
-        self.rows += 1
+        self.write_block(Block([tuple(row)]))
+
+    def write_block(self, block: Block) -> None:
+        if not block.rows:
+            return
+        self._csv_file.write(block.csv)
+        for buf, col in zip(self._buffer, block.columns):
+            buf.extend(col)
+        self.rows += block.rows
         if len(self._buffer[0]) >= ROW_GROUP:
             self._flush()
 
@@ -181,33 +207,25 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
     for res in results:
         rep = res["report"]
         rid = rep["report_id"]
-        checks = res["checks"]
-        facts = res["facts"]
-        texts = res["texts"]
         if rid in seen:
             first = seen[rid]
             n = sum(1 for r in reports if r["report_id"].startswith(rid))
             rep["report_id"] = rid = f"{rid}-{n + 1}"
             rep["status"] = "duplicate"
-            facts, texts = [], []
-            checks = [("duplicate-file", "warning", "", "", "", first, rep["source_file"],
-                       f"与 {first} 内容完全相同，只发布一次", f"same content as {first}; published once", None)]
+            rep["facts"], rep["findings"] = 0, 1
+            writers["checks"].write((rid, 1, "duplicate-file", "warning", "", "", "", first, rep["source_file"],
+                                     f"与 {first} 内容完全相同，只发布一次", f"same content as {first}; published once", None))
+            summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
-        for f in facts:
-            writers["facts"].write((rid, *f))
-            summary.figures += f[4] == "reported"
-        for i, c in enumerate(checks, start=1):
-            writers["checks"].write((rid, i, *c))
-            summary.codes[c[0]] += 1
-        for t in texts:
-            writers["texts"].write((rid, *t))
-        rep["facts"] = len(facts)
-        rep["findings"] = len(checks)
+            for name in ("facts", "checks", "texts"):
+                writers[name].write_block(res[name])
+            summary.figures += res["figures"]
+            summary.codes.update(res["codes"])
         reports.append(rep)
         summary.reports += 1
-        summary.facts += len(facts)
-        summary.findings += len(checks)
+        summary.facts += rep["facts"]
+        summary.findings += rep["findings"]
         summary.statuses[rep["status"]] += 1
     for w in writers.values():
         w.close()
