@@ -31,24 +31,31 @@ def _maxrss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- stages (each in its own process) ----------------------------------------------------------
 
-def stage_parse(folder: Path, expected: Path) -> dict:
+def stage_parse(folder: str, expected: str) -> dict:
     from xxgk.parse import parse_bytes
 
-    truth = json.loads(expected.read_text(encoding="utf-8"))
+    folder = Path(folder)
+    truth = json.loads(Path(expected).read_text(encoding="utf-8"))
     keys = truth["keys"]
     items = sorted(truth["reports"].items())
     first = folder / items[0][0]
     parse_bytes(first.read_bytes(), first.suffix)  # loads the codebook and compiles the patterns once
-    layouts: dict[str, dict] = defaultdict(lambda: dict(reports=0, exact=0, facts=0, withheld=0, wrong=0, metadata=0, sample=None))
+    layouts: dict[str, dict] = defaultdict(lambda: dict(reports=0, exact=0, facts=0, withheld=0, wrong=0, metadata=0, seconds=0.0, sample=None))
     seconds = 0.0
     for rel, want in items:
         path = folder / rel
         data = path.read_bytes()
         start = time.perf_counter()
         report = parse_bytes(data, path.suffix)
-        seconds += time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        seconds += elapsed
         got = {f"{f.section}/{f.row}/{f.column}": f for f in report.facts}
         diffs = []
         for key, value in zip(keys, want["values"]):
@@ -57,6 +64,7 @@ def stage_parse(folder: Path, expected: Path) -> dict:
                 diffs.append((key, value, None if fact is None else fact.value, "missing" if fact is None else fact.status))
         stats = layouts[want["layout"]]
         stats["reports"] += 1
+        stats["seconds"] += elapsed
         stats["exact"] += not diffs
         stats["facts"] += len(keys)
         stats["withheld"] += sum(1 for _, want_v, got_v, _ in diffs if got_v is None and want_v is not None)
@@ -68,25 +76,31 @@ def stage_parse(folder: Path, expected: Path) -> dict:
     return {"reports": len(items), "seconds": seconds, "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF), "layouts": layouts}
 
 
-def stage_package(folder: Path, out: Path, jobs: int) -> dict:
+def stage_package(folder: str, out: str, jobs: int) -> dict:
     from xxgk.package import build
 
     start = time.perf_counter()
-    summary = build(folder, out, jobs=jobs, validate=False)
+    summary = build(Path(folder), Path(out), jobs=jobs, validate=False)
     seconds = time.perf_counter() - start
     return {"reports": summary.reports, "seconds": seconds, "statuses": dict(summary.statuses),
-            "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF), "worker_maxrss_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
+            "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF), "worker_maxrss_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+            "cpu_main": _cpu_seconds(resource.RUSAGE_SELF), "cpu_workers": _cpu_seconds(resource.RUSAGE_CHILDREN)}
 
 
-def stage_validate(out: Path) -> dict:
+def stage_validate(out: str) -> dict:
     from xxgk.package import validate_package
 
+    out = Path(out)
     start = time.perf_counter()
-    problems = validate_package(out)
+    try:
+        problems, error = validate_package(out), ""
+    except Exception as exc:  # a crash in the validator is a finding to print, not a reason to stop
+        problems, error = [], f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     seconds = time.perf_counter() - start
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     rows = sum(r["x_rows"] for r in descriptor["resources"])
-    return {"seconds": seconds, "rows": rows, "problems": problems[:5], "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF)}
+    return {"seconds": seconds, "rows": rows, "problems": problems[:5], "error": error,
+            "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF)}
 
 
 STAGES = {"parse": stage_parse, "package": stage_package, "validate": stage_validate}
@@ -119,8 +133,8 @@ def _pss_kb(pid: int) -> int:
         return 0
 
 
-def run_stage(name: str, *args, watch: bool = False) -> dict:
-    cmd = [sys.executable, __file__, "--stage", name, *map(str, args)]
+def run_stage(name: str, watch: bool = False, **kwargs) -> dict:
+    cmd = [sys.executable, __file__, "--stage", name, json.dumps(kwargs, default=str)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0
@@ -159,15 +173,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=2000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--stage", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--stage", nargs=2, help=argparse.SUPPRESS)  # internal: NAME JSON-ARGUMENTS
     args = ap.parse_args()
     if args.stage:
-        name, *rest = args.stage
-        fn = STAGES[name]
-        params = [Path(r) for r in rest]
-        if name == "package":
-            params[2] = int(rest[2])
-        print(json.dumps(fn(*params), ensure_ascii=False))
+        name, kwargs = args.stage
+        print(json.dumps(STAGES[name](**json.loads(kwargs)), ensure_ascii=False))
         return
 
     n, small = args.reports, min(SMALL, max(1, args.reports // 4))
@@ -176,13 +186,13 @@ def main() -> None:
     ensure_corpus(small_dir, small)
 
     print("parsing (1 process) …", file=sys.stderr)
-    parse = run_stage("parse", large_dir, expected)
+    parse = run_stage("parse", folder=large_dir, expected=expected)
     print(f"packaging {n} reports ({args.jobs} jobs) …", file=sys.stderr)
-    large = run_stage("package", large_dir, BENCH / f"package-{n}", args.jobs, watch=True)
+    large = run_stage("package", watch=True, folder=large_dir, out=BENCH / f"package-{n}", jobs=args.jobs)
     print("validating …", file=sys.stderr)
-    valid = run_stage("validate", BENCH / f"package-{n}")
+    valid = run_stage("validate", out=BENCH / f"package-{n}")
     print(f"packaging {small} reports ({args.jobs} jobs) …", file=sys.stderr)
-    small_run = run_stage("package", small_dir, BENCH / f"package-{small}", args.jobs, watch=True)
+    small_run = run_stage("package", watch=True, folder=small_dir, out=BENCH / f"package-{small}", jobs=args.jobs)
 
     rate = large["reports"] / large["seconds"]
     growth = large["tree_peak_mb"] / small_run["tree_peak_mb"] if small_run["tree_peak_mb"] else float("inf")
@@ -194,35 +204,43 @@ def main() -> None:
         (f"(b) package {n}, {args.jobs} jobs, no validation", "wall time (build call)", f"{large['seconds']:.2f} s", "", ""),
         ("", "wall time (whole process)", f"{large['process_seconds']:.2f} s", "", ""),
         ("", "reports/s", f"{rate:.0f}", f">= {TARGET_RATE}", _yes(rate >= TARGET_RATE)),
+        ("", "CPU time, main process", f"{large['cpu_main']:.2f} s", "", ""),
+        ("", "CPU time, workers", f"{large['cpu_workers']:.2f} s", "", ""),
         ("", "peak memory, process tree (PSS)", f"{large['tree_peak_mb']:.0f} MB", "", ""),
         ("", "peak RSS, main process", f"{large['maxrss_mb']:.0f} MB", "", ""),
         ("", "peak RSS, largest worker", f"{large['worker_maxrss_mb']:.0f} MB", "", ""),
         ("(c) validate_package", "time", f"{valid['seconds']:.2f} s", "", ""),
         ("", "rows", f"{valid['rows']}", "", ""),
-        ("", "rows/s", f"{valid['rows'] / valid['seconds']:.0f}", "", ""),
-        ("", "problems", f"{len(valid['problems'])}", "0", _yes(not valid["problems"])),
-        (f"(d) package {small}", "peak memory, process tree (PSS)", f"{small_run['tree_peak_mb']:.0f} MB", "", ""),
+        ("", "rows/s" + (" (until the crash)" if valid["error"] else ""), f"{valid['rows'] / valid['seconds']:.0f}", "", ""),
+        ("", "problems", "crashed" if valid["error"] else f"{len(valid['problems'])}", "0",
+         _yes(not valid["problems"] and not valid["error"])),
+        (f"(d) package {small}, {args.jobs} jobs", "peak memory, process tree (PSS)", f"{small_run['tree_peak_mb']:.0f} MB", "", ""),
         ("", "peak RSS, main process", f"{small_run['maxrss_mb']:.0f} MB", "", ""),
-        (f"    package {n}", "peak memory, process tree (PSS)", f"{large['tree_peak_mb']:.0f} MB", "", ""),
-        ("", "peak RSS, main process", f"{large['maxrss_mb']:.0f} MB", "", ""),
-        ("", f"growth {small} -> {n}", f"x{growth:.2f}", f"<= x{FLAT_RATIO}", _yes(growth <= FLAT_RATIO)),
+        ("", "peak RSS, largest worker", f"{small_run['worker_maxrss_mb']:.0f} MB", "", ""),
+        ("", f"tree memory growth {small} -> {n}", f"x{growth:.2f}", f"<= x{FLAT_RATIO}", _yes(growth <= FLAT_RATIO)),
         ("figures exactly as generated", "reports", f"{exact}/{parse['reports']} ({100 * exact / parse['reports']:.1f} %)",
          "100 %", _yes(exact == parse["reports"])),
     ]
     print(f"\nBenchmark: {n} synthetic reports in {large_dir.relative_to(ROOT)}, {os.cpu_count()} CPUs, "
           f"{args.jobs} jobs, Python {sys.version.split()[0]}")
     print(f"package statuses ({n}): " + ", ".join(f"{k} {v}" for k, v in sorted(large["statuses"].items())))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     head = ("stage", "measure", "value", "target", "met")
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(5)]
     print()
     for r in [head, tuple("-" * w for w in widths), *rows]:
         print("  ".join(cell.ljust(w) if i != 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
 
-    print(f"\n{'layout':10} {'reports':>7} {'exact':>6} {'share':>7} {'withheld':>9} {'wrong':>6} {'agency+year':>12}")
+    if valid["error"]:
+        print(f"\nvalidate_package crashed after {valid['seconds']:.2f} s: {valid['error']}")
+    for problem in valid["problems"]:
+        print(f"validation problem: {problem}")
+
+    print(f"\n{'layout':10} {'reports':>7} {'exact':>6} {'share':>7} {'withheld':>9} {'wrong':>6} {'agency+year':>12} {'parse/s':>8}")
     print("  (withheld / wrong: figures the parser left empty / published with another value)")
     for layout, s in sorted(layouts.items()):
+        metadata = f"{s['metadata']}/{s['reports']}"
         print(f"{layout:10} {s['reports']:7} {s['exact']:6} {100 * s['exact'] / s['reports']:6.1f}% "
-              f"{s['withheld']:9} {s['wrong']:6} {s['metadata']:7}/{s['reports']}")
+              f"{s['withheld']:9} {s['wrong']:6} {metadata:>12} {s['reports'] / s['seconds']:8.0f}")
     for layout, s in sorted(layouts.items()):
         if s["sample"]:
             sample = s["sample"]

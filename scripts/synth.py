@@ -178,9 +178,7 @@ def c(text, rs: int = 1, cs: int = 1) -> C:
 def _num(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:.2f}" if value != int(value) or value >= 1 else f"{value:g}"
-    return str(value)
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def _split(rng: random.Random, word: str) -> tuple[str, ...]:
@@ -302,7 +300,7 @@ def _blocks(rng: random.Random, agency: Agency, year: int, v) -> tuple[str, list
     full = rng.random() < 0.6
     new, over = v["requests/new/total"], v["requests/carried_over/total"]
     fill = dict(agency=agency.name, year=year, we=agency.we, county=agency.county, city=agency.city or agency.province,
-                items=rng.randint(2, 3000), news=0, new=new, over=over, done=v["requests/total/total"],
+                items=rng.randint(2, 3000), new=new, over=over, done=v["requests/total/total"],
                 forward=v["requests/carried_forward/total"],
                 **{k: v[f"proactive/normative_documents/{k}"] for k in ("issued", "repealed", "in_force")})
     fill["news"] = rng.randint(0, fill["items"])
@@ -421,20 +419,25 @@ STYLE = "".join(f".nav{i} li{{float:left;width:{90 + i}px;line-height:44px;text-
 SCRIPT = "".join(f"$('.nav{i} li').hover(function(){{$(this).addClass('on')}},function(){{$(this).removeClass('on')}});\n" for i in range(40))
 
 
+def _runs(rng: random.Random, text: str, word: int) -> str:
+    """Editors cut a cell's text into <span> runs at arbitrary points."""
+    if not text:
+        return f"{SPAN_OPEN[word]}&nbsp;</span>"
+    k = min(len(text) - 1, rng.choice((0, 0, 1, 2)))
+    cuts = sorted(rng.sample(range(1, len(text)), k)) if k > 0 else []
+    return "".join(f"{SPAN_OPEN[word]}{html.escape(text[a:b], quote=False)}</span>"
+                   for a, b in zip([0, *cuts], [*cuts, len(text)]))
+
+
 def _html_cell(rng: random.Random, cell: C, word: int) -> str:
     attrs = (f' rowspan="{cell.rs}"' if cell.rs > 1 else "") + (f' colspan="{cell.cs}"' if cell.cs > 1 else "")
-    pieces = []
-    for part in cell.parts:
-        if not part:
-            pieces.append(f"{P_OPEN[word]}{SPAN_OPEN[word]}&nbsp;</span></p>")
-            continue
-        cuts = sorted(rng.sample(range(1, len(part)), k=min(len(part) - 1, rng.choice((0, 0, 1, 2))))) if len(part) > 1 else []
-        spans = [part[a:b] for a, b in zip([0, *cuts], [*cuts, len(part)])]
-        inner = "".join(f"{SPAN_OPEN[word]}{html.escape(s, quote=False)}</span>" for s in spans)
-        pieces.append(f"{P_OPEN[word]}{inner}{'<o:p></o:p>' if word else ''}</p>")
-    joined = "".join(pieces) if rng.random() < 0.5 or len(pieces) == 1 else pieces[0][:-4] + "<br/>" + "".join(
-        p.removeprefix(P_OPEN[word]) for p in pieces[1:])
-    return f"<td{attrs} {TD_STYLES[word]} width=\"{rng.randint(26, 120)}\">{joined}</td>"
+    runs = [_runs(rng, part, word) for part in cell.parts]
+    tail = "<o:p></o:p>" if word else ""
+    if len(runs) > 1 and rng.random() < 0.5:
+        inner = f"{P_OPEN[word]}{'<br/>'.join(runs)}{tail}</p>"  # a wrapped header: one paragraph, <br/> between lines
+    else:
+        inner = "".join(f"{P_OPEN[word]}{r}{tail}</p>" for r in runs)
+    return f'<td{attrs} {TD_STYLES[word]} width="{rng.randint(26, 120)}">{inner}</td>'
 
 
 def _html(rng: random.Random, title: str, blocks: list, agency: Agency, year: int, index: int) -> str:

@@ -356,6 +356,7 @@ def _compare_parquet(folder: Path, res: dict) -> list[str]:
     types = {f.name: f.type for f in parquet.schema}
     table = pacsv.read_csv(
         folder / res["path"],
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""],
                                              quoted_strings_can_be_null=True),
     )
