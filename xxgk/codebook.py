@@ -49,6 +49,7 @@ class Column:
     unit: str | None = None
     template: str = "both"
     sum_of: tuple[str, ...] = ()
+    narrative: tuple[str, ...] = ()
 
 
 @dataclass
@@ -114,7 +115,8 @@ def load() -> Codebook:
         section: [
             Column(section=section, code=c["code"], label=c["label"], en=c["en"], aliases=_tuple(c.get("aliases")),
                    parent=c.get("parent"), decimal=bool(c.get("decimal")), signed=bool(c.get("signed")),
-                   unit=c.get("unit"), template=str(c.get("template", "both")), sum_of=_tuple(c.get("sum_of")))
+                   unit=c.get("unit"), template=str(c.get("template", "both")), sum_of=_tuple(c.get("sum_of")),
+                   narrative=_tuple(c.get("narrative")))
             for c in items
         ]
         for section, items in raw["columns"].items()

@@ -285,6 +285,11 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
                                     " ".join(p.text or "∅" for p in pieces)))
         values[row.code] = _resolve(pieces, columns, section, row, report, narrative, line, [row.code])
+    if section == "requests":
+        _settle_across_rows(values, cb.row_columns(section, rows[0], template), template, report)
+    for code, v in values.items():
+        if isinstance(v, Pending):
+            values[code] = _withhold(report, v)
     for row in rows:
         columns = cb.row_columns(section, row, template)
         if row.code not in located:
@@ -334,17 +339,63 @@ def _identity_ok(section: str, columns: list[str], values: tuple) -> str | None:
     return None
 
 
-def _narrative_support(narrative: str, keywords: tuple[str, ...]) -> set[str]:
-    numbers: set[str] = set()
+_CLAUSE = re.compile(r"[,;:、]")
+
+
+def _narrative_pairs(narrative: str, row: Row, columns: tuple[str, ...]) -> set[tuple[str, str]]:
+    """(column, figure) pairs stated in the narrative: a figure in a clause that names the column,
+    in a sentence that names the row (制发行政规范性文件9件，…废止文件7件，现行有效…253件)."""
+    cb = load()
+    words = {c: cb.column(row.section, c).narrative for c in columns}
+    pairs: set[tuple[str, str]] = set()
     for sentence in _SENTENCE.split(narrative):
-        if any(k in sentence for k in keywords):
-            numbers.update(_NARRATIVE_NUMBER.findall(sentence))
-    return numbers
+        if not any(k in sentence for k in row.narrative):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            numbers = _NARRATIVE_NUMBER.findall(clause)
+            if not numbers:
+                continue
+            named = [c for c, ws in words.items() if any(w in clause for w in ws)]
+            if len(named) == 1:  # a clause naming two columns says nothing certain about either
+                pairs.update((named[0], n) for n in numbers)
+    return pairs
+
+
+@dataclass
+class Pending:
+    """A row whose glued digits split several ways: settled later by the other rows, or withheld."""
+
+    row: str
+    columns: tuple[str, ...]
+    pool: list
+    truncated: bool
+    printed: str
+    where: dict
+
+
+def _settled(report: Report, how: str, cand, printed: str, where: dict, zh_why: str, en_why: str):
+    vals, texts, lines = cand
+    report.add("digits-split", "info",
+               f"连写的数字“{printed}”{zh_why}唯一拆分为 {' | '.join(texts)}",
+               f"glued digits '{printed}' split as {' | '.join(texts)}: {en_why}",
+               found=printed, expected=" | ".join(texts), **where)
+    return ("ok", how, vals, texts, lines)
+
+
+def _withhold(report: Report, p: Pending):
+    pool = p.pool
+    listed = "; ".join(" | ".join(c[1]) for c in pool[:12]) + (" …" if len(pool) > 12 or p.truncated else "")
+    more = "+" if p.truncated else ""
+    report.add("ambiguous-digits", "error",
+               f"连写的数字“{p.printed}”有{len(pool)}{more}种拆分方式，无法确定，本行数字不予发布：{listed}",
+               f"glued digits '{p.printed}' split {len(pool)}{more} ways; none can be chosen, so the row's figures are not published: {listed}",
+               found=p.printed, expected=listed, **p.where)
+    return ("unresolved", "", (), (), (p.where.get("source_line"),))
 
 
 def _resolve(pieces, columns, section, row, report: Report, narrative: str, line, row_codes):
-    """Settle the printed pieces into cells, or explain why not. Returns
-    (status, evidence, values, printed texts, lines) or a status without values."""
+    """Settle the printed pieces into cells. Returns (status, evidence, values, printed texts,
+    lines), or a Pending when several splits remain (the caller may settle it with other rows)."""
     n = len(columns)
     where = dict(section=section, row=row_codes[0] if len(row_codes) == 1 else "", source_line=line)
     if not pieces:
@@ -353,44 +404,68 @@ def _resolve(pieces, columns, section, row, report: Report, narrative: str, line
     printed = " ".join(p.text or "∅" for p in pieces)
     if len(cands) == 1 and not truncated:
         vals, texts, lines = cands[0]
-        evidence = "cell" if len(pieces) == n else "split"
-        return ("ok", evidence, vals, texts, lines)
+        return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)
     if not cands:
         report.add("cell-count-mismatch", "error",
                    f"“{printed}”无法读作{n}个数字，本行数字不予发布",
                    f"'{printed}' cannot be read as {n} figures; the row's figures are not published",
                    expected=str(n), found=printed, **where)
         return ("unresolved", "", (), (), (line,))
-    passing = [c for c in cands if _identity_ok(section, columns, c[0]) is None]
+    broken = [_identity_ok(section, columns, c[0]) for c in cands]
+    passing = [c for c, b in zip(cands, broken) if b is None]
     if len(passing) == 1 and not truncated:
-        vals, texts, lines = passing[0]
-        broken = sorted({_identity_ok(section, columns, c[0]) for c in cands} - {None})
-        rules = load().identities
-        zh_rules = "；".join(i["zh"] for i in rules if i["code"] in broken)
-        en_rules = "; ".join(i["en"] for i in rules if i["code"] in broken)
-        report.add("digits-split", "info",
-                   f"连写的数字“{printed}”按表格勾稽关系唯一拆分为 {' | '.join(texts)}（{zh_rules}）",
-                   f"glued digits '{printed}' split as {' | '.join(texts)}: the only split that satisfies the template's arithmetic ({en_rules})",
-                   found=printed, expected=" | ".join(texts), **where)
-        return ("ok", "identity", vals, texts, lines)
-    keywords = row.narrative if row is not None else ()
+        rules = [i for i in load().identities if i["code"] in set(broken)]
+        return _settled(report, "identity", passing[0], printed, where,
+                        f"按表格勾稽关系（{'；'.join(i['zh'] for i in rules)}）",
+                        f"the only split that satisfies the template's arithmetic ({'; '.join(i['en'] for i in rules)})")
     pool = passing or cands
-    if keywords and narrative and not truncated:
-        numbers = _narrative_support(narrative, keywords)
-        supported = [c for c in pool if all(t in numbers for t, v in zip(c[1], c[0]) if v not in (0, None))]
+    if row is not None and row.narrative and narrative and not truncated:
+        pairs = _narrative_pairs(narrative, row, tuple(columns))
+        supported = [c for c in pool if all((col, t) in pairs for col, t, v in zip(columns, c[1], c[0]) if v not in (0, None))]
         if len(supported) == 1:
-            vals, texts, lines = supported[0]
-            report.add("digits-split", "info",
-                       f"连写的数字“{printed}”依据报告正文中的同一数字拆分为 {' | '.join(texts)}",
-                       f"glued digits '{printed}' split as {' | '.join(texts)}: the same figures are stated in the report's narrative",
-                       found=printed, expected=" | ".join(texts), **where)
-            return ("ok", "narrative", vals, texts, lines)
-    listed = "; ".join(" | ".join(c[1]) for c in pool[:12]) + (" …" if len(pool) > 12 or truncated else "")
-    report.add("ambiguous-digits", "error",
-               f"连写的数字“{printed}”有{len(pool)}{'+' if truncated else ''}种拆分方式，无法确定，本行数字不予发布：{listed}",
-               f"glued digits '{printed}' split {len(pool)}{'+' if truncated else ''} ways; none can be chosen, so the row's figures are not published: {listed}",
-               found=printed, expected=listed, **where)
-    return ("unresolved", "", (), (), (line,))
+            return _settled(report, "narrative", supported[0], printed, where, "依据报告正文中写明的同一数字",
+                            "the report's narrative states the same figures for the same columns")
+    return Pending(row_codes[0], tuple(columns), pool, truncated, printed, where)
+
+
+def _settle_across_rows(values: dict, columns: tuple[str, ...], template: str, report: Report) -> None:
+    """Settle pending requests rows with the identities between rows (new + carried_over = total +
+    carried_forward; total = sum of outcomes), using only rows already read with certainty."""
+    ident = {i["code"]: i for i in load().identities}
+    balance = ident["requests-balance"]
+    totals = ident["requests-total-row"]
+    checks = [("requests-balance", list(balance["left"]), list(balance["right"])),
+              ("requests-total-row", totals["sum_of_2019" if template == "2019" else "sum_of_2021"], ["total"])]
+    progress = True
+    while progress:
+        progress = False
+        for code, p in list(values.items()):
+            if not isinstance(p, Pending):
+                continue
+            known = {r: v[2] for r, v in values.items() if isinstance(v, tuple) and v[0] == "ok"}
+            survivors, used = [], set()
+            for cand in p.pool:
+                rows = {**known, code: cand[0]}
+                ok = True
+                for name, left, right in checks:
+                    if code not in left + right or any(r not in rows for r in left + right):
+                        continue
+                    for j in range(len(columns)):
+                        lv = [rows[r][j] for r in left]
+                        rv = [rows[r][j] for r in right]
+                        if None in lv or None in rv:
+                            continue
+                        used.add(name)
+                        if sum(lv) != sum(rv):
+                            ok = False
+                if ok:
+                    survivors.append(cand)
+            if len(survivors) == 1 and used and not p.truncated:
+                rules = [ident[u] for u in sorted(used)]
+                values[code] = _settled(report, "identity", survivors[0], p.printed, p.where,
+                                        f"按其他各行的勾稽关系（{'；'.join(i['zh'] for i in rules)}）",
+                                        f"the only split consistent with the other rows ({'; '.join(i['en'] for i in rules)})")
+                progress = True
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -446,6 +521,8 @@ def _appeals(stream: Stream, span: Span, report: Report) -> None:
         report.matches.append(Match("appeals", "review+litigation", "行政复议 / 行政诉讼", line,
                                     " ".join(p.text or "∅" for p in pieces)))
         resolved = _resolve(pieces, columns * len(rows), "appeals", None, report, "", line, [r.code for r in rows])
+        if isinstance(resolved, Pending):
+            resolved = _withhold(report, resolved)
     width = len(columns)
     for i, row in enumerate(rows):
         for j, col in enumerate(columns):

@@ -40,12 +40,14 @@ class Document:
     lines: list[str] = field(default_factory=list)  # the decoded source, for the source pages
 
 
-_DASHES = str.maketrans({"\u2014": "—", "\u2015": "—", "\u2500": "—", "\uff0d": "-", "\u2013": "-", "\u2212": "-", "\xa0": " "})
+_DASHES = (("\u2015", "—"), ("\u2500", "—"), ("\uff0d", "-"), ("\u2013", "-"), ("\u2212", "-"), ("\xa0", " "))
 
 
 def normalise(text: str) -> str:
     """Full-width to half-width (NFKC), one kind of dash, no zero-width characters."""
-    text = text.translate(_DASHES)
+    for old, new in _DASHES:  # str.replace is much faster than str.translate on CJK text
+        if old in text:
+            text = text.replace(old, new)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return text.replace("\u200b", "").replace("\ufeff", "")
@@ -78,7 +80,7 @@ _MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__|(?<!\\)`")
 
 
 def _line_cells(line: str, number: int) -> list[Cell]:
-    """Cells of one text line, whatever the layout.
+    """Cells of one (normalised) text line, whatever the layout.
 
     - `| a | b |`       Markdown pipe table row
     - `a |`              one cell per line, closed by ` |` (runs of `||` only separate rows)
@@ -95,14 +97,14 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     if s.startswith("|") and s.endswith("|") and len(s) > 1:
         if _MD_SEPARATOR_ROW.match(s):
             return []
-        return [Cell(normalise(part).strip(), number) for part in s[1:-1].split("|")]
+        return [Cell(part.strip(), number) for part in s[1:-1].split("|")]
     if stripped.endswith(" |") or stripped.endswith("\t|"):
-        return [Cell(normalise(stripped[:-1]).strip(), number)]
+        return [Cell(stripped[:-1].strip(), number)]
     if stripped.startswith("\t") and "\t" not in stripped[1:]:
-        return [Cell(normalise(stripped[1:]).strip(), number)]
+        return [Cell(stripped[1:].strip(), number)]
     if "\t" in stripped:
-        return [Cell(normalise(part).strip(), number) for part in stripped.split("\t")]
-    return [Cell(normalise(stripped).strip(), number)]
+        return [Cell(part.strip(), number) for part in stripped.split("\t")]
+    return [Cell(stripped.strip(), number)]
 
 
 def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document:
@@ -115,12 +117,15 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             for header in lines[:i]:
                 m = _CRAWL_FIELD.match(header.strip())
                 if m and m.group(2).strip():
-                    meta[_CRAWL_KEYS[m.group(1)]] = m.group(2).strip()
+                    meta[_CRAWL_KEYS[m.group(1)]] = normalise(m.group(2)).strip()
             start = i + 1
             fmt = "crawl-text" if fmt == "text" else fmt
             break
+    normalised = normalise(text).splitlines()
+    if len(normalised) != len(lines):  # keep line numbers true to the source
+        normalised = [normalise(line) for line in lines]
     cells: list[Cell] = []
-    for number, line in enumerate(lines[start:], start=start + 1):
+    for number, line in enumerate(normalised[start:], start=start + 1):
         if fmt == "markdown":
             line = _MD_MARKUP.sub("", line)
         cells.extend(_line_cells(line, number))
@@ -129,79 +134,68 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
 
 # --- HTML --------------------------------------------------------------------------------------
 
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre", "center"}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "svg", "button", "select", "option"}
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre", "center",
+               "ul", "ol", "table", "tr", "td", "th", "br")
+_SKIP_TAGS = ("script", "style", "noscript", "template", "head", "iframe", "svg", "button", "select", "option", "title")
 _WS = re.compile(r"\s+")
 
 
-def _element_text(el) -> str:
-    """Visible text of an element: spans joined, <br> as a space, comments and <o:p> dropped."""
-    parts: list[str] = []
-
-    def walk(node):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in _SKIP_TAGS:
-            return
-        if tag.lower() == "br":
-            parts.append(" ")
-        elif node.text and isinstance(node.tag, str):
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag.lower() in _BLOCK_TAGS:
-            parts.append(" ")
-
-    walk(el)
-    return _WS.sub(" ", normalise("".join(parts))).strip()
+def _clean(text: str) -> str:
+    return _WS.sub(" ", text).strip()
 
 
 def read_html(text: str, encoding: str = "utf-8") -> Document:
-    import lxml.html
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(normalise(text).encode("utf-8"),
+                                parser=etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError("unreadable-file", "HTML 无法解析", f"the HTML cannot be parsed ({exc})") from exc
+    if root is None:
+        raise ReadError("unreadable-file", "HTML 无法解析", "the HTML cannot be parsed (no document)")
     meta: dict[str, str] = {}
     for name, key in (("ArticleTitle", "title"), ("PubDate", "published"), ("ContentSource", "publisher"), ("Url", "url")):
         node = root.find(f".//meta[@name='{name}']")
         if node is not None and node.get("content", "").strip():
-            meta[key] = normalise(node.get("content").strip())
+            meta[key] = node.get("content").strip()
     title = root.find(".//title")
     if "title" not in meta and title is not None and title.text:
-        meta["title"] = normalise(title.text.strip())
+        meta["title"] = title.text.strip()
+
+    etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)
+    # Block boundaries and <br> separate words; spans inside a block do not.
+    blocky: set = set()
+    for el in root.iter(*_BLOCK_TAGS):
+        el.tail = " " + el.tail if el.tail else " "
+        if el.tag == "br":
+            el.text = None
+        for anc in el.iterancestors():
+            if anc in blocky:
+                break
+            blocky.add(anc)
 
     cells: list[Cell] = []
 
     def walk(node):
-        if not isinstance(node.tag, str):
-            return
-        tag = node.tag.lower()
-        if tag in _SKIP_TAGS:
+        tag = node.tag
+        if not isinstance(tag, str):
             return
         if tag in ("td", "th"):
-            cells.append(Cell(_element_text(node), node.sourceline or 0))
+            cells.append(Cell(_clean("".join(node.itertext())), node.sourceline or 0))
             return
-        if tag == "tr" or tag == "table" or tag in ("tbody", "thead", "tfoot"):
-            for child in node:
-                walk(child)
-            return
-        has_block_child = any(isinstance(c.tag, str) and (c.tag.lower() in _BLOCK_TAGS or c.tag.lower() in ("table", "tr", "td", "ul", "ol", "br")) for c in node.iter() if c is not node)
-        if tag in _BLOCK_TAGS and not has_block_child:
-            t = _element_text(node)
-            if t:
-                cells.append(Cell(t, node.sourceline or 0))
-            return
-        # mixed content: text directly in this element, then children
-        if node.text and node.text.strip():
-            cells.append(Cell(_WS.sub(" ", normalise(node.text)).strip(), node.sourceline or 0))
+        if node not in blocky:
+            if tag in _BLOCK_TAGS:
+                t = _clean("".join(node.itertext()))
+                if t:
+                    cells.append(Cell(t, node.sourceline or 0))
+                return
+        if node.text and node.text.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
+            cells.append(Cell(_clean(node.text), node.sourceline or 0))
         for child in node:
             walk(child)
-            if child.tail and child.tail.strip():
-                cells.append(Cell(_WS.sub(" ", normalise(child.tail)).strip(), child.sourceline or node.sourceline or 0))
+            if child.tail and child.tail.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
+                cells.append(Cell(_clean(child.tail), child.sourceline or node.sourceline or 0))
 
     body = root.find(".//body")
     walk(body if body is not None else root)
