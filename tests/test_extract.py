@@ -103,3 +103,38 @@ def test_label_in_prose_is_not_taken_for_the_row():
     # a sentence naming 规范性文件 stands between the section heading and the table
     report = parse_bytes((SEEDS / "22-jjf-2024" / "input.txt").read_bytes(), ".txt")
     assert [fact(report, "proactive", "rules", c).value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+
+
+def test_rows_settled_by_the_other_rows():
+    text = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    for old, new in [("申请数量320000032", "申请数量110000011"), ("予以公开8000008", "予以公开6000006"),
+                     ("不计其他情形）7000007", "不计其他情形）5000005"), ("内部事务信息1000001", "内部事务信息0000000"),
+                     ("过程性信息2000002", "过程性信息0000000"), ("相关政府信息120000012", "相关政府信息0000000"),
+                     ("另行制作2000002", "另行制作0000000"), ("总计320000032", "总计110000011")]:
+        assert old in text
+        text = text.replace(old, new)
+    report = parse_text(text)
+    # 110000011 reads 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11: only the second agrees with the outcome rows
+    assert [fact(report, "requests", "total", c).value for c in ("natural_person", "commercial_enterprise")] == [11, 0]
+    assert [fact(report, "requests", "new", c).value for c in ("natural_person", "commercial_enterprise")] == [11, 0]
+    assert fact(report, "requests", "new", "total").evidence == "identity"
+    assert "ambiguous-digits" not in codes(report)
+
+
+def test_rows_stay_withheld_when_the_other_rows_cannot_decide():
+    text = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    text = text.replace("申请数量320000032", "申请数量110000011")  # new no longer matches anything else
+    report = parse_text(text)
+    assert fact(report, "requests", "new", "natural_person").status == "unresolved"
+    assert "ambiguous-digits" in codes(report)
+
+
+def test_narrative_settles_a_split_column_by_column():
+    text = (SEEDS / "13-lyy-2022" / "input.txt").read_text(encoding="utf-8")
+    assert "行政规范性文件9234" in text
+    settled = text.replace("一、总体情况", "一、总体情况本年制发行政规范性文件9件，废止2件，现行有效34件。", 1)
+    report = parse_text(settled)
+    assert [fact(report, "proactive", "normative_documents", c).value for c in ("issued", "repealed", "in_force")] == [9, 2, 34]
+    # the same figures without saying which column is which settle nothing
+    vague = text.replace("一、总体情况", "一、总体情况涉及行政规范性文件9件、2件、34件、23件、4件。", 1)
+    assert fact(parse_text(vague), "proactive", "normative_documents", "issued").status == "unresolved"
