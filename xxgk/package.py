@@ -71,9 +71,9 @@ class Block:
 
     def __init__(self, rows: list[tuple]):
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([_cell(v) for v in row] for row in rows)
+        csv.writer(buf, lineterminator="\n").writerows(rows)  # None is written as an empty field
         self.csv = buf.getvalue()
-        self.columns = [[None if v == "" else v for v in col] for col in zip(*rows)] if rows else []
+        self.columns = [list(col) if "" not in col else [None if v == "" else v for v in col] for col in zip(*rows)]
         self.rows = len(rows)
 
 
@@ -101,14 +101,6 @@ def parse_file(args: tuple[str, str]) -> dict:
         "checks": Block(checks),
         "texts": Block([(rid, t.section, t.text, t.source_line) for t in report.texts]),
     }
-
-
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(v) if v != int(v) else str(int(v))
-    return str(v)
 
 
 class TableWriter:
