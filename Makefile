@@ -21,7 +21,7 @@ package: install
 	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)
 
 pages: package
-	$(BIN)/xxgk pages --package $(PACKAGE) --docs docs
+	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)
 
 site: pages
 	$(BIN)/mkdocs build --strict --quiet
@@ -42,4 +42,4 @@ golden-check: install
 	$(BIN)/python scripts/golden.py --check
 
 clean:
-	rm -rf build $(PACKAGE) docs/index.md docs/downloads.md docs/data
+	rm -rf build $(PACKAGE)

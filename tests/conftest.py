@@ -1,4 +1,3 @@
-import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "golden"
 BIN = Path(sys.executable).parent
+HOSTILE_NAME = "<script>window.__xss=1</script>北关区信访局"
 
 
 def seed(n: str) -> Path:
@@ -45,3 +45,32 @@ def package(mixed_corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pkg") / "datapackage"
     build(mixed_corpus, out, jobs=2)
     return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """A real site: seeds, one agency over several years (pingtan 行政审批局 2021 + 2025), a
+    report whose agency name and text carry script payloads; built by the real MkDocs."""
+    from xxgk.package import build
+    from xxgk.pages import write_pages
+
+    work = tmp_path_factory.mktemp("site")
+    corpus = work / "corpus"
+    corpus.mkdir()
+    for n in ("000", "001", "002", "004"):
+        shutil.copy(seed(n), corpus / f"{n}.txt")
+    shutil.copy(SEEDS / "07-hzs-2021" / "input.txt", corpus / "hzs-2021.txt")
+    shutil.copy(SEEDS / "27-hzs-2025-html" / "input.html", corpus / "hzs-2025.html")
+    shutil.copy(SEEDS / "05-gaj-2021" / "input.txt", corpus / "gaj-2021.txt")
+    hostile = seed("003").read_text(encoding="utf-8").replace("北关区信访局 2024 年", HOSTILE_NAME + " 2024 年", 1)
+    hostile = hostile.replace("(一) 主动公开。", "(一) 主动公开。<img src=x onerror=\"window.__xss=2\">**粗体**[链接](javascript:alert(1))", 1)
+    (corpus / "hostile.txt").write_text(hostile, encoding="utf-8")
+    build(corpus, work / "datapackage", jobs=1)
+    write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
+                            capture_output=True, text=True, cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work / "site"

@@ -1,59 +1,99 @@
 """The site is generated from the published package only, and built by a real MkDocs."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+import json
+import re
 
-import pytest
-from conftest import ROOT, seed, xxgk
-
-from xxgk.package import build
+from conftest import HOSTILE_NAME
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("site")
-    corpus = work / "corpus"
-    corpus.mkdir()
-    for n in ("000", "004"):
-        shutil.copy(seed(n), corpus / f"{n}.txt")
-    hostile = seed("003").read_text(encoding="utf-8").replace(
-        "北关区信访局 2024 年", "<script>alert(1)</script>北关区信访局 2024 年", 1)
-    (corpus / "hostile.txt").write_text(hostile, encoding="utf-8")
-    build(corpus, work / "datapackage", jobs=1)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("index.md", "downloads.md", "data"))
-    assert xxgk("pages", "--package", work / "datapackage", "--docs", work / "docs").returncode == 0
-    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml"),
-                             "-d", str(work / "out")], capture_output=True, text=True, cwd=work)
-    assert result.returncode == 0, result.stderr
-    return work / "out"
+def page(site, rel):
+    return (site / rel).read_text(encoding="utf-8")
 
 
-def test_home_shows_the_corpus(site):
-    page = (site / "index.html").read_text(encoding="utf-8")
-    assert "灋河回族区城市管理局" in page and "韶关市武江区人民政府办公室" in page
+def agency_pages(site):
+    return sorted(p for p in (site / "agencies").glob("*.html") if p.name != "index.html")
 
 
-def test_untrusted_names_are_escaped(site):
-    page = (site / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert" in page
+def test_home_and_overview_pages_exist(site):
+    for rel in ("index.html", "search.html", "agencies/index.html", "rankings.html", "quality.html",
+                "downloads.html", "dictionary.html", "about.html"):
+        assert (site / rel).is_file(), rel
+    home = page(site, "index.html")
+    assert "数据概况" in home and 'class="xxgk-chart"' in home
+
+
+def test_one_profile_per_agency_with_its_tables(site):
+    pages = agency_pages(site)
+    assert len(pages) == 7
+    text = page(site, "agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")
+    assert "三、收到和处理政府信息公开申请情况" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
+    assert "（三）不予公开" in text and "8. 属于行政查询事项" in text
+    assert text.count('class="xxgk-chart"') == 3
+
+
+def test_agency_over_years_has_a_trend(site):
+    text = page(site, "agencies/ping-tan-zong-he-shi-yan-qu-xing-zheng-shen-pi-ju.html")
+    assert "历年变化" in text and "2021 年度报告" in text and "2025 年度报告" in text
+    spec = json.loads(re.search(r'<script type="application/json" class="xxgk-spec">(.*?)</script>', text).group(1))
+    years = {v["year"] for v in spec["data"]["values"]}
+    assert years == {"2021", "2025"} and spec["mark"]["type"] == "line"
+
+
+def test_every_figure_links_to_its_source_line(site):
+    text = page(site, "agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    links = re.findall(r'href="\.\./sources/([0-9a-f]{16})\.html#L(\d+)"[^>]*>([^<]+)</a>', text)
+    assert len(links) == 200
+    rid = links[0][0]
+    source = page(site, f"sources/{rid}.html")
+    for _, line, value in links:
+        row = re.search(rf'<div class="l" id="L{line}">.*?<span class="t">(.*?)</span></div>', source).group(1)
+        assert value in row
+
+
+def test_chart_specs_are_vega_lite_with_chinese_titles_and_tables(site):
+    text = page(site, "agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")
+    specs = [json.loads(s) for s in re.findall(r'class="xxgk-spec">(.*?)</script>', text)]
+    assert all(s["$schema"].startswith("https://vega.github.io/schema/vega-lite/") for s in specs)
+    assert all(s["usermeta"]["title"] and s["usermeta"]["description"] for s in specs)
+    outcomes = next(s for s in specs if s["usermeta"]["title"].endswith("申请的办理结果"))
+    assert {"label": "无法提供", "value": 3} in outcomes["data"]["values"]
+    assert text.count("<summary>图表数据</summary>") == len(specs)
+
+
+def test_untrusted_strings_are_escaped_everywhere(site):
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>window.__xss" not in text, path
+        assert 'onerror="window.__xss' not in text, path
+    assert any("&lt;script&gt;window.__xss=1&lt;/script&gt;" in p.read_text(encoding="utf-8") for p in agency_pages(site))
 
 
 def test_downloads_link_files_that_exist(site):
-    page = (site / "downloads.html").read_text(encoding="utf-8")
-    import re
-
-    links = re.findall(r'href="(data/[^"]+)"', page)
-    assert any(l.endswith("facts.parquet") for l in links) and any(l.endswith(".zip") for l in links)
+    text = page(site, "downloads.html")
+    links = re.findall(r'href="(data/[^"]+)"', text)
+    assert any(link.endswith("facts.parquet") for link in links) and any(link.endswith(".zip") for link in links)
     for link in links:
         assert (site / link).is_file(), link
     assert (site / "data" / "excel" / "facts.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    agency_csv = site / "agencies" / "fa-he-hui-zu-qu-cheng-shi-guan-li-ju.csv"
+    assert agency_csv.read_bytes().startswith(b"\xef\xbb\xbf") and len(agency_csv.read_text(encoding="utf-8-sig").splitlines()) == 201
 
 
-def test_no_request_leaves_the_site(site):
-    for page in site.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        assert "fonts.googleapis.com" not in text and "cdn.jsdelivr" not in text
+def test_search_index_is_small_and_names_every_agency(site):
+    index = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    assert len(index) == 7 and any(HOSTILE_NAME == a[0] for a in index)
+    assert (site / "search-index.json").stat().st_size < 200 * len(index)
+
+
+def test_quality_page_lists_disagreeing_figures(site):
+    text = page(site, "quality.html")
+    assert "requests-balance" in text and "平潭综合实验区公安局" in text
+
+
+def test_no_asset_comes_from_another_host(site):
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for url in re.findall(r'src="(https?://[^"]+)"', text) + re.findall(r'<link[^>]+href="(https?://[^"]+)"', text):
+            raise AssertionError(f"{path.name} loads {url}")
+        assert "fonts.googleapis.com" not in text
+    assert (site / "javascripts" / "vega.js").stat().st_size > 500_000

@@ -81,8 +81,8 @@ def _cmd_validate(args) -> int:
 def _cmd_pages(args) -> int:
     from .pages import write_pages
 
-    written = write_pages(Path(args.package), Path(args.docs))
-    print(f"pages written: {written}")
+    written = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
+    print(f"pages written: {written} Markdown pages in {args.out}")
     return 0
 
 
@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("pages", help="write the site's Markdown pages from a published data package")
-    p.add_argument("--package", default=str(paths.PACKAGE))
-    p.add_argument("--docs", default=str(paths.DOCS))
+    p.add_argument("--package", default=str(paths.PACKAGE), help="the published data package")
+    p.add_argument("--out", default=str(paths.SITE_DOCS), help="where to write the pages (MkDocs docs_dir)")
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the package was built from (its files are published beside the figures)")
     p.set_defaults(func=_cmd_pages)
 
     args = parser.parse_args(argv)

@@ -1,22 +1,30 @@
-"""The page generator: reads only the published data package and writes the site's Markdown.
+"""The page generator: reads only the published data package (and the corpus files it names, to
+publish them beside the figures) and writes the site's Markdown, chart specs and source pages.
 
-Every string that comes from a report (agency names, titles, text) is escaped before it reaches
-Markdown or HTML.
+Every string that comes from a report (agency names, titles, narrative, printed text) is escaped
+before it reaches Markdown, HTML or JSON-in-HTML.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
+import io
 import json
 import shutil
 import zipfile
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import paths
+from .charts import Chart, bar, trend
+from .published import Published
 
+MIN_RANKED = 10  # requests handled before an agency's rates are compared
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|~>"})
+CN_NUM = "一二三四五六七八九十"
+EVIDENCE_NOTE = {"split": "连写数字拆分", "identity": "连写数字按勾稽关系拆分", "narrative": "连写数字按正文拆分"}
 
 
 def esc(text) -> str:
@@ -26,148 +34,596 @@ def esc(text) -> str:
     return s.translate(_MD_SPECIAL)
 
 
-def read_resource(package: Path, name: str) -> list[dict]:
-    with open(package / "data" / f"{name}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+def h(text) -> str:
+    """Safe inside raw HTML (element text or a quoted attribute)."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
-def _copy_package(package: Path, target: Path) -> None:
-    """Publish the package with the site: as it is, as one zip, and as CSV with a BOM for Excel/WPS."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(package, target)
-    excel = target / "excel"
-    excel.mkdir()
-    for csv_path in sorted((package / "data").glob("*.csv")):
-        (excel / csv_path.name).write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
-    zip_path = target / "xxgk-datapackage.zip"
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(p for p in package.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, f.read_bytes())
+def json_in_html(data) -> str:
+    """JSON that cannot close its <script> element or open another."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def fmt(v) -> str:
+    if v is None:
+        return ""
+    return f"{v:g}" if isinstance(v, float) and v != int(v) else str(int(v))
 
 
 def _size(path: Path) -> str:
-    n = path.stat().st_size
+    n = float(path.stat().st_size)
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
-    return f"{n} B"
+    return ""
 
 
-def _home(package: Path, descriptor: dict) -> str:
-    reports = read_resource(package, "reports")
-    agencies = read_resource(package, "agencies")
-    checks = read_resource(package, "checks")
-    years = Counter(r["year"] for r in reports if r["year"])
-    statuses = Counter(r["status"] for r in reports)
-    figures = sum(int(r["facts"] or 0) for r in reports)
-    lines = [
-        "# 政府信息公开工作年度报告数据",
-        "",
-        "各级行政机关每年都要发布《政府信息公开工作年度报告》，其中的统计表格（主动公开、依申请公开的办理结果、"
-        "行政复议和行政诉讼）分散在各政府网站的网页、PDF 和文本中。本站把这些数字整理成可下载、可核对的开放数据：",
-        "每个数字都注明来源文件和行号，每份报告的勾稽关系都经过检查，检查结果同样公开，数字本身从不被“修正”。",
-        "",
-        "## 数据概况",
-        "",
-        "| 项目 | 数量 |",
-        "| --- | ---: |",
-        f"| 报告 | {len(reports)} |",
-        f"| 机关 | {len(agencies)} |",
-        f"| 年度 | {esc(', '.join(sorted(years)) or '—')} |",
-        f"| 数字（facts 行数） | {figures} |",
-        f"| 检查发现的问题 | {len(checks)} |",
-        "",
-        "## 各年度报告数",
-        "",
-        "| 年度 | 报告数 |",
-        "| --- | ---: |",
-        *[f"| {esc(y)} | {n} |" for y, n in sorted(years.items())],
-        "",
-        "## 解析状态",
-        "",
-        "| 状态 | 报告数 |",
-        "| --- | ---: |",
-        *[f"| {esc(s)} | {n} |" for s, n in sorted(statuses.items())],
-        "",
-        "## 报告列表",
-        "",
-        "| 机关 | 年度 | 格式版本 | 状态 | 源文件 |",
-        "| --- | ---: | --- | --- | --- |",
-    ]
-    for r in sorted(reports, key=lambda r: (r["agency_name"], r["year"], r["source_file"])):
-        lines.append(f"| {esc(r['agency_name']) or '（未识别）'} | {esc(r['year'])} | {esc(r['template'])} | {esc(r['status'])} | `{html.escape(r['source_file'])}` |")
-    lines += ["", f"数据包版本 {esc(descriptor.get('version', ''))}，[下载数据](downloads.md)。", ""]
-    return "\n".join(lines)
+def render_chart(chart: Chart, page_key: str) -> str:
+    """A chart: title and description, the Vega-Lite spec (drawn by the site's script), and its
+    numbers as a table."""
+    cid = f"chart-{page_key}-{chart.key}"
+    head = "".join(f"<th>{h(c)}</th>" for c in chart.columns)
+    def td(v) -> str:
+        return f'<td class="num">{h(fmt(v))}</td>' if isinstance(v, (int, float)) else f"<td>{h(v)}</td>"
+
+    body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in chart.rows)
+    return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
+            f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
+            f'<div class="xxgk-vega" role="img" aria-label="{h(chart.title)}：{h(chart.description)}"></div>\n'
+            f'<script type="application/json" class="xxgk-spec">{json_in_html(chart.spec)}</script>\n'
+            f'<details class="xxgk-chart-data"><summary>图表数据</summary><div class="xxgk-table-wrap"><table>'
+            f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
+            f"</figure>\n")
 
 
-def _downloads(target: Path, descriptor: dict) -> str:
-    lines = [
-        "# 下载数据",
-        "",
-        "全部数据是一个 [Frictionless 数据包](https://datapackage.org/)：每个表都有 CSV（UTF-8）和 Parquet 两种格式，"
-        "`datapackage.json` 描述每个字段的类型、中文名称和说明。",
-        "",
-        f"- [整个数据包（zip）](data/xxgk-datapackage.zip)（{_size(target / 'xxgk-datapackage.zip')}）",
-        f"- [datapackage.json](data/datapackage.json)（{_size(target / 'datapackage.json')}）",
-        "",
-        "| 表 | 说明 | 行数 | CSV | Excel/WPS 用 CSV（带 BOM） | Parquet |",
-        "| --- | --- | ---: | --- | --- | --- |",
-    ]
-    for res in descriptor["resources"]:
-        name = res["name"]
-        lines.append(
-            f"| `{name}` | {esc(res['title'])}：{esc(res['description'])} | {res.get('x_rows', '')} "
-            f"| [{name}.csv](data/data/{name}.csv) ({_size(target / 'data' / f'{name}.csv')}) "
-            f"| [{name}.csv](data/excel/{name}.csv) "
-            f"| [{name}.parquet](data/data/{name}.parquet) ({_size(target / 'data' / f'{name}.parquet')}) |")
-    lines += [
-        "",
-        "直接用 Excel 或 WPS 打开 CSV 时，请使用“Excel/WPS 用 CSV”一列的文件（UTF-8 带 BOM），中文才能正常显示。",
-        "",
-        "## 用法示例",
-        "",
-        "```python",
-        "import pandas as pd",
-        "facts = pd.read_parquet(\"facts.parquet\")",
-        "reports = pd.read_csv(\"reports.csv\")",
-        "new = facts.query(\"section == 'requests' and row == 'new' and column == 'total'\")",
-        "print(new.merge(reports, on=\"report_id\")[[\"agency_name\", \"year\", \"value\"]])",
-        "```",
-        "",
-        "```r",
-        "library(arrow)",
-        "facts <- read_parquet(\"facts.parquet\")",
-        "subset(facts, section == \"requests\" & row == \"total\" & column == \"total\")",
-        "```",
-        "",
-        "```sql",
-        "-- DuckDB",
-        "SELECT r.agency_name, r.year, f.value",
-        "FROM 'facts.parquet' f JOIN 'reports.csv' r USING (report_id)",
-        "WHERE f.section = 'requests' AND f.row = 'new' AND f.column = 'total';",
-        "```",
-        "",
-        "## 许可与引用",
-        "",
-        "数据以 [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) 许可发布。原始报告由各行政机关公开发布，"
-        "`reports.source_url` 记录原文网址（如有）。引用示例：",
-        "",
-        f"> xxgk：政府信息公开工作年度报告数据，版本 {esc(descriptor.get('version', ''))}。",
-        "",
-    ]
-    return "\n".join(lines)
+# --- the report's tables, as printed ------------------------------------------------------------
+
+class Tables:
+    """Lays out one report's figures the way the official template prints them."""
+
+    def __init__(self, pub: Published, report: dict, facts: dict, findings: list[dict], source_href: str | None):
+        self.pub = pub
+        self.report = report
+        self.facts = facts
+        self.source_href = source_href
+        self.rows = {s: pub.labels("row", s) for s in ("proactive", "requests", "appeals")}
+        self.columns = {s: pub.labels("column", s) for s in ("proactive", "requests", "appeals")}
+        self.groups = pub.labels("group", "requests")
+        self.flags: dict[tuple, list[dict]] = defaultdict(list)
+        for f in findings:
+            if f["section"] and f["row"]:
+                self.flags[(f["section"], f["row"], f["column"])].append(f)
+                self.flags[(f["section"], f["row"], "")].append(f)
+
+    def cell(self, section: str, row: str, column: str) -> str:
+        fact = self.facts.get((section, row, column))
+        flagged = self.flags.get((section, row, column)) or self.flags.get((section, row, ""))
+        note = "；".join(f["message"] for f in flagged) if flagged else ""
+        cls = ["num"] + (["flag"] if flagged else [])
+        mark = '<span class="xxgk-flag" aria-label="有检查结果">⚠</span>' if flagged else ""
+        if fact is None:
+            return f'<td class="{" ".join(cls + ["absent"])}" title="报告中没有这一格">×{mark}</td>'
+        status, line = fact["status"], fact["source_line"]
+        link = f"{self.source_href}#L{line}" if self.source_href and line else None
+        if status == "reported":
+            label = fmt(fact["value"])
+            how = EVIDENCE_NOTE.get(fact["evidence"] or "", "")
+            title = f"源文件第{line}行，印出“{fact['printed']}”" + (f"（{how}）" if how else "")
+        elif status == "blank":
+            label, title = "空", "报告中此格空白（不是 0）"
+            cls.append("blank")
+        elif status == "absent":
+            label, title = "×", "报告中缺少这一行"
+            cls.append("absent")
+        else:
+            label, title = "?", "数字无法确定，未发布（见检查结果）"
+            cls.append("unresolved")
+        if note:
+            title = f"{title}。检查：{note}"
+        inner = f'<a href="{h(link)}" title="{h(title)}">{h(label)}</a>' if link else f'<span title="{h(title)}">{h(label)}</span>'
+        return f'<td class="{" ".join(cls)}">{inner}{mark}</td>'
+
+    def has(self, section: str) -> bool:
+        return any(k[0] == section for k in self.facts)
+
+    def proactive(self) -> str:
+        rows = [r for r in self.rows["proactive"].values() if any(k[:2] == ("proactive", r["code"]) for k in self.facts)]
+        out, block = [], None
+        for r in rows:
+            cols = [k[2] for k in self.facts if k[:2] == ("proactive", r["code"])]
+            if cols != block:
+                if block is not None:
+                    out.append("</tbody></table></div>")
+                block = cols
+                head = "".join(f"<th>{h(self.columns['proactive'][c]['label_zh'])}</th>" for c in cols)
+                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead><tr><th>信息内容</th>{head}</tr></thead><tbody>')
+            cells = "".join(self.cell("proactive", r["code"], c) for c in cols)
+            out.append(f'<tr><th scope="row">{h(r["label_zh"])}</th>{cells}</tr>')
+        if block is not None:
+            out.append("</tbody></table></div>")
+        return "\n".join(out)
+
+    def requests(self) -> str:
+        cols = list(self.columns["requests"])
+        present = [r for r in self.rows["requests"].values() if ("requests", r["code"], cols[0]) in self.facts]
+        labels = self.columns["requests"]
+        legal = [c for c in cols if labels[c]["parent"] == "legal_person"]
+        head = (
+            f'<tr><th colspan="3" rowspan="3" class="xxgk-note">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>'
+            f'<th colspan="{len(cols)}">申请人情况</th></tr>'
+            f'<tr><th rowspan="2">{h(labels[cols[0]]["label_zh"])}</th><th colspan="{len(legal)}">法人或其他组织</th>'
+            f'<th rowspan="2">{h(labels["total"]["label_zh"])}</th></tr>'
+            "<tr>" + "".join(f"<th>{h(labels[c]['label_zh'])}</th>" for c in legal) + "</tr>")
+        outcome = [r for r in present if r["parent"] or r["code"] in ("total",)]
+        # numbering of the outcome block: (一) (二) … per top-level entry, 1. 2. … inside a group
+        entries: list[str] = []
+        for r in outcome:
+            key = r["code"] if r["parent"] in ("outcome", "") else r["parent"]
+            if key not in entries:
+                entries.append(key)
+        group_size = Counter(r["parent"] for r in outcome if r["parent"] not in ("outcome", ""))
+        seen_group: Counter = Counter()
+        body = []
+        first_outcome = True
+        top = {"new": "一、", "carried_over": "二、", "carried_forward": "四、"}
+        for r in present:
+            cells = "".join(self.cell("requests", r["code"], c) for c in cols)
+            if r["code"] in top:
+                body.append(f'<tr><th colspan="3" scope="row">{top[r["code"]]}{h(r["label_zh"])}</th>{cells}</tr>')
+                continue
+            lead = ""
+            if first_outcome:
+                lead = f'<th rowspan="{len(outcome)}" scope="rowgroup">三、本年度办理结果</th>'
+                first_outcome = False
+            parent = r["parent"]
+            if parent in ("outcome", "") :
+                n = CN_NUM[entries.index(r["code"])]
+                body.append(f'<tr>{lead}<th colspan="2" scope="row">（{n}）{h(r["label_zh"])}</th>{cells}</tr>')
+            else:
+                seen_group[parent] += 1
+                group_cell = ""
+                if seen_group[parent] == 1:
+                    n = CN_NUM[entries.index(parent)]
+                    group_cell = f'<th rowspan="{group_size[parent]}" scope="rowgroup">（{n}）{h(self.groups[parent]["label_zh"])}</th>'
+                body.append(f'<tr>{lead}{group_cell}<th scope="row">{seen_group[parent]}. {h(r["label_zh"])}</th>{cells}</tr>')
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>'
+
+    def appeals(self) -> str:
+        rows = list(self.rows["appeals"])
+        cols = list(self.columns["appeals"])
+        lab = self.columns["appeals"]
+        rl = self.rows["appeals"]
+        head = (f'<tr><th colspan="{len(cols)}">{h(rl[rows[0]]["label_zh"])}</th><th colspan="{len(cols) * 2}">行政诉讼</th></tr>'
+                "<tr>" + "".join(f'<th rowspan="2">{h(lab[c]["label_zh"])}</th>' for c in cols)
+                + "".join(f'<th colspan="{len(cols)}">{h(rl[r]["label_zh"])}</th>' for r in rows[1:]) + "</tr>"
+                "<tr>" + "".join(f"<th>{h(lab[c]['label_zh'])}</th>" for _ in rows[1:] for c in cols) + "</tr>")
+        cells = "".join(self.cell("appeals", r, c) for r in rows for c in cols)
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody><tr>{cells}</tr></tbody></table></div>'
 
 
-def write_pages(package: Path = paths.PACKAGE, docs: Path = paths.DOCS) -> int:
-    package, docs = Path(package), Path(docs)
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    docs.mkdir(parents=True, exist_ok=True)
-    target = docs / "data"
-    _copy_package(package, target)
-    (docs / "index.md").write_text(_home(package, descriptor), encoding="utf-8")
-    (docs / "downloads.md").write_text(_downloads(target, descriptor), encoding="utf-8")
-    return 2
+# --- figures for charts --------------------------------------------------------------------------
+
+def _v(facts: dict, section: str, row: str, column: str):
+    f = facts.get((section, row, column))
+    return f["value"] if f and f["status"] == "reported" else None
+
+
+def _sum(values) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) if vals else None
+
+
+OUTCOME_GROUPS = [("予以公开", ["granted"]), ("部分公开", ["partial"]),
+                  ("不予公开", ["denied_state_secret", "denied_law_forbidden", "denied_three_safety", "denied_third_party",
+                            "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_inquiry"]),
+                  ("无法提供", ["unable_not_held", "unable_need_creation", "unable_unclear"]),
+                  ("不予处理", ["unprocessed_complaint", "unprocessed_repeat", "unprocessed_publication", "unprocessed_massive", "unprocessed_confirm"]),
+                  ("其他处理", ["other_overdue_correction", "other_overdue_fee", "other_other", "other"])]
+
+
+def outcome_items(facts: dict) -> list[tuple[str, float]]:
+    out = []
+    for label, rows in OUTCOME_GROUPS:
+        v = _sum(_v(facts, "requests", r, "total") for r in rows)
+        if v is not None:
+            out.append((label, v))
+    return out
+
+
+def applicant_items(pub: Published, facts: dict) -> list[tuple[str, float]]:
+    labels = pub.labels("column", "requests")
+    return [(labels[c]["label_zh"], v) for c in labels if c != "total"
+            if (v := _v(facts, "requests", "new", c)) is not None]
+
+
+def appeal_items(pub: Published, facts: dict) -> list[tuple[str, float]]:
+    rows = pub.labels("row", "appeals")
+    cols = pub.labels("column", "appeals")
+    return [(f"{rows[r]['label_zh']}·{cols[c]['label_zh']}", v) for r in rows for c in cols if c != "total"
+            if (v := _v(facts, "appeals", r, c)) is not None]
+
+
+# --- the site -----------------------------------------------------------------------------------
+
+class Site:
+    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS):
+        self.pub = Published.load(package)
+        self.package = Path(package)
+        self.out = Path(out)
+        self.corpus = Path(corpus) if corpus else None
+        self.sources = Path(sources)
+        self.by_agency = self.pub.reports_by_agency()
+        self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
+        self.published_sources: set[str] = set()
+        self.pages = 0
+
+    # files -----------------------------------------------------------------------------------
+    def write(self, rel: str, text: str) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if rel.endswith(".md"):
+            self.pages += 1
+
+    def build(self) -> int:
+        if self.out.exists():
+            shutil.rmtree(self.out)
+        shutil.copytree(self.sources, self.out)
+        vendor_vega(self.out / "javascripts" / "vega.js")
+        self.copy_package()
+        for r in self.pub.reports:
+            self.source_page(r)
+        for aid in sorted(self.agencies):
+            self.agency_page(aid)
+        self.agency_list()
+        self.home()
+        self.rankings()
+        self.quality()
+        self.dictionary()
+        self.downloads()
+        self.search()
+        return self.pages
+
+    def copy_package(self) -> None:
+        target = self.out / "data"
+        shutil.copytree(self.package, target)
+        excel = target / "excel"
+        excel.mkdir()
+        for csv_path in sorted((self.package / "data").glob("*.csv")):
+            (excel / csv_path.name).write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
+        with zipfile.ZipFile(target / "xxgk-datapackage.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(p for p in self.package.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(self.package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, f.read_bytes())
+
+    # source pages ----------------------------------------------------------------------------
+    def source_page(self, report: dict) -> None:
+        """The report file as published (original bytes, as .txt so it is never run) and as a page
+        with one anchor per line, so every figure links to the line it was read from."""
+        if self.corpus is None:
+            return
+        path = self.corpus / report["source_file"]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        if hashlib.sha256(data).hexdigest() != report["sha256"]:
+            return  # the corpus changed since the package was built: do not show another text
+        rid = report["report_id"]
+        (self.out / "sources").mkdir(exist_ok=True)
+        (self.out / "sources" / f"{rid}.txt").write_bytes(data)
+        text = None
+        for enc in (report["encoding"] or "utf-8", "utf-8", "gb18030"):
+            try:
+                text = data.decode(enc.replace("utf-8", "utf-8-sig") if enc == "utf-8" else enc)
+                break
+            except (UnicodeDecodeError, LookupError):
+                continue
+        lines = text.splitlines() if text is not None else []
+        agency = report["agency_name"] or "（未识别机关）"
+        back = f'<a href="../agencies/{h(report["agency_id"])}.html">返回 {h(agency)}</a>' if report["agency_id"] else '<a href="../index.html">返回首页</a>'
+        body = "\n".join(f'<div class="l" id="L{i}"><a class="n" href="#L{i}">{i}</a><span class="t">{h(line) or " "}</span></div>'
+                         for i, line in enumerate(lines, start=1))
+        page = f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>源文件：{h(agency)} {h(report["year"])} · {h(report["source_file"])}</title>
+<link rel="stylesheet" href="../stylesheets/source.css"></head>
+<body><header><p>{back} · <a href="{h(rid)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
+<h1>{h(report["title"] or report["source_file"])}</h1>
+<p class="meta">源文件 <code>{h(report["source_file"])}</code> · SHA-256 <code>{h(report["sha256"])}</code> · 编码 {h(report["encoding"])}
+{f' · 原文链接 <span class="url">{h(report["source_url"])}</span>' if report["source_url"] else ""}</p>
+<p class="meta">每一行左侧是行号；本站表格中的每个数字都链接到它所在的行。</p></header>
+<main class="src">{body}</main></body></html>
+"""
+        (self.out / "sources" / f"{rid}.html").write_text(page, encoding="utf-8")
+        self.published_sources.add(rid)
+
+    # agency pages ----------------------------------------------------------------------------
+    def agency_page(self, aid: str) -> None:
+        agency = self.agencies[aid]
+        reports = self.by_agency.get(aid, [])
+        years = sorted({r["year"] for r in reports if r["year"]})
+        # The theme puts the title in <title> unescaped: give it an escaped one.
+        out = ["---", f"title: {json.dumps(h(agency['name']), ensure_ascii=False)}", "---", "", f"# {esc(agency['name'])}", ""]
+        out.append('<div class="xxgk-meta" markdown="0">')
+        out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
+        out.append(f'<p><a href="{h(aid)}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
+        out.append("</div>")
+        out.append("")
+        facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
+        with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
+        if len({r["year"] for r in with_requests}) >= 2:
+            points = []
+            for r in with_requests:
+                f = facts_by_report[r["report_id"]]
+                for series, value in (("本年新收申请", _v(f, "requests", "new", "total")),
+                                      ("办理总计", _v(f, "requests", "total", "total")),
+                                      ("行政复议", _v(f, "appeals", "review", "total")),
+                                      ("行政诉讼", _sum([_v(f, "appeals", "litigation_direct", "total"), _v(f, "appeals", "litigation_after_review", "total")]))):
+                    if value is not None:
+                        points.append((r["year"], series, value))
+            out += ["## 历年变化", "", render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid), ""]
+        self.write_agency_csv(aid, reports, facts_by_report)
+        for r in sorted(reports, key=lambda r: (r["year"] or "0", r["source_file"]), reverse=True):
+            out += self.report_section(aid, r, facts_by_report[r["report_id"]])
+        self.write(f"agencies/{aid}.md", "\n".join(out) + "\n")
+
+    def report_section(self, aid: str, r: dict, facts: dict) -> list[str]:
+        rid = r["report_id"]
+        findings = self.pub.checks.get(rid, [])
+        source = f"../sources/{rid}.html" if rid in self.published_sources else None
+        year = r["year"] or "年度不详"
+        out = [f"## {esc(year)} 年度报告 {{#r-{rid}}}", ""]
+        links = []
+        if source:
+            links.append(f'<a href="{h(source)}">源文件（带行号）</a>')
+            links.append(f'<a href="../sources/{h(rid)}.txt" download>原始文件</a>')
+        if r["source_url"]:
+            links.append(f'原文链接 <span class="url">{h(r["source_url"])}</span>')
+        out.append('<div class="xxgk-meta" markdown="0">')
+        out.append(f"<p>{h(r['title'])}</p>")
+        out.append(f"<p>格式版本 {h(r['template'] or '—')} · 解析状态 {h(r['status'])}"
+                   + (f" · 发布日期 {h(r['publication_date'])}" if r["publication_date"] else "") + "</p>")
+        if links:
+            out.append("<p>" + " · ".join(links) + "</p>")
+        out.append("</div>")
+        out.append("")
+        serious = [f for f in findings if f["severity"] in ("error", "warning")]
+        if findings:
+            out.append(f'<div class="admonition {"warning" if serious else "info"}" markdown="0"><p class="admonition-title">检查结果（{len(findings)}）</p><ul>')
+            for f in findings:
+                where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
+                line = f' <a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else ""
+                out.append(f'<li><code>{h(f["code"])}</code> {h(f["message"])}{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
+            out.append("</ul></div>")
+            out.append("")
+        t = Tables(self.pub, r, facts, findings, source)
+        if t.has("proactive"):
+            out += ["### 二、主动公开政府信息情况", "", t.proactive(), ""]
+        if t.has("requests"):
+            out += ["### 三、收到和处理政府信息公开申请情况", "", t.requests(), ""]
+            items = outcome_items(facts)
+            if items:
+                out += [render_chart(bar(f"outcomes-{rid}", f"{year}年申请的办理结果", "各类办理结果的件数（总计列），数字取自报告第三部分", items), aid)]
+            items = applicant_items(self.pub, facts)
+            if items:
+                out += [render_chart(bar(f"applicants-{rid}", f"{year}年谁提出了申请", "本年新收申请按申请人类型的件数", items), aid)]
+        if t.has("appeals"):
+            out += ["### 四、政府信息公开行政复议、行政诉讼情况", "", t.appeals(), ""]
+            items = appeal_items(self.pub, facts)
+            if items:
+                out += [render_chart(bar(f"appeals-{rid}", f"{year}年行政复议和行政诉讼", "各类复议、诉讼结果的件数，数字取自报告第四部分", items), aid)]
+        out.append("")
+        return out
+
+    def write_agency_csv(self, aid: str, reports: list[dict], facts_by_report: dict) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["year", "report_id", "section", "row", "column", "value", "status", "evidence", "printed", "source_file", "source_line"])
+        for r in reports:
+            for (section, row, column), f in facts_by_report[r["report_id"]].items():
+                w.writerow([r["year"], r["report_id"], section, row, column, fmt(f["value"]), f["status"], f["evidence"] or "",
+                            f["printed"] or "", r["source_file"], f["source_line"] or ""])
+        path = self.out / "agencies" / f"{aid}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+
+    def agency_list(self) -> None:
+        out = ["# 机关", "", f"共 {len(self.agencies)} 个机关。输入机关名称的一部分即可筛选。", "",
+               '<div class="xxgk-filter" markdown="0"><input type="search" id="xxgk-filter" placeholder="输入机关名称筛选，例如：公安局" aria-label="筛选机关"></div>',
+               "", '<div class="xxgk-table-wrap" markdown="0"><table id="xxgk-agencies" class="xxgk-list"><thead><tr><th>机关</th><th>报告年度</th><th>报告数</th></tr></thead><tbody>']
+        for aid, a in sorted(self.agencies.items(), key=lambda kv: kv[1]["name"]):
+            years = sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]})
+            out.append(f'<tr><td><a href="{h(aid)}.html">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{h(a["reports"])}</td></tr>')
+        out.append("</tbody></table></div>")
+        self.write("agencies/index.md", "\n".join(out) + "\n")
+
+    # overview pages --------------------------------------------------------------------------
+    def home(self) -> None:
+        pub = self.pub
+        reports = pub.reports
+        years = Counter(r["year"] for r in reports if r["year"])
+        statuses = Counter(r["status"] for r in reports)
+        findings = sum(len(v) for v in pub.checks.values())
+        totals: Counter = Counter()
+        applicants: Counter = Counter()
+        handled = 0.0
+        for r in reports:
+            f = pub.facts(r["report_id"])
+            for label, v in outcome_items(f):
+                totals[label] += v
+            for label, v in applicant_items(pub, f):
+                applicants[label] += v
+            handled += _v(f, "requests", "total", "total") or 0
+        out = [
+            "# 政府信息公开工作年度报告数据", "",
+            "各级行政机关每年都要发布《政府信息公开工作年度报告》，其中的统计表格（主动公开、依申请公开的办理结果、"
+            "行政复议和行政诉讼）分散在各政府网站的网页、PDF 和文本中。本站把这些数字整理成可下载、可核对的开放数据："
+            "每个数字都链接到它在源文件中的那一行，每份报告的勾稽关系都经过检查，检查结果同样公开，数字本身从不被“修正”。", "",
+            '<form class="xxgk-search-form" action="search.html" method="get" markdown="0"><input type="search" name="q" placeholder="输入机关名称查找，例如：公安局" aria-label="查找机关"><button type="submit">查找</button></form>', "",
+            "## 数据概况", "",
+            "| 项目 | 数量 |", "| --- | ---: |",
+            f"| 报告 | {len(reports)} |",
+            f"| 机关 | {len(pub.agencies)} |",
+            f"| 年度 | {esc('、'.join(sorted(years)) or '—')} |",
+            f"| 各报告办理的申请合计 | {fmt(handled)} |",
+            f"| 检查发现的问题 | {findings} |", "",
+            "## 各年度报告数", "",
+            render_chart(bar("years", "各年度的报告数", "语料库中每个报告年度的报告份数", [(y, n) for y, n in sorted(years.items())], unit="报告数"), "home"),
+        ]
+        if totals:
+            out.append(render_chart(bar("outcomes", "全部报告中申请的办理结果", "所有报告第三部分总计列各类办理结果的件数之和",
+                                        [(label, totals[label]) for label, _ in OUTCOME_GROUPS if label in totals]), "home"))
+        if applicants:
+            out.append(render_chart(bar("applicants", "全部报告中的申请人类型", "所有报告本年新收申请按申请人类型的件数之和", list(applicants.items())), "home"))
+        out += ["## 解析状态", "", "| 状态 | 报告数 |", "| --- | ---: |", *[f"| {esc(s)} | {n} |" for s, n in sorted(statuses.items())], "",
+                "更多：[全部机关](agencies/index.md) · [比较](rankings.md) · [数据质量](quality.md) · [下载数据](downloads.md) · [数据字典](dictionary.md) · [关于](about.md)", ""]
+        self.write("index.md", "\n".join(out))
+
+    def rankings(self) -> None:
+        pub = self.pub
+        rows = []
+        for r in pub.reports:
+            if not r["agency_id"] or not r["year"]:
+                continue
+            f = pub.facts(r["report_id"])
+            total = _v(f, "requests", "total", "total")
+            if total is None or total < MIN_RANKED:
+                continue
+            granted = _sum([_v(f, "requests", "granted", "total"), _v(f, "requests", "partial", "total")])
+            denied = _sum(_v(f, "requests", x, "total") for x in OUTCOME_GROUPS[2][1])
+            not_held = _v(f, "requests", "unable_not_held", "total")
+            rows.append((r, total, granted, denied, not_held))
+        def rate(n, d):
+            return "" if n is None or not d else f"{n / d:.0%}"
+        out = ["# 比较", "",
+               f"只比较办理申请不少于 {MIN_RANKED} 件的报告：件数太少时，比例没有意义。每个比例都同时给出分子和分母（办理总计）。"
+               "表格按机关名称排列，点击表头可按该列排序；本页不列“最差十名”，因为各机关收到的申请在数量和性质上差别很大。", ""]
+        if not rows:
+            out.append(f"目前没有办理申请达到 {MIN_RANKED} 件的报告。")
+        else:
+            out += ['<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>年度</th><th>办理总计</th>'
+                    "<th>予以公开＋部分公开</th><th>比例</th><th>不予公开</th><th>比例</th><th>本机关不掌握</th><th>比例</th></tr></thead><tbody>"]
+            for r, total, granted, denied, not_held in sorted(rows, key=lambda x: (x[0]["agency_name"], x[0]["year"])):
+                out.append(f'<tr><td><a href="agencies/{h(r["agency_id"])}.html#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
+                           f'<td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td><td class="num">{rate(granted, total)}</td>'
+                           f'<td class="num">{fmt(denied)}</td><td class="num">{rate(denied, total)}</td><td class="num">{fmt(not_held)}</td><td class="num">{rate(not_held, total)}</td></tr>')
+            out.append("</tbody></table></div>")
+        self.write("rankings.md", "\n".join(out) + "\n")
+
+    def quality(self) -> None:
+        pub = self.pub
+        codes = {c["code"]: c for c in pub.codes if c["kind"] == "finding"}
+        counts = Counter((f["code"], f["severity"]) for fs in pub.checks.values() for f in fs)
+        reports = {r["report_id"]: r for r in pub.reports}
+        out = ["# 数据质量", "",
+               "每份报告都经过检查：报告自身的勾稽关系（第一项加第二项之和等于第三项加第四项之和、总计行、总计列、复议诉讼总计），"
+               "以及无法读取的文件、缺失的部分和行、无法确定的连写数字。检查只指出问题，从不修改报告中的数字。", "",
+               "## 问题类型", "", "| 代码 | 严重程度 | 含义 | 次数 |", "| --- | --- | --- | ---: |"]
+        for (code, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(codes.get(code, {}).get('label_zh', ''))} | {n} |")
+        out += ["", "## 各报告的问题", "", "下列每个问题都给出应有的值（按勾稽关系）和报告中印出的值，并链接到源文件的相应行。", ""]
+        order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"], reports[rid]["year"], reports[rid]["source_file"]))
+        for rid in order:
+            r = reports[rid]
+            fs = [f for f in pub.checks[rid] if f["severity"] != "info"]
+            if not fs:
+                continue
+            name = r["agency_name"] or "（未识别机关）"
+            title = f'<a href="agencies/{h(r["agency_id"])}.html#r-{h(rid)}">{h(name)}</a>' if r["agency_id"] else h(name)
+            source = f"sources/{rid}.html" if rid in self.published_sources else None
+            out.append(f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or "年度不详")} <small><code>{h(r["source_file"])}</code></small></h3>')
+            out.append('<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>')
+            for f in fs:
+                where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
+                link = f'<a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else (f'<a href="{h(source)}">查看</a>' if source else "")
+                out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(where)}</td><td>{h(f["message"])}</td>'
+                           f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
+            out.append("</tbody></table></div>")
+            out.append("")
+        self.write("quality.md", "\n".join(out) + "\n")
+
+    def dictionary(self) -> None:
+        d = self.pub.descriptor
+        out = ["# 数据字典", "", "本页由数据包的表结构（`datapackage.json`）和代码表（codebook）自动生成。", ""]
+        for res in d["resources"]:
+            out += [f"## `{esc(res['name'])}` · {esc(res['title'])}", "", esc(res["description"]), "",
+                    "| 字段 | 中文名 | 类型 | 说明 | 取值 |", "| --- | --- | --- | --- | --- |"]
+            for f in res["schema"]["fields"]:
+                enum = f.get("constraints", {}).get("enum")
+                values = "、".join(f"`{esc(v)}`" for v in enum if v) if enum and len(enum) <= 8 else ("见代码表" if enum else "")
+                out.append(f"| `{esc(f['name'])}` | {esc(f['title'])} | {esc(f['type'])} | {esc(f['description'])} | {values} |")
+            keys = res["schema"].get("primaryKey")
+            if keys:
+                out.append("")
+                out.append(f"主键：{esc('、'.join(keys))}")
+            out.append("")
+        out += ["## 代码表", "", "行、列和问题代码的中英文名称（`codes` 表）。", ""]
+        for kind, title in (("section", "部分"), ("row", "行"), ("column", "列"), ("group", "行组"), ("finding", "问题代码")):
+            out += [f"### {title}", "", "| 部分 | 代码 | 中文名称 | English | 适用格式 |", "| --- | --- | --- | --- | --- |"]
+            for c in self.pub.codes:
+                if c["kind"] == kind:
+                    out.append(f"| {esc(c['section'])} | `{esc(c['code'])}` | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or c['severity'])} |")
+            out.append("")
+        self.write("dictionary.md", "\n".join(out))
+
+    def downloads(self) -> None:
+        d = self.pub.descriptor
+        target = self.out / "data"
+        lines = ["# 下载数据", "",
+                 "全部数据是一个 [Frictionless 数据包](https://datapackage.org/)：每个表都有 CSV（UTF-8）和 Parquet 两种格式，"
+                 "`datapackage.json` 描述每个字段的类型、中文名称和说明（见[数据字典](dictionary.md)）。", "",
+                 f"- [整个数据包（zip）](data/xxgk-datapackage.zip)（{_size(target / 'xxgk-datapackage.zip')}）",
+                 f"- [datapackage.json](data/datapackage.json)（{_size(target / 'datapackage.json')}）", "",
+                 "| 表 | 说明 | 行数 | CSV | Excel/WPS 用 CSV（带 BOM） | Parquet |", "| --- | --- | ---: | --- | --- | --- |"]
+        for res in d["resources"]:
+            name = res["name"]
+            lines.append(f"| `{name}` | {esc(res['title'])}：{esc(res['description'])} | {res.get('x_rows', '')} "
+                         f"| [{name}.csv](data/data/{name}.csv) ({_size(target / 'data' / f'{name}.csv')}) | [{name}.csv](data/excel/{name}.csv) "
+                         f"| [{name}.parquet](data/data/{name}.parquet) ({_size(target / 'data' / f'{name}.parquet')}) |")
+        lines += ["", "直接用 Excel 或 WPS 打开 CSV 时，请使用“Excel/WPS 用 CSV”一列的文件（UTF-8 带 BOM），中文才能正常显示。"
+                  "每个机关页面还提供该机关全部数字的 CSV。", "",
+                  "## 用法示例", "", "Python（pandas）：", "", "```python", "import pandas as pd",
+                  "facts = pd.read_parquet(\"facts.parquet\")", "reports = pd.read_csv(\"reports.csv\")",
+                  "new = facts.query(\"section == 'requests' and row == 'new' and column == 'total'\")",
+                  "print(new.merge(reports, on=\"report_id\")[[\"agency_name\", \"year\", \"value\"]])", "```", "",
+                  "R（arrow）：", "", "```r", "library(arrow)", "facts <- read_parquet(\"facts.parquet\")",
+                  "subset(facts, section == \"requests\" & row == \"total\" & column == \"total\")", "```", "",
+                  "DuckDB：", "", "```sql", "SELECT r.agency_name, r.year, f.value", "FROM 'facts.parquet' f JOIN 'reports.csv' r USING (report_id)",
+                  "WHERE f.section = 'requests' AND f.row = 'new' AND f.column = 'total';", "```", "",
+                  "## 许可与引用", "",
+                  "数据以 [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) 许可发布。原始报告由各行政机关公开发布，"
+                  "`reports.source_url` 记录原文网址（如有）。引用示例：", "",
+                  f"> xxgk：政府信息公开工作年度报告数据，数据包版本 {esc(d.get('version', ''))}。", ""]
+        self.write("downloads.md", "\n".join(lines))
+
+    def search(self) -> None:
+        index = [[a["name"], aid, "、".join(sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]}))]
+                 for aid, a in sorted(self.agencies.items())]
+        (self.out / "search-index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        self.write("search.md", "# 查找机关\n\n输入机关名称的任意一部分（例如“武江”“公安局”）。\n\n"
+                   '<div class="xxgk-search" markdown="0"><input type="search" id="xxgk-search" placeholder="输入机关名称" aria-label="查找机关" autofocus>'
+                   '<p id="xxgk-search-status" aria-live="polite"></p><ul id="xxgk-results"></ul></div>\n')
+
+
+def vendor_vega(target: Path) -> None:
+    """Vega, Vega-Lite and vega-embed in one file, bundled from the vl-convert package (no CDN)."""
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "") or "bundle"
+    cache = paths.BUILD / "vendor" / f"vega-{version}.js"
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        tmp.replace(cache)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cache, target)
+
+
+def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,
+                sources: Path = paths.DOCS) -> int:
+    return Site(package, out, corpus, sources).build()

@@ -3,9 +3,8 @@
 from pathlib import Path
 
 CORPUS = Path("corpus")  # source: the bundled report files
+DOCS = Path("docs")  # source: hand-written pages, the site's script and styles
 PACKAGE = Path("datapackage")  # output: the published data package
-BUILD = Path("build")  # output: caches, benchmark corpora, the rendered site
-SITE = BUILD / "site"
-DOCS = Path("docs")  # MkDocs sources: hand-written pages beside generated ones
-GENERATED_PAGES = ("index.md", "downloads.md")  # written by `xxgk pages` into DOCS
-GENERATED_DIRS = ("data",)  # written by `xxgk pages` into DOCS
+BUILD = Path("build")  # output: everything else
+SITE_DOCS = BUILD / "docs"  # output: the site's pages, written by `xxgk pages` (MkDocs' docs_dir)
+SITE = BUILD / "site"  # output: the rendered site

@@ -1,0 +1,153 @@
+"""The site in a real browser (Debian chromium driven by Playwright): pages load, charts draw,
+nothing is fetched from another host, search finds agencies, figures link to their source line,
+hostile text stays text, and pages work at phone width."""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import HOSTILE_NAME, ROOT
+
+CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no browser at {CHROMIUM}: `make test` installs Debian's chromium (or set XXGK_CHROMIUM)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                                    "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context()
+    p = context.new_page()
+    p.requests = []
+    p.errors = []
+    p.dialogs = []
+    p.on("request", lambda r: p.requests.append(r.url))
+    p.on("pageerror", lambda e: p.errors.append(str(e)))
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    yield p
+    context.close()
+    offsite = [u for u in p.requests if not u.startswith(server) and not u.startswith("data:")]
+    assert offsite == [], f"requests left the site: {offsite}"
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().rstrip("¶").strip()
+
+
+def charts_drawn(page) -> tuple[int, int]:
+    page.wait_for_load_state("networkidle")
+    total = page.locator("figure.xxgk-chart").count()
+    if total:
+        page.wait_for_function("document.querySelectorAll('figure.xxgk-chart .xxgk-vega svg, figure.xxgk-chart .xxgk-vega canvas').length"
+                               f" >= {total}", timeout=15000)
+    drawn = page.locator("figure.xxgk-chart .xxgk-vega svg, figure.xxgk-chart .xxgk-vega canvas").count()
+    return total, drawn
+
+
+def test_home_loads_and_every_chart_draws(page, server):
+    page.goto(f"{server}/index.html")
+    assert heading(page) == "政府信息公开工作年度报告数据"
+    total, drawn = charts_drawn(page)
+    assert total >= 2 and drawn == total
+    assert page.errors == []
+
+
+def test_agency_page_loads_and_every_chart_draws(page, server):
+    page.goto(f"{server}/agencies/ping-tan-zong-he-shi-yan-qu-xing-zheng-shen-pi-ju.html")
+    assert heading(page) == "平潭综合实验区行政审批局"
+    total, drawn = charts_drawn(page)
+    assert total >= 5 and drawn == total
+    assert page.errors == []
+
+
+def test_quality_page_loads(page, server):
+    page.goto(f"{server}/quality.html")
+    assert heading(page) == "数据质量"
+    assert page.locator("text=requests-balance").count() >= 1
+
+
+def test_search_finds_an_agency_by_part_of_its_name(page, server):
+    page.goto(f"{server}/search.html")
+    page.fill("#xxgk-search", "武江")
+    link = page.locator("#xxgk-results a", has_text="韶关市武江区人民政府办公室")
+    link.wait_for(timeout=5000)
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")
+    assert heading(page) == "韶关市武江区人民政府办公室"
+
+
+def test_home_search_box_leads_to_results(page, server):
+    page.goto(f"{server}/index.html")
+    page.fill("form.xxgk-search-form input[name=q]", "定鼎门")
+    page.press("form.xxgk-search-form input[name=q]", "Enter")
+    page.locator("#xxgk-results a", has_text="洛龙区定鼎门街道办事处").wait_for(timeout=5000)
+
+
+def test_a_figure_link_lands_on_its_source_line(page, server):
+    page.goto(f"{server}/agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    link = page.locator("table.xxgk-report a", has_text="44")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_load_state()
+    assert re.search(r"/sources/[0-9a-f]{16}\.html#L40$", page.url)
+    target = page.locator(":target")
+    assert target.get_attribute("id") == "L40"
+    assert "行政处罚" in target.inner_text() and "44" in target.inner_text()
+
+
+def test_injected_script_is_shown_as_text(page, server):
+    page.goto(f"{server}/agencies/index.html")
+    page.locator("#xxgk-agencies a", has_text="北关区信访局").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == HOSTILE_NAME
+    assert page.evaluate("window.__xss === undefined")
+    assert page.dialogs == []
+    source = page.locator("a", has_text="源文件（带行号）").first
+    source.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=onerror=\"window.__xss=2\"").count() >= 1
+    assert page.evaluate("window.__xss === undefined") and page.dialogs == []
+
+
+def test_usable_at_phone_width(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, url in (("phone-home", "index.html"), ("phone-agency", "agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")):
+        page.goto(f"{server}/{url}")
+        charts_drawn(page)
+        # wide tables scroll inside their own box; the page itself never scrolls sideways
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    context.close()
