@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install package pages site test bench golden golden-check clean
+.PHONY: install browser package pages site test bench golden golden-check clean
 
 install: $(STAMP)
 
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+browser:
+	scripts/install-browser.sh
 
 package: install
 	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)
@@ -27,7 +30,7 @@ site: pages
 	$(BIN)/mkdocs build --strict --quiet
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install
+test: install browser
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
 
