@@ -527,20 +527,19 @@ class Site:
             out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(codes.get(code, {}).get('label_zh', ''))} | {n} |")
         out += ["", "## 各报告的问题", "", "下列每个问题都给出应有的值（按勾稽关系）和报告中印出的值，并链接到源文件的相应行。", ""]
         order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"], reports[rid]["year"], reports[rid]["source_file"]))
+        rank = {"error": 0, "warning": 1, "info": 2}
         for rid in order:
             r = reports[rid]
-            fs = [f for f in pub.checks[rid] if f["severity"] != "info"]
-            if not fs:
-                continue
+            fs = sorted(pub.checks[rid], key=lambda f: (rank.get(f["severity"], 3), int(f["finding_id"])))
             name = r["agency_name"] or "（未识别机关）"
             title = f'<a href="agencies/{h(r["agency_id"])}.html#r-{h(rid)}">{h(name)}</a>' if r["agency_id"] else h(name)
             source = f"sources/{rid}.html" if rid in self.published_sources else None
             out.append(f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or "年度不详")} <small><code>{h(r["source_file"])}</code></small></h3>')
-            out.append('<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>')
+            out.append('<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>严重程度</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>')
             for f in fs:
                 where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
                 link = f'<a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else (f'<a href="{h(source)}">查看</a>' if source else "")
-                out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(where)}</td><td>{h(f["message"])}</td>'
+                out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(f["severity"])}</td><td>{h(where)}</td><td>{h(f["message"])}</td>'
                            f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
             out.append("</tbody></table></div>")
             out.append("")
