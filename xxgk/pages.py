@@ -245,6 +245,19 @@ def appeal_items(pub: Published, facts: dict) -> list[tuple[str, float]]:
             if (v := _v(facts, "appeals", r, c)) is not None]
 
 
+def summarise(pub: Published, facts: dict) -> dict:
+    """The few figures of a report that the overview pages use (computed once per report)."""
+    total = _v(facts, "requests", "total", "total")
+    return {
+        "outcomes": outcome_items(facts),
+        "applicants": applicant_items(pub, facts),
+        "total": total,
+        "granted": _sum([_v(facts, "requests", "granted", "total"), _v(facts, "requests", "partial", "total")]),
+        "denied": _sum(_v(facts, "requests", x, "total") for x in OUTCOME_GROUPS[2][1]),
+        "not_held": _v(facts, "requests", "unable_not_held", "total"),
+    }
+
+
 # --- the site -----------------------------------------------------------------------------------
 
 class Site:
@@ -257,7 +270,13 @@ class Site:
         self.by_agency = self.pub.reports_by_agency()
         self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
         self.published_sources: set[str] = set()
+        self.summaries: dict[str, dict] = {}
         self.pages = 0
+
+    def summary(self, rid: str, facts: dict | None = None) -> dict:
+        if rid not in self.summaries:
+            self.summaries[rid] = summarise(self.pub, self.pub.facts(rid) if facts is None else facts)
+        return self.summaries[rid]
 
     # files -----------------------------------------------------------------------------------
     def write(self, rel: str, text: str) -> None:
@@ -354,6 +373,8 @@ class Site:
         out.append("</div>")
         out.append("")
         facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
+        for rid, facts in facts_by_report.items():
+            self.summary(rid, facts)
         with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
         if len({r["year"] for r in with_requests}) >= 2:
             points = []
@@ -452,12 +473,12 @@ class Site:
         applicants: Counter = Counter()
         handled = 0.0
         for r in reports:
-            f = pub.facts(r["report_id"])
-            for label, v in outcome_items(f):
+            s = self.summary(r["report_id"])
+            for label, v in s["outcomes"]:
                 totals[label] += v
-            for label, v in applicant_items(pub, f):
+            for label, v in s["applicants"]:
                 applicants[label] += v
-            handled += _v(f, "requests", "total", "total") or 0
+            handled += s["total"] or 0
         out = [
             "# 政府信息公开工作年度报告数据", "",
             "各级行政机关每年都要发布《政府信息公开工作年度报告》，其中的统计表格（主动公开、依申请公开的办理结果、"
@@ -489,14 +510,10 @@ class Site:
         for r in pub.reports:
             if not r["agency_id"] or not r["year"]:
                 continue
-            f = pub.facts(r["report_id"])
-            total = _v(f, "requests", "total", "total")
-            if total is None or total < MIN_RANKED:
+            s = self.summary(r["report_id"])
+            if s["total"] is None or s["total"] < MIN_RANKED:
                 continue
-            granted = _sum([_v(f, "requests", "granted", "total"), _v(f, "requests", "partial", "total")])
-            denied = _sum(_v(f, "requests", x, "total") for x in OUTCOME_GROUPS[2][1])
-            not_held = _v(f, "requests", "unable_not_held", "total")
-            rows.append((r, total, granted, denied, not_held))
+            rows.append((r, s["total"], s["granted"], s["denied"], s["not_held"]))
         def rate(n, d):
             return "" if n is None or not d else f"{n / d:.0%}"
         out = ["# 比较", "",
