@@ -120,8 +120,10 @@ def test_a_figure_link_lands_on_its_source_line(page, server):
     link.click()
     page.wait_for_load_state()
     assert re.search(r"/sources/[0-9a-f]{16}\.html#L40$", page.url)
-    target = page.locator(":target")
+    target = page.locator(".l.target")
+    target.wait_for(timeout=5000)
     assert target.get_attribute("id") == "L40"
+    assert target.is_visible()
     assert "行政处罚" in target.inner_text() and "44" in target.inner_text()
 
 

@@ -29,6 +29,18 @@ def _config(chart: alt.Chart) -> alt.Chart:
     return chart.configure(font=FONT).configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT, anchor="start")
 
 
+def _strip_config(spec: dict) -> dict:
+    """The site's script gives every chart the same config (SITE_CONFIG): pages do not repeat it."""
+    spec.pop("config", None)
+    return spec
+
+
+@cache
+def site_config() -> dict:
+    """The config shared by every chart (fonts that render Chinese on phones and desktops)."""
+    return _config(alt.Chart(alt.Data(values=[])).mark_bar()).to_dict()["config"]
+
+
 @cache
 def _bar_template() -> dict:
     data = alt.Data(values=[{"label": "", "value": 0}])
@@ -37,7 +49,7 @@ def _bar_template() -> dict:
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
         tooltip=[alt.Tooltip("label:N", title="项目"), alt.Tooltip("value:Q", title="件数")],
     ).properties(width="container", height=alt.Step(20))
-    return _config(chart).to_dict()
+    return _strip_config(chart.to_dict())
 
 
 @cache
@@ -49,7 +61,7 @@ def _line_template() -> dict:
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("series:N", title="项目"), alt.Tooltip("value:Q", title="件数")],
     ).properties(width="container", height=220)
-    return _config(chart).to_dict()
+    return _strip_config(chart.to_dict())
 
 
 def _fill(template: dict, title: str, description: str, values: list[dict]) -> dict:

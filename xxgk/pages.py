@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import paths
-from .charts import Chart, bar, trend
+from .charts import Chart, bar, site_config, trend
 from .published import Published
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
@@ -291,6 +291,8 @@ class Site:
             shutil.rmtree(self.out)
         shutil.copytree(self.sources, self.out)
         vendor_vega(self.out / "javascripts" / "vega.js")
+        (self.out / "javascripts" / "charts-config.js").write_text(
+            f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\n", encoding="utf-8")
         self.copy_package()
         for r in self.pub.reports:
             self.source_page(r)
@@ -334,28 +336,19 @@ class Site:
         rid = report["report_id"]
         (self.out / "sources").mkdir(exist_ok=True)
         (self.out / "sources" / f"{rid}.txt").write_bytes(data)
-        text = None
-        for enc in (report["encoding"] or "utf-8", "utf-8", "gb18030"):
-            try:
-                text = data.decode(enc.replace("utf-8", "utf-8-sig") if enc == "utf-8" else enc)
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
-        lines = text.splitlines() if text is not None else []
         agency = report["agency_name"] or "（未识别机关）"
         back = f'<a href="../agencies/{h(report["agency_id"])}.html">返回 {h(agency)}</a>' if report["agency_id"] else '<a href="../index.html">返回首页</a>'
-        body = "\n".join(f'<div class="l" id="L{i}"><a class="n" href="#L{i}">{i}</a><span class="t">{h(line) or " "}</span></div>'
-                         for i, line in enumerate(lines, start=1))
+        # A small page: the script shows the file's lines (one anchor each) from the .txt beside it.
         page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>源文件：{h(agency)} {h(report["year"])} · {h(report["source_file"])}</title>
-<link rel="stylesheet" href="../stylesheets/source.css"></head>
-<body><header><p>{back} · <a href="{h(rid)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
+<link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
+<body data-file="{h(rid)}.txt" data-encoding="{h(report["encoding"] or "utf-8")}"><header><p>{back} · <a href="{h(rid)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
 <p class="meta">源文件 <code>{h(report["source_file"])}</code> · SHA-256 <code>{h(report["sha256"])}</code> · 编码 {h(report["encoding"])}
 {f' · 原文链接 <span class="url">{h(report["source_url"])}</span>' if report["source_url"] else ""}</p>
 <p class="meta">每一行左侧是行号；本站表格中的每个数字都链接到它所在的行。</p></header>
-<main class="src">{body}</main></body></html>
+<main class="src" id="src"><noscript>显示行号需要 JavaScript；可以<a href="{h(rid)}.txt">直接打开原始文件</a>。</noscript></main></body></html>
 """
         (self.out / "sources" / f"{rid}.html").write_text(page, encoding="utf-8")
         self.published_sources.add(rid)

@@ -10,7 +10,8 @@
       var spec = fig.querySelector("script.xxgk-spec");
       if (!target || !spec || target.getAttribute("data-drawn")) return;
       target.setAttribute("data-drawn", "1");
-      window.vegaEmbed(target, JSON.parse(spec.textContent), { actions: false, renderer: "svg" })
+      var options = { actions: false, renderer: "svg", config: window.XXGK_CHART_CONFIG || {} };
+      window.vegaEmbed(target, JSON.parse(spec.textContent), options)
         .catch(function (err) { target.textContent = "图表无法显示：" + err.message; });
     });
   }
