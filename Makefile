@@ -28,6 +28,7 @@ pages: package
 
 site: pages
 	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/xxgk render
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
 test: install browser

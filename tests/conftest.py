@@ -52,7 +52,7 @@ def site(tmp_path_factory) -> Path:
     """A real site: seeds, one agency over several years (pingtan 行政审批局 2021 + 2025), a
     report whose agency name and text carry script payloads; built by the real MkDocs."""
     from xxgk.package import build
-    from xxgk.pages import write_pages
+    from xxgk.pages import render_agencies, write_pages
 
     work = tmp_path_factory.mktemp("site")
     corpus = work / "corpus"
@@ -73,4 +73,5 @@ def site(tmp_path_factory) -> Path:
     result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=work)
     assert result.returncode == 0, result.stderr
+    assert render_agencies(work / "site", work / "docs") == 7
     return work / "site"

@@ -82,7 +82,15 @@ def _cmd_pages(args) -> int:
     from .pages import write_pages
 
     written = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
-    print(f"pages written: {written} Markdown pages in {args.out}")
+    print(f"pages written: {written} in {args.out} (run `mkdocs build`, then `xxgk render`)")
+    return 0
+
+
+def _cmd_render(args) -> int:
+    from .pages import render_agencies
+
+    written = render_agencies(Path(args.site), Path(args.pages))
+    print(f"agency pages rendered: {written} in {args.site}/agencies")
     return 0
 
 
@@ -113,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(paths.SITE_DOCS), help="where to write the pages (MkDocs docs_dir)")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the package was built from (its files are published beside the figures)")
     p.set_defaults(func=_cmd_pages)
+
+    p = sub.add_parser("render", help="after `mkdocs build`: write the agency pages through the rendered page template")
+    p.add_argument("--site", default=str(paths.SITE), help="the rendered site")
+    p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
+    p.set_defaults(func=_cmd_render)
 
     args = parser.parse_args(argv)
     return args.func(args)

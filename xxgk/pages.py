@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import re
 import shutil
 import zipfile
 from collections import Counter, defaultdict
@@ -22,6 +23,21 @@ from .charts import Chart, bar, site_config, trend
 from .published import Published
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
+# Agency pages are many: MkDocs renders one template page, and `render_agencies` pours each
+# agency's HTML into it (Markdown conversion would cost ~25 ms a page; this costs ~1 ms).
+TEMPLATE_PAGE = "_agency"
+TITLE_MARK = "XXGK-AGENCY-TITLE"
+CONTENT_MARK = "XXGK-AGENCY-CONTENT"
+TEMPLATE_MARKDOWN = f"""---
+title: {TITLE_MARK}
+hide:
+  - toc
+---
+
+<h1>{TITLE_MARK}</h1>
+
+<div class="xxgk-agency">{CONTENT_MARK}</div>
+"""
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|~>"})
 CN_NUM = "一二三四五六七八九十"
 EVIDENCE_NOTE = {"split": "连写数字拆分", "identity": "连写数字按勾稽关系拆分", "narrative": "连写数字按正文拆分"}
@@ -267,6 +283,7 @@ class Site:
         self.out = Path(out)
         self.corpus = Path(corpus) if corpus else None
         self.sources = Path(sources)
+        self.fragments = fragments_dir(self.out)
         self.by_agency = self.pub.reports_by_agency()
         self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
         self.published_sources: set[str] = set()
@@ -290,6 +307,10 @@ class Site:
         if self.out.exists():
             shutil.rmtree(self.out)
         shutil.copytree(self.sources, self.out)
+        if self.fragments.exists():
+            shutil.rmtree(self.fragments)
+        self.fragments.mkdir(parents=True)
+        self.write(f"agencies/{TEMPLATE_PAGE}.md", TEMPLATE_MARKDOWN)
         vendor_vega(self.out / "javascripts" / "vega.js")
         (self.out / "javascripts" / "charts-config.js").write_text(
             f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\n", encoding="utf-8")
@@ -358,13 +379,10 @@ class Site:
         agency = self.agencies[aid]
         reports = self.by_agency.get(aid, [])
         years = sorted({r["year"] for r in reports if r["year"]})
-        # The theme puts the title in <title> unescaped: give it an escaped one.
-        out = ["---", f"title: {json.dumps(h(agency['name']), ensure_ascii=False)}", "---", "", f"# {esc(agency['name'])}", ""]
-        out.append('<div class="xxgk-meta" markdown="0">')
+        out = ['<div class="xxgk-meta">']
         out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
         out.append(f'<p><a href="{h(aid)}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
         out.append("</div>")
-        out.append("")
         facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
         for rid, facts in facts_by_report.items():
             self.summary(rid, facts)
@@ -379,46 +397,46 @@ class Site:
                                       ("行政诉讼", _sum([_v(f, "appeals", "litigation_direct", "total"), _v(f, "appeals", "litigation_after_review", "total")]))):
                     if value is not None:
                         points.append((r["year"], series, value))
-            out += ["## 历年变化", "", render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid), ""]
+            out += ['<h2 id="trend">历年变化</h2>', render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid)]
         self.write_agency_csv(aid, reports, facts_by_report)
         for r in sorted(reports, key=lambda r: (r["year"] or "0", r["source_file"]), reverse=True):
             out += self.report_section(aid, r, facts_by_report[r["report_id"]])
-        self.write(f"agencies/{aid}.md", "\n".join(out) + "\n")
+        fragment = self.fragments / f"{aid}.html"
+        fragment.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
+        self.pages += 1
 
     def report_section(self, aid: str, r: dict, facts: dict) -> list[str]:
         rid = r["report_id"]
         findings = self.pub.checks.get(rid, [])
         source = f"../sources/{rid}.html" if rid in self.published_sources else None
         year = r["year"] or "年度不详"
-        out = [f"## {esc(year)} 年度报告 {{#r-{rid}}}", ""]
+        out = [f'<h2 id="r-{h(rid)}">{h(year)} 年度报告</h2>']
         links = []
         if source:
             links.append(f'<a href="{h(source)}">源文件（带行号）</a>')
             links.append(f'<a href="../sources/{h(rid)}.txt" download>原始文件</a>')
         if r["source_url"]:
             links.append(f'原文链接 <span class="url">{h(r["source_url"])}</span>')
-        out.append('<div class="xxgk-meta" markdown="0">')
+        out.append('<div class="xxgk-meta">')
         out.append(f"<p>{h(r['title'])}</p>")
         out.append(f"<p>格式版本 {h(r['template'] or '—')} · 解析状态 {h(r['status'])}"
                    + (f" · 发布日期 {h(r['publication_date'])}" if r["publication_date"] else "") + "</p>")
         if links:
             out.append("<p>" + " · ".join(links) + "</p>")
         out.append("</div>")
-        out.append("")
         serious = [f for f in findings if f["severity"] in ("error", "warning")]
         if findings:
-            out.append(f'<div class="admonition {"warning" if serious else "info"}" markdown="0"><p class="admonition-title">检查结果（{len(findings)}）</p><ul>')
+            out.append(f'<div class="admonition {"warning" if serious else "info"}"><p class="admonition-title">检查结果（{len(findings)}）</p><ul>')
             for f in findings:
                 where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
                 line = f' <a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else ""
                 out.append(f'<li><code>{h(f["code"])}</code> {h(f["message"])}{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
             out.append("</ul></div>")
-            out.append("")
         t = Tables(self.pub, r, facts, findings, source)
         if t.has("proactive"):
-            out += ["### 二、主动公开政府信息情况", "", t.proactive(), ""]
+            out += ["<h3>二、主动公开政府信息情况</h3>", t.proactive()]
         if t.has("requests"):
-            out += ["### 三、收到和处理政府信息公开申请情况", "", t.requests(), ""]
+            out += ["<h3>三、收到和处理政府信息公开申请情况</h3>", t.requests()]
             items = outcome_items(facts)
             if items:
                 out += [render_chart(bar(f"outcomes-{rid}", f"{year}年申请的办理结果", "各类办理结果的件数（总计列），数字取自报告第三部分", items), aid)]
@@ -426,11 +444,10 @@ class Site:
             if items:
                 out += [render_chart(bar(f"applicants-{rid}", f"{year}年谁提出了申请", "本年新收申请按申请人类型的件数", items), aid)]
         if t.has("appeals"):
-            out += ["### 四、政府信息公开行政复议、行政诉讼情况", "", t.appeals(), ""]
+            out += ["<h3>四、政府信息公开行政复议、行政诉讼情况</h3>", t.appeals()]
             items = appeal_items(self.pub, facts)
             if items:
                 out += [render_chart(bar(f"appeals-{rid}", f"{year}年行政复议和行政诉讼", "各类复议、诉讼结果的件数，数字取自报告第四部分", items), aid)]
-        out.append("")
         return out
 
     def write_agency_csv(self, aid: str, reports: list[dict], facts_by_report: dict) -> None:
@@ -616,6 +633,37 @@ class Site:
         self.write("search.md", "# 查找机关\n\n输入机关名称的任意一部分（例如“武江”“公安局”）。\n\n"
                    '<div class="xxgk-search" markdown="0"><input type="search" id="xxgk-search" placeholder="输入机关名称" aria-label="查找机关" autofocus>'
                    '<p id="xxgk-search-status" aria-live="polite"></p><ul id="xxgk-results"></ul></div>\n')
+
+
+def fragments_dir(pages: Path) -> Path:
+    """Where the agency pages' HTML waits for the rendered template (beside the pages, outside
+    MkDocs' docs_dir so it is never copied into the site as it is)."""
+    pages = Path(pages)
+    return pages.with_name(pages.name + "-agencies")
+
+
+def render_agencies(site: Path, pages: Path = paths.SITE_DOCS) -> int:
+    """Write each agency's page into the rendered site through the theme's own rendering of the
+    template page: the same header, navigation, styles and scripts as every other page."""
+    site, fragments = Path(site), fragments_dir(pages)
+    template_path = site / "agencies" / f"{TEMPLATE_PAGE}.html"
+    template = template_path.read_text(encoding="utf-8")
+    if template.count(CONTENT_MARK) != 1:
+        raise ValueError(f"{template_path} does not hold the agency content mark once")
+    before, after = template.split(CONTENT_MARK)
+    written = 0
+    for fragment in sorted(fragments.glob("*.html")):
+        title, body = fragment.read_text(encoding="utf-8").split("\n", 1)  # the title is escaped already
+        page = before.replace(TITLE_MARK, title) + body + after.replace(TITLE_MARK, title)
+        (site / "agencies" / fragment.name).write_text(page, encoding="utf-8")
+        written += 1
+    template_path.unlink()
+    for sitemap in (site / "sitemap.xml",):
+        if sitemap.exists():
+            text = sitemap.read_text(encoding="utf-8")
+            text = re.sub(r"\s*<url>\s*<loc>[^<]*agencies/" + re.escape(TEMPLATE_PAGE) + r"\.html</loc>.*?</url>", "", text, flags=re.S)
+            sitemap.write_text(text, encoding="utf-8")
+    return written
 
 
 def vendor_vega(target: Path) -> None:
