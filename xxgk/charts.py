@@ -65,7 +65,8 @@ def _line_template() -> dict:
 
 
 def _fill(template: dict, title: str, description: str, values: list[dict]) -> dict:
-    spec = copy.deepcopy(template)
+    spec = dict(template)  # the template is shared: copy only what a chart changes
+    spec["encoding"] = copy.deepcopy(template["encoding"])
     spec["data"] = {"values": values}
     # the page prints the title and description above the chart (they must read without scripts)
     spec["usermeta"] = {"title": title, "description": description}

@@ -116,12 +116,18 @@ class Tables:
     def cell(self, section: str, row: str, column: str) -> str:
         fact = self.facts.get((section, row, column))
         flagged = self.flags.get((section, row, column)) or self.flags.get((section, row, ""))
-        note = "；".join(f["message"] for f in flagged) if flagged else ""
+        if fact is None:
+            return '<td class="num absent" title="报告中没有这一格">×</td>'
+        status, line = fact["status"], fact["source_line"]
+        if status == "reported" and not flagged:  # the common case, kept cheap: ids and numbers need no escaping
+            how = EVIDENCE_NOTE.get(fact["evidence"] or "")
+            title = f"源文件第{line}行，印出“{h(fact['printed'])}”" + (f"（{how}）" if how else "")
+            label = fmt(fact["value"])
+            if self.source_href and line:
+                return f'<td class="num"><a href="{self.source_href}#L{line}" title="{title}">{label}</a></td>'
+            return f'<td class="num"><span title="{title}">{label}</span></td>'
         cls = ["num"] + (["flag"] if flagged else [])
         mark = '<span class="xxgk-flag" aria-label="有检查结果">⚠</span>' if flagged else ""
-        if fact is None:
-            return f'<td class="{" ".join(cls + ["absent"])}" title="报告中没有这一格">×{mark}</td>'
-        status, line = fact["status"], fact["source_line"]
         link = f"{self.source_href}#L{line}" if self.source_href and line else None
         if status == "reported":
             label = fmt(fact["value"])
@@ -136,8 +142,8 @@ class Tables:
         else:
             label, title = "?", "数字无法确定，未发布（见检查结果）"
             cls.append("unresolved")
-        if note:
-            title = f"{title}。检查：{note}"
+        if flagged:
+            title = f"{title}。检查：{'；'.join(f['message'] for f in flagged)}"
         inner = f'<a href="{h(link)}" title="{h(title)}">{h(label)}</a>' if link else f'<span title="{h(title)}">{h(label)}</span>'
         return f'<td class="{" ".join(cls)}">{inner}{mark}</td>'
 
