@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser package pages site test bench golden golden-check clean
+.PHONY: install browser package pages site test bench bench-data bench-site golden golden-check clean
 
 install: $(STAMP)
 
@@ -35,8 +35,15 @@ test: install browser
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
 
-bench: install
+bench: bench-data bench-site
+
+# parsing and packaging: 2,000 synthetic reports in every layout
+bench-data: install
 	$(BIN)/python scripts/bench.py
+
+# the site: 1,000, 5,000 and 10,000 agencies (pages, mkdocs build, render)
+bench-site: install
+	$(BIN)/python scripts/bench_site.py
 
 # Regenerate the golden files of tests/fixtures after a deliberate parser change; review the diff.
 golden: install

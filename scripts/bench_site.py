@@ -1,6 +1,6 @@
-"""Benchmark of the site build at scale: `xxgk pages` and `mkdocs build --strict` on synthetic
-packages of N agencies (one report each), with time, peak memory and output size per stage,
-and a profile of where the time goes at the largest N.
+"""Benchmark of the site build at scale: `xxgk pages`, `mkdocs build --strict` and `xxgk render`
+(where the build has that step) on synthetic packages of N agencies (one report each), with time,
+peak memory and output size per stage, and a profile of where the time goes at the largest N.
 
     .venv/bin/python scripts/bench_site.py [--sizes 1000 5000 10000] [--no-profile]
 
@@ -118,19 +118,32 @@ def tree_stats(folder: Path) -> tuple[int, int, int]:
     return files, md, size
 
 
+def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, list]:
+    """The build as the Makefile runs it; agency pages rendered after MkDocs only where the project does that."""
+    from xxgk import pages
+
+    docs, site = work / "docs", work / "site"
+    out = {"pages": [BIN / "xxgk", "pages", "--package", package, "--out", docs, "--corpus", corpus],
+           "mkdocs": [BIN / "mkdocs", "build", "--strict", "-q", "-f", config]}
+    if hasattr(pages, "render_agencies"):
+        out["render"] = [BIN / "xxgk", "render", "--site", site, "--pages", docs]
+    return out
+
+
 def measure(n: int) -> dict:
     work = BENCH / f"site-{n}"
     corpus, package = ensure_package(work, n)
-    config = site_config(work)
-    print(f"N={n}: xxgk pages …", file=sys.stderr)
-    pages = run([BIN / "xxgk", "pages", "--package", package, "--out", work / "docs", "--corpus", corpus], work / "pages.log")
-    print(f"N={n}: mkdocs build …", file=sys.stderr)
-    mkdocs = run([BIN / "mkdocs", "build", "--strict", "-q", "-f", config], work / "mkdocs.log")
+    result = {"n": n, "work": work, "stages": {}}
+    for name, cmd in stages(work, corpus, package, site_config(work)).items():
+        print(f"N={n}: {name} …", file=sys.stderr)
+        result["stages"][name] = run(cmd, work / f"{name}.log")
+    fragments = work / "docs-agencies"  # agency pages kept out of Markdown, if the generator does so
     docs_files, md, _ = tree_stats(work / "docs")
     site_files, _, site_bytes = tree_stats(work / "site")
     index = work / "site" / "search-index.json"
-    return {"n": n, "work": work, "pages": pages, "mkdocs": mkdocs, "md": md, "docs_files": docs_files,
-            "site_files": site_files, "site_mb": site_bytes / 2**20, "index_kb": index.stat().st_size / 1024 if index.exists() else 0}
+    return result | {"md": md, "fragments": tree_stats(fragments)[0] if fragments.is_dir() else 0, "docs_files": docs_files,
+                     "site_files": site_files, "site_mb": site_bytes / 2**20,
+                     "index_kb": index.stat().st_size / 1024 if index.exists() else 0}
 
 
 # --- profiles (each in its own process) --------------------------------------------------------
@@ -215,7 +228,18 @@ def profile_mkdocs(work: Path) -> None:
     ])
 
 
-PROFILES = {"pages": profile_pages, "mkdocs": profile_mkdocs}
+def profile_render(work: Path) -> None:
+    from xxgk.pages import render_agencies
+
+    prof = cProfile.Profile()
+    prof.runcall(render_agencies, work / "site", work / "docs")
+    report_profile(prof, "xxgk render", [
+        ("reading fragments and the template", [("pathlib.py", "read_text", "xxgk/pages.py")], []),
+        ("writing agency pages", [("pathlib.py", "write_text", "xxgk/pages.py")], []),
+    ])
+
+
+PROFILES = {"pages": profile_pages, "mkdocs": profile_mkdocs, "render": profile_render}
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -232,42 +256,51 @@ def _table(rows: list[tuple], right_from: int = 1) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+STAGE_NAMES = {"pages": "xxgk pages", "mkdocs": "mkdocs build --strict", "render": "xxgk render"}
+
+
 def summarize(results: list[dict]) -> None:
     import markdown
     import material
     import mkdocs
 
-    print(f"\nSite build benchmark: synthetic packages, one report per agency; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-          f"MkDocs {mkdocs.__version__}, Material {material.__version__}, Markdown {markdown.__version__}\n")
-    total = lambda r: r["pages"]["seconds"] + r["mkdocs"]["seconds"]  # noqa: E731
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    print(f"\nSite build benchmark: synthetic packages, one report per agency; code {commit or '?'}; {os.cpu_count()} CPUs, "
+          f"Python {sys.version.split()[0]}, MkDocs {mkdocs.__version__}, Material {material.__version__}, Markdown {markdown.__version__}\n")
+    names = list(results[0]["stages"])
+    total = lambda r: sum(s["seconds"] for s in r["stages"].values())  # noqa: E731
+    # the stages run one after another, so the build's peak is the largest stage's
+    peak = lambda r: max(s["rss_mb"] for s in r["stages"].values())  # noqa: E731
     per_page = lambda r, s: 1000 * s / r["n"]  # noqa: E731
     marginal = ["—"] + [f"{1000 * (total(b) - total(a)) / (b['n'] - a['n']):.1f}" for a, b in zip(results, results[1:])]
     rows = [("measure", *(f"N={r['n']}" for r in results)),
             ("Markdown pages", *(r["md"] for r in results)),
+            ("agency pages kept out of Markdown", *(r["fragments"] for r in results)),
             ("files in docs_dir", *(r["docs_files"] for r in results)),
             ("files in site", *(r["site_files"] for r in results)),
             ("site size (MB)", *(f"{r['site_mb']:.0f}" for r in results)),
             ("search-index.json (KB)", *(f"{r['index_kb']:.0f}" for r in results))]
-    for stage, name in (("pages", "(a) xxgk pages"), ("mkdocs", "(b) mkdocs build --strict")):
-        rows += [(f"{name}: seconds", *(f"{r[stage]['seconds']:.1f}" for r in results)),
-                 ("    ms per agency page", *(f"{per_page(r, r[stage]['seconds']):.1f}" for r in results)),
-                 ("    peak RSS of the process (MB)", *(f"{r[stage]['rss_mb']:.0f}" for r in results)),
-                 ("    peak PSS of the tree, sampled (MB)", *(f"{r[stage]['tree_mb']:.0f}" for r in results))]
-    rows += [("(a)+(b): seconds", *(f"{total(r):.1f}" for r in results)),
-             ("    ms per agency page", *(f"{per_page(r, total(r)):.1f}" for r in results)),
-             ("    marginal ms per added agency", *marginal)]
+    for label, stage in zip("abc", names):
+        rows += [(f"({label}) {STAGE_NAMES[stage]}: seconds", *(f"{r['stages'][stage]['seconds']:.1f}" for r in results)),
+                 ("    ms per agency", *(f"{per_page(r, r['stages'][stage]['seconds']):.2f}" for r in results)),
+                 ("    peak RSS of the process (MB)", *(f"{r['stages'][stage]['rss_mb']:.0f}" for r in results)),
+                 ("    peak PSS of the tree, sampled (MB)", *(f"{r['stages'][stage]['tree_mb']:.0f}" for r in results))]
+    whole = "+".join(f"({label})" for label, _ in zip("abc", names))
+    rows += [(f"{whole}: seconds", *(f"{total(r):.1f}" for r in results)),
+             ("    ms per agency", *(f"{per_page(r, total(r)):.2f}" for r in results)),
+             ("    marginal ms per added agency", *marginal),
+             ("    peak memory, largest stage (MB)", *(f"{peak(r):.0f}" for r in results))]
     _table(rows)
 
     big, small = results[-1], results[0]
-    peak = max(big[s]["rss_mb"] for s in ("pages", "mkdocs"))
     ratio = per_page(big, total(big)) / per_page(small, total(small))
-    print(f"\nTarget: {TARGET_N} agencies build (pages + mkdocs) in < {TARGET_SECONDS / 60:.0f} min with < {TARGET_MB / 1024:.0f} GiB, "
-          f"cost per page roughly constant" + ("" if big["n"] >= TARGET_N else f" (largest run here: N={big['n']}, so not decided)"))
+    print(f"\nTarget: {TARGET_N} agencies build ({' + '.join(names)}) in < {TARGET_SECONDS / 60:.0f} min with < {TARGET_MB / 1024:.0f} GiB, "
+          f"cost per agency roughly constant" + ("" if big["n"] >= TARGET_N else f" (largest run here: N={big['n']}, so not decided)"))
     _table([("measure", "value", "target", "met"),
             (f"time, N={big['n']}", f"{total(big):.0f} s", f"< {TARGET_SECONDS} s", _yes(total(big) < TARGET_SECONDS)),
-            (f"peak memory, N={big['n']}", f"{peak:.0f} MB", f"< {TARGET_MB} MB", _yes(peak < TARGET_MB)),
-            (f"ms/page N={big['n']} vs N={small['n']}", f"x{ratio:.2f}", f"<= x{LINEAR_RATIO}", _yes(ratio <= LINEAR_RATIO))])
-    met = big["n"] >= TARGET_N and total(big) < TARGET_SECONDS and peak < TARGET_MB and ratio <= LINEAR_RATIO
+            (f"peak memory, N={big['n']}", f"{peak(big):.0f} MB", f"< {TARGET_MB} MB", _yes(peak(big) < TARGET_MB)),
+            (f"ms/agency N={big['n']} vs N={small['n']}", f"x{ratio:.2f}", f"<= x{LINEAR_RATIO}", _yes(ratio <= LINEAR_RATIO))])
+    met = big["n"] >= TARGET_N and total(big) < TARGET_SECONDS and peak(big) < TARGET_MB and ratio <= LINEAR_RATIO
     print(f"target met: {_yes(met)}")
 
 
@@ -287,7 +320,7 @@ def main() -> None:
         work = results[-1]["work"]
         print(f"\nWhere the time goes at N={results[-1]['n']} (each profiled once, in-process):")
         sys.stdout.flush()
-        for stage in PROFILES:
+        for stage in results[-1]["stages"]:
             print(f"profiling {stage} …", file=sys.stderr)
             done = subprocess.run([sys.executable, __file__, "--profile", stage, str(work)], cwd=ROOT)
             if done.returncode:
