@@ -108,3 +108,13 @@ def test_a_failed_build_leaves_the_published_package(mixed_corpus, tmp_path, mon
         build(mixed_corpus, out, jobs=1)
     assert digests(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]
+
+
+def test_agencies_carry_their_region(package):
+    agencies = {a["name"]: a for a in rows(package, "agencies")}
+    a = agencies["灋河回族区城市管理局"]
+    assert (a["province"], a["prefecture"], a["county"], a["county_code"]) == ("河南省", "洛阳市", "瀍河回族区", "410304")
+    assert a["region_evidence"] == "corrected"
+    assert agencies["韶关市武江区人民政府办公室"]["county_code"] == "440203"
+    reports = rows(package, "reports")
+    assert all(r["region_status"] == "resolved" for r in reports if r["agency_name"] and r["status"] != "duplicate")

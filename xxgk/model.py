@@ -65,6 +65,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
+    region: object = None  # region.Region, once resolved
 
     def add(self, code: str, severity: str, zh: str, en: str, **where) -> Finding:
         finding = Finding(code=code, severity=severity, message_zh=zh, message_en=en, **where)

@@ -31,6 +31,13 @@ from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
 
 ORDER = ["reports", "agencies", "facts", "checks", "texts", "codes"]
+REGION_KEYS = ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code", "region_status", "region_evidence")
+
+
+def region_columns(region) -> dict:
+    if region is None:
+        return dict.fromkeys(REGION_KEYS, "")
+    return {k: getattr(region, k.removeprefix("region_") if k.startswith("region_") else k) for k in REGION_KEYS}
 ROW_GROUP = 100_000
 PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string()}
 
@@ -94,6 +101,7 @@ def parse_file(args: tuple[str, str]) -> dict:
             "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": len(data),
             "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
             "facts": len(facts), "findings": len(checks),
+            **region_columns(report.region),
         },
         "figures": sum(f.status == "reported" for f in report.facts),
         "codes": Counter(g.code for g in report.findings),
@@ -266,8 +274,12 @@ def _agencies(reports: list[dict]) -> list[dict]:
         for name in names:
             aid = slug if len(names) == 1 else f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
             years = [r["year"] for r in by_name[name] if r["year"] is not None]
+            # the region of the latest report that settles it
+            settled = [r for r in by_name[name] if r["region_status"] == "resolved"]
+            latest = max(settled or by_name[name], key=lambda r: (r["year"] or 0, r["source_file"]))
             out.append({"agency_id": aid, "name": name, "reports": len(by_name[name]),
-                        "first_year": min(years) if years else None, "last_year": max(years) if years else None})
+                        "first_year": min(years) if years else None, "last_year": max(years) if years else None,
+                        **{k: latest[k] for k in REGION_KEYS}})
     return sorted(out, key=lambda a: a["agency_id"])
 
 

@@ -386,6 +386,14 @@ class Site:
         reports = self.by_agency.get(aid, [])
         years = sorted({r["year"] for r in reports if r["year"]})
         out = ['<div class="xxgk-meta">']
+        if agency.get("region_status") == "resolved":
+            place = " ".join(x for x in (agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]) if x)
+            codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
+            how = {"corrected": "（名称中有一个形近字与行政区划名称不同，按行政区划确定）", "context": "（依据报告中的其他信息确定）",
+                   "override": "（人工指定，见代码库中的说明）"}.get(agency["region_evidence"], "")
+            out.append(f"<p>所在地区：{h(place)}（行政区划代码 {h(codes)}）{h(how)}</p>")
+        elif agency.get("region_status") == "ambiguous":
+            out.append("<p>所在地区：机关名称对应多个行政区划，无法确定（见检查结果）</p>")
         out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
         out.append(f'<p><a href="{h(aid)}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
         out.append("</div>")

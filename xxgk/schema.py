@@ -42,6 +42,26 @@ def all_codes() -> dict[str, list[str]]:
     }
 
 
+REGION_FIELDS = [
+    ("province", "省级", "省、自治区、直辖市名称。Province-level division."),
+    ("province_code", "省级代码", "省级行政区划代码（6位）。6-digit code."),
+    ("prefecture", "地级", "地级市、地区、自治州、盟名称（直辖市为其本身）。Prefecture-level division."),
+    ("prefecture_code", "地级代码", "地级行政区划代码（6位）。6-digit code."),
+    ("county", "县级", "县、县级市、市辖区名称。County-level division."),
+    ("county_code", "县级代码", "县级行政区划代码（6位）。6-digit code."),
+]
+
+
+def _region_fields() -> list[dict]:
+    out = [_f(name, "string", title, desc, constraints={"pattern": "[0-9]{6}"} if name.endswith("_code") else None)
+           for name, title, desc in REGION_FIELDS]
+    out.append(_f("region_status", "string", "地区识别", "resolved 已确定；ambiguous 多个可能（留空）；unresolved 名称中没有行政区划。Whether the region was settled.",
+                  constraints=_enum(["resolved", "ambiguous", "unresolved", ""])))
+    out.append(_f("region_evidence", "string", "地区依据", "name 名称；corrected 名称有一个形近字错误；context 报告中的其他信息；override 人工指定（附理由）。How the region was settled.",
+                  constraints=_enum(["name", "corrected", "context", "override", ""])))
+    return out
+
+
 def schemas() -> dict[str, dict]:
     codes = all_codes()
     req = {"required": True}
@@ -64,6 +84,7 @@ def schemas() -> dict[str, dict]:
                 _f("bytes", "integer", "字节数", "文件大小。File size in bytes."),
                 _f("publication_date", "date", "发布日期", "网页所示发布时间或报告落款日期（如有印出）。Publication date when printed."),
                 _f("publication_date_source", "string", "发布日期来源", "page（网页发布时间）或 signature（报告落款）。Where the date was read.", constraints=_enum(["page", "signature", ""])),
+                *_region_fields(),
                 _f("facts", "integer", "数字个数", "本报告在 facts 中的行数。Number of rows in facts."),
                 _f("findings", "integer", "问题个数", "本报告在 checks 中的行数。Number of rows in checks."),
             ],
@@ -77,6 +98,7 @@ def schemas() -> dict[str, dict]:
                 _f("reports", "integer", "报告数", "语料库中该机关的报告数。Reports of this agency in the corpus."),
                 _f("first_year", "integer", "最早年度", "最早的报告年度。First report year."),
                 _f("last_year", "integer", "最近年度", "最近的报告年度。Last report year."),
+                *_region_fields(),
             ],
             "primaryKey": ["agency_id"],
         },
