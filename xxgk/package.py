@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
+from . import crossyear
 from .agency import agency_slug
 from .codebook import load
 from .parse import parse_bytes
@@ -108,6 +109,7 @@ def parse_file(args: tuple[str, str]) -> dict:
         "facts": Block(facts),
         "checks": Block(checks),
         "texts": Block([(rid, t.section, t.text, t.source_line) for t in report.texts]),
+        "crossyear": crossyear.summarise(report),
     }
 
 
@@ -202,6 +204,7 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
+    entries: dict[str, list[crossyear.Entry]] = {}
     jobs = jobs or os.cpu_count() or 1
     results = _parse_all(tasks, jobs)
     for res in results:
@@ -218,6 +221,8 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
+            if rep["agency_name"] and rep["year"]:
+                entries.setdefault(rep["agency_name"], []).append(crossyear.Entry(rid, rep["year"], res["crossyear"]))
             for name in ("facts", "checks", "texts"):
                 writers[name].write_block(res[name])
             summary.figures += res["figures"]
@@ -227,6 +232,15 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
         summary.facts += rep["facts"]
         summary.findings += rep["findings"]
         summary.statuses[rep["status"]] += 1
+    by_id = {r["report_id"]: r for r in reports}
+    for name in sorted(entries):
+        for rid, g in crossyear.check_years(entries[name]):
+            rep = by_id[rid]
+            rep["findings"] += 1
+            writers["checks"].write((rid, rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
+                                     g.found, g.message_zh, g.message_en, g.source_line))
+            summary.codes[g.code] += 1
+            summary.findings += 1
     for w in writers.values():
         w.close()
 
