@@ -118,3 +118,20 @@ def test_agencies_carry_their_region(package):
     assert agencies["韶关市武江区人民政府办公室"]["county_code"] == "440203"
     reports = rows(package, "reports")
     assert all(r["region_status"] == "resolved" for r in reports if r["agency_name"] and r["status"] != "duplicate")
+
+
+def test_publication_register(package):
+    register = rows(package, "register")
+    agencies = {a["agency_id"]: a["name"] for a in rows(package, "agencies")}
+    years = {int(r["year"]) for r in register}
+    assert years == set(range(2021, 2026))  # the corpus spans the 2021 and 2025 reports
+    assert len(register) == len(agencies) * len(years)
+    wj = next(r for r in register if agencies[r["agency_id"]] == "韶关市武江区人民政府办公室" and r["year"] == "2024")
+    # a government's own report: due 31 March of the next year (条例 第四十九条); signed 2025-01-24
+    assert (wj["in_corpus"], wj["agency_kind"], wj["deadline"], wj["publication_date"], wj["on_time"]) == \
+        ("True", "government", "2025-03-31", "2025-01-24", "True")
+    gwh = next(r for r in register if agencies[r["agency_id"]] == "平潭综合实验区管委会办公室" and r["year"] == "2025")
+    assert (gwh["agency_kind"], gwh["deadline"], gwh["publication_date"], gwh["on_time"]) == ("department", "2026-01-31", "2026-01-30", "True")
+    street = next(r for r in register if agencies[r["agency_id"]] == "洛龙区定鼎门街道办事处" and r["year"] == "2024")
+    assert street["agency_kind"] == "township" and street["deadline"] == "" and street["on_time"] == ""
+    assert any(r["in_corpus"] == "False" and r["report_id"] == "" for r in register)

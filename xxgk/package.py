@@ -25,13 +25,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
-from . import crossyear
+from . import crossyear, register
 from .agency import agency_slug
 from .codebook import load
 from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
 
-ORDER = ["reports", "agencies", "facts", "checks", "texts", "codes"]
+ORDER = ["reports", "agencies", "facts", "checks", "texts", "register", "codes"]
 REGION_KEYS = ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code", "region_status", "region_evidence")
 
 
@@ -40,7 +40,7 @@ def region_columns(region) -> dict:
         return dict.fromkeys(REGION_KEYS, "")
     return {k: getattr(region, k.removeprefix("region_") if k.startswith("region_") else k) for k in REGION_KEYS}
 ROW_GROUP = 100_000
-PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string()}
+PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string(), "boolean": pa.bool_()}
 
 
 @dataclass
@@ -257,6 +257,11 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
         w.write([a[f] for f in w.fields])
     w.close()
     writers["agencies"] = w
+    w = TableWriter(data, "register", sch["register"])
+    for row in register.rows(agencies, reports):
+        w.write([row[f] for f in w.fields])
+    w.close()
+    writers["register"] = w
     w = TableWriter(data, "codes", sch["codes"])
     for row in codes_rows():
         w.write([row.get(f, "") for f in w.fields])

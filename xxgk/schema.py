@@ -145,6 +145,24 @@ def schemas() -> dict[str, dict]:
             "primaryKey": ["report_id", "section"],
             "foreignKeys": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}],
         },
+        "register": {
+            "fields": [
+                _f("agency_id", "string", "机关编号", "机关编号。Agency id.", constraints=req),
+                _f("year", "integer", "报告年度", "语料库年度范围内的每一年。Every year of the corpus range.", constraints=req),
+                _f("in_corpus", "boolean", "已收录", "该年度的报告是否在语料库中。Whether the year's report is in the corpus.", constraints=req),
+                _f("report_id", "string", "报告编号", "收录的报告（如有）。The report, when in the corpus."),
+                _f("publication_date", "date", "发布日期", "网页发布时间或报告落款日期（如有印出）。Publication date when printed."),
+                _f("publication_date_source", "string", "发布日期来源", "page 或 signature。Where the date was read.", constraints=_enum(["page", "signature", ""])),
+                _f("agency_kind", "string", "机关类别", "government 县级以上人民政府（年报由其政府信息公开工作主管部门发布）；department 县级以上人民政府部门；township 乡镇、街道；unknown 未能确定。Kind of agency, for the deadline.",
+                   constraints=_enum(["government", "department", "township", "unknown"], True)),
+                _f("deadline", "date", "法定期限", "条例第四十九条规定的发布期限：部门为次年1月31日，县级以上人民政府为次年3月31日；乡镇街道无规定。Deadline set by article 49 of the 2019 regulation."),
+                _f("on_time", "boolean", "按时发布", "发布日期不晚于期限；没有期限或没有日期时为空。Published by the deadline; empty when either is unknown."),
+                _f("deadline_basis", "string", "期限依据", "期限的法规依据。Legal basis of the deadline."),
+            ],
+            "primaryKey": ["agency_id", "year"],
+            "foreignKeys": [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["agency_id"]}},
+                            {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}],
+        },
         "codes": {
             "fields": [
                 _f("kind", "string", "类别", "section 部分；row 行；column 列；group 行组；finding 问题代码。Kind of code.", constraints=_enum(["section", "row", "column", "group", "finding"], True)),
@@ -168,6 +186,7 @@ RESOURCE_INFO = {
     "facts": ("数字", "Every figure of sections 二, 三 and 四 of every report, with its provenance."),
     "checks": ("检查结果", "Findings of the checks: identities that do not hold, figures that could not be read, files that could not be used."),
     "texts": ("正文", "The narrative sections (总体情况, 存在的主要问题及改进情况, 其他需要报告的事项)."),
+    "register": ("发布登记", "For every agency and year of the corpus range: whether the report is in the corpus, when it was published, and whether on time (regulation of 2019, article 49)."),
     "codes": ("代码表", "The codebook: every section, row, column and finding code with Chinese and English labels."),
 }
 
