@@ -15,7 +15,7 @@ def agency_pages(site):
 
 
 def test_home_and_overview_pages_exist(site):
-    for rel in ("index.html", "search.html", "agencies/index.html", "rankings.html", "quality.html",
+    for rel in ("index.html", "search.html", "agencies/index.html", "regions/index.html", "rankings.html", "quality.html",
                 "downloads.html", "dictionary.html", "about.html"):
         assert (site / rel).is_file(), rel
     home = page(site, "index.html")
@@ -97,3 +97,12 @@ def test_no_asset_comes_from_another_host(site):
             raise AssertionError(f"{path.name} loads {url}")
         assert "fonts.googleapis.com" not in text
     assert (site / "javascripts" / "vega.js").stat().st_size > 500_000
+
+
+def test_region_pages_list_agencies_with_peers(site):
+    index = page(site, "regions/index.html")
+    assert "河南省" in index and "广东省" in index
+    henan = page(site, "regions/410000.html")
+    assert "洛阳市" in henan and "洛龙区定鼎门街道办事处" in henan and "办理总计" in henan
+    profile = page(site, "agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    assert "河南省 洛阳市 瀍河回族区" in profile and "../regions/410000.html" in profile

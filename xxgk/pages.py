@@ -326,6 +326,7 @@ class Site:
         for aid in sorted(self.agencies):
             self.agency_page(aid)
         self.agency_list()
+        self.regions()
         self.home()
         self.rankings()
         self.quality()
@@ -391,7 +392,7 @@ class Site:
             codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
             how = {"corrected": "（名称中有一个形近字与行政区划名称不同，按行政区划确定）", "context": "（依据报告中的其他信息确定）",
                    "override": "（人工指定，见代码库中的说明）"}.get(agency["region_evidence"], "")
-            out.append(f"<p>所在地区：{h(place)}（行政区划代码 {h(codes)}）{h(how)}</p>")
+            out.append(f'<p>所在地区：<a href="../regions/{h(agency["province_code"])}.html">{h(place)}</a>（行政区划代码 {h(codes)}）{h(how)}</p>')
         elif agency.get("region_status") == "ambiguous":
             out.append("<p>所在地区：机关名称对应多个行政区划，无法确定（见检查结果）</p>")
         out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
@@ -486,6 +487,45 @@ class Site:
         out.append("</tbody></table></div>")
         self.write("agencies/index.md", "\n".join(out) + "\n")
 
+    def regions(self) -> None:
+        """Province pages: the province's agencies by prefecture and county, with their latest
+        figures side by side (peers), and an index of provinces."""
+        by_province: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        unplaced = []
+        for a in self.agencies.values():
+            if a.get("province_code"):
+                by_province[(a["province_code"], a["province"])].append(a)
+            else:
+                unplaced.append(a)
+        out = ["# 地区", "", "按行政区划浏览机关（省级 → 地级 → 县级）。地区由机关名称和报告内容确定，无法唯一确定的留空，不作猜测。", "",
+               "| 省级 | 机关数 |", "| --- | ---: |"]
+        for (code, name), agencies in sorted(by_province.items()):
+            out.append(f"| [{esc(name)}]({code}.md) | {len(agencies)} |")
+        if unplaced:
+            out.append(f"| 地区未能确定 | {len(unplaced)} |")
+        self.write("regions/index.md", "\n".join(out) + "\n")
+        for (code, name), agencies in sorted(by_province.items()):
+            page = [f"# {esc(name)}", "", f"{len(agencies)} 个机关。同一地区的机关按最近一份报告的数字并列，比例都给出分母（办理总计）。", ""]
+            groups: dict[str, list[dict]] = defaultdict(list)
+            for a in agencies:
+                groups[a["prefecture"] or "（省级）"].append(a)
+            for prefecture, members in sorted(groups.items()):
+                page += [f"## {esc(prefecture)}", "",
+                         '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>县级</th><th>最近年度</th>'
+                         "<th>办理总计</th><th>予以公开＋部分公开</th><th>比例</th><th>检查问题</th></tr></thead><tbody>"]
+                for a in sorted(members, key=lambda a: (a["county"], a["name"])):
+                    reports = [r for r in self.by_agency.get(a["agency_id"], []) if r["year"]]
+                    latest = reports[-1] if reports else None
+                    s = self.summary(latest["report_id"]) if latest else {}
+                    total, granted = s.get("total"), s.get("granted")
+                    rate = f"{granted / total:.0%}" if granted is not None and total else ""
+                    problems = sum(1 for f in self.pub.checks.get(latest["report_id"], []) if f["severity"] != "info") if latest else 0
+                    page.append(f'<tr><td><a href="../agencies/{h(a["agency_id"])}.html">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
+                                f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td>'
+                                f'<td class="num">{rate}</td><td class="num">{problems}</td></tr>')
+                page += ["</tbody></table></div>", ""]
+            self.write(f"regions/{code}.md", "\n".join(page))
+
     # overview pages --------------------------------------------------------------------------
     def home(self) -> None:
         pub = self.pub
@@ -525,7 +565,7 @@ class Site:
         if applicants:
             out.append(render_chart(bar("applicants", "全部报告中的申请人类型", "所有报告本年新收申请按申请人类型的件数之和", list(applicants.items())), "home"))
         out += ["## 解析状态", "", "| 状态 | 报告数 |", "| --- | ---: |", *[f"| {esc(s)} | {n} |" for s, n in sorted(statuses.items())], "",
-                "更多：[全部机关](agencies/index.md) · [比较](rankings.md) · [数据质量](quality.md) · [下载数据](downloads.md) · [数据字典](dictionary.md) · [关于](about.md)", ""]
+                "更多：[全部机关](agencies/index.md) · [地区](regions/index.md) · [比较](rankings.md) · [数据质量](quality.md) · [下载数据](downloads.md) · [数据字典](dictionary.md) · [关于](about.md)", ""]
         self.write("index.md", "\n".join(out))
 
     def rankings(self) -> None:
