@@ -82,7 +82,7 @@ def test_home_loads_and_every_chart_draws(page, server):
 
 
 def test_agency_page_loads_and_every_chart_draws(page, server):
-    page.goto(f"{server}/agencies/ping-tan-zong-he-shi-yan-qu-xing-zheng-shen-pi-ju.html")
+    page.goto(f"{server}/agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html")
     assert heading(page) == "平潭综合实验区行政审批局"
     total, drawn = charts_drawn(page)
     assert total >= 5 and drawn == total
@@ -114,7 +114,7 @@ def test_home_search_box_leads_to_results(page, server):
 
 
 def test_a_figure_link_lands_on_its_source_line(page, server):
-    page.goto(f"{server}/agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    page.goto(f"{server}/agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     link = page.locator("table.xxgk-report a", has_text="44")
     assert link.count() == 1
     link.click()

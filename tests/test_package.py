@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import SEEDS
 
 from xxgk.package import PackageInvalid, build, validate_package
 
@@ -127,11 +128,42 @@ def test_publication_register(package):
     assert years == set(range(2021, 2026))  # the corpus spans the 2021 and 2025 reports
     assert len(register) == len(agencies) * len(years)
     wj = next(r for r in register if agencies[r["agency_id"]] == "韶关市武江区人民政府办公室" and r["year"] == "2024")
-    # a government's own report: due 31 March of the next year (条例 第四十九条); signed 2025-01-24
+    # the office's own report: a department of the district government, due 31 January (条例 第四十九条)
     assert (wj["in_corpus"], wj["agency_kind"], wj["deadline"], wj["publication_date"], wj["on_time"]) == \
-        ("True", "government", "2025-03-31", "2025-01-24", "True")
+        ("True", "department", "2025-01-31", "2025-01-24", "True")
+    xa = next(r for r in register if agencies[r["agency_id"]] == "兴安区" and r["year"] == "2024")
+    assert (xa["agency_kind"], xa["deadline"]) == ("government", "2025-03-31")  # the district's own report
     gwh = next(r for r in register if agencies[r["agency_id"]] == "平潭综合实验区管委会办公室" and r["year"] == "2025")
     assert (gwh["agency_kind"], gwh["deadline"], gwh["publication_date"], gwh["on_time"]) == ("department", "2026-01-31", "2026-01-30", "True")
     street = next(r for r in register if agencies[r["agency_id"]] == "洛龙区定鼎门街道办事处" and r["year"] == "2024")
     assert street["agency_kind"] == "township" and street["deadline"] == "" and street["on_time"] == ""
     assert any(r["in_corpus"] == "False" and r["report_id"] == "" for r in register)
+
+
+def test_one_agency_however_its_name_is_printed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "seed-004" / "input.txt", corpus / "wj-2024.txt")
+    # the same office printed without its city, in the next year
+    text = (SEEDS / "seed-004" / "input.txt").read_text(encoding="utf-8")
+    text = text.replace("韶关市武江区人民政府办公室2024年", "武江区人民政府办公室2025年", 1)
+    (corpus / "wj-2025.txt").write_text(text, encoding="utf-8")
+    build(corpus, tmp_path / "pkg", jobs=1)
+    agencies = rows(tmp_path / "pkg", "agencies")
+    assert len(agencies) == 1
+    a = agencies[0]
+    assert a["agency_id"] == "shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi"
+    assert a["name"] == "武江区人民政府办公室" and a["names"] == "武江区人民政府办公室；韶关市武江区人民政府办公室"
+    assert (a["agency_type"], a["level"], a["first_year"], a["last_year"]) == ("government_office", "county", "2024", "2025")
+    assert {r["agency_id"] for r in rows(tmp_path / "pkg", "reports")} == {a["agency_id"]}
+
+
+def test_a_renamed_agency_is_joined_by_the_override_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "06-gyz-2021" / "input.txt", corpus / "gyz-2021.txt")  # 国有资产管理局
+    shutil.copy(SEEDS / "21-gyz-2024" / "input.txt", corpus / "gyz-2024.txt")  # 投资促进局, same channel
+    build(corpus, tmp_path / "pkg", jobs=1)
+    agencies = rows(tmp_path / "pkg", "agencies")
+    assert [a["name"] for a in agencies] == ["平潭综合实验区投资促进局"]
+    assert agencies[0]["names"] == "平潭综合实验区投资促进局；平潭综合实验区国有资产管理局"

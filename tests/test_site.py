@@ -32,7 +32,7 @@ def test_one_profile_per_agency_with_its_tables(site):
 
 
 def test_agency_over_years_has_a_trend(site):
-    text = page(site, "agencies/ping-tan-zong-he-shi-yan-qu-xing-zheng-shen-pi-ju.html")
+    text = page(site, "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html")
     assert "历年变化" in text and "2021 年度报告" in text and "2025 年度报告" in text
     spec = json.loads(re.search(r'<script type="application/json" class="xxgk-spec">(.*?)</script>', text).group(1))
     years = {v["year"] for v in spec["data"]["values"]}
@@ -40,7 +40,7 @@ def test_agency_over_years_has_a_trend(site):
 
 
 def test_every_figure_links_to_its_source_line(site):
-    text = page(site, "agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    text = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     links = re.findall(r'href="\.\./sources/([0-9a-f]{16})\.html#L(\d+)"[^>]*>([^<]+)</a>', text)
     assert len(links) == 200
     rid = links[0][0]
@@ -75,7 +75,7 @@ def test_downloads_link_files_that_exist(site):
     for link in links:
         assert (site / link).is_file(), link
     assert (site / "data" / "excel" / "facts.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    agency_csv = site / "agencies" / "fa-he-hui-zu-qu-cheng-shi-guan-li-ju.csv"
+    agency_csv = site / "agencies" / "luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.csv"
     assert agency_csv.read_bytes().startswith(b"\xef\xbb\xbf") and len(agency_csv.read_text(encoding="utf-8-sig").splitlines()) == 201
 
 
@@ -104,5 +104,5 @@ def test_region_pages_list_agencies_with_peers(site):
     assert "河南省" in index and "广东省" in index
     henan = page(site, "regions/410000.html")
     assert "洛阳市" in henan and "洛龙区定鼎门街道办事处" in henan and "办理总计" in henan
-    profile = page(site, "agencies/fa-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    profile = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     assert "河南省 洛阳市 瀍河回族区" in profile and "../regions/410000.html" in profile

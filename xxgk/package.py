@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from . import crossyear, register
-from .agency import agency_slug
+from .agency import identity, overrides
 from .codebook import load
 from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
@@ -103,6 +103,7 @@ def parse_file(args: tuple[str, str]) -> dict:
             "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
             "facts": len(facts), "findings": len(checks),
             **region_columns(report.region),
+            **identity(report.agency_name, report.region),
         },
         "figures": sum(f.status == "reported" for f in report.facts),
         "codes": Counter(g.code for g in report.findings),
@@ -204,7 +205,7 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
-    entries: dict[str, list[crossyear.Entry]] = {}
+    entries: list[tuple[dict, crossyear.Entry]] = []
     jobs = jobs or os.cpu_count() or 1
     results = _parse_all(tasks, jobs)
     for res in results:
@@ -222,7 +223,7 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
         else:
             seen[rid] = rep["source_file"]
             if rep["agency_name"] and rep["year"]:
-                entries.setdefault(rep["agency_name"], []).append(crossyear.Entry(rid, rep["year"], res["crossyear"]))
+                entries.append((rep, crossyear.Entry(rid, rep["year"], res["crossyear"])))
             for name in ("facts", "checks", "texts"):
                 writers[name].write_block(res[name])
             summary.figures += res["figures"]
@@ -232,9 +233,13 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
         summary.facts += rep["facts"]
         summary.findings += rep["findings"]
         summary.statuses[rep["status"]] += 1
+    agencies = _agencies(reports)
+    by_agency: dict[str, list[crossyear.Entry]] = {}
+    for rep, entry in entries:
+        by_agency.setdefault(rep["agency_id"], []).append(entry)
     by_id = {r["report_id"]: r for r in reports}
-    for name in sorted(entries):
-        for rid, g in crossyear.check_years(entries[name]):
+    for aid in sorted(by_agency):
+        for rid, g in crossyear.check_years(by_agency[aid]):
             rep = by_id[rid]
             rep["findings"] += 1
             writers["checks"].write((rid, rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
@@ -244,11 +249,8 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
     for w in writers.values():
         w.close()
 
-    agencies = _agencies(reports)
-    with_ids = {a["name"]: a["agency_id"] for a in agencies}
     w = TableWriter(data, "reports", sch["reports"])
     for rep in reports:
-        rep["agency_id"] = with_ids.get(rep["agency_name"], "")
         w.write([rep.get(f) for f in w.fields])
     w.close()
     writers["reports"] = w
@@ -281,24 +283,39 @@ def _parse_all(tasks, jobs):
 
 
 def _agencies(reports: list[dict]) -> list[dict]:
-    by_name: dict[str, list[dict]] = {}
+    """One agency per identity key (however its name was printed); sets each report's agency_id."""
+    joined = overrides()
+    key_of_name = {}
+    for r in sorted(reports, key=lambda r: r["source_file"]):
+        if r["agency_name"]:
+            key_of_name.setdefault(r["agency_name"], r["agency_key"])
+    by_key: dict[str, list[dict]] = {}
     for r in reports:
         if r["agency_name"] and r["status"] != "duplicate":
-            by_name.setdefault(r["agency_name"], []).append(r)
+            key = key_of_name.get(joined.get(r["agency_name"], ""), r["agency_key"])
+            by_key.setdefault(key, []).append(r)
+    latest = {key: max(rs, key=lambda r: (r["year"] or 0, r["source_file"])) for key, rs in by_key.items()}
     slugs: dict[str, list[str]] = {}
-    for name in by_name:
-        slugs.setdefault(agency_slug(name), []).append(name)
+    for key, r in latest.items():
+        slugs.setdefault(r["agency_slug"], []).append(key)
     out = []
-    for slug, names in slugs.items():
-        for name in names:
-            aid = slug if len(names) == 1 else f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-            years = [r["year"] for r in by_name[name] if r["year"] is not None]
+    for slug, keys in slugs.items():
+        for key in keys:
+            aid = slug if len(keys) == 1 else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            rs = by_key[key]
+            for r in rs:
+                r["agency_id"] = aid
+            years = [r["year"] for r in rs if r["year"] is not None]
             # the region of the latest report that settles it
-            settled = [r for r in by_name[name] if r["region_status"] == "resolved"]
-            latest = max(settled or by_name[name], key=lambda r: (r["year"] or 0, r["source_file"]))
-            out.append({"agency_id": aid, "name": name, "reports": len(by_name[name]),
-                        "first_year": min(years) if years else None, "last_year": max(years) if years else None,
-                        **{k: latest[k] for k in REGION_KEYS}})
+            settled = [r for r in rs if r["region_status"] == "resolved"]
+            place = max(settled or rs, key=lambda r: (r["year"] or 0, r["source_file"]))
+            names = sorted({r["agency_name"] for r in rs}, key=lambda n: (n != latest[key]["agency_name"], n))
+            out.append({"agency_id": aid, "name": latest[key]["agency_name"], "names": "；".join(names),
+                        "agency_type": latest[key]["agency_type"], "level": latest[key]["agency_level"],
+                        "reports": len(rs), "first_year": min(years) if years else None, "last_year": max(years) if years else None,
+                        **{k: place[k] for k in REGION_KEYS}})
+    for r in reports:
+        r.setdefault("agency_id", "")
     return sorted(out, key=lambda a: a["agency_id"])
 
 

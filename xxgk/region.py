@@ -43,6 +43,11 @@ class Region:
     evidence: str = ""  # name | corrected | context | override
     corrected_from: str = ""
     candidates: list[str] = field(default_factory=list)
+    body: str = ""  # the printed name after its division names (人民政府办公室, 城市管理局 …)
+
+    @property
+    def code(self) -> str:
+        return self.county_code or self.prefecture_code or self.province_code
 
 
 @dataclass
@@ -191,14 +196,17 @@ def resolve(name: str, year: int | None, context: str = "") -> Region:
             if hits:
                 _fill(region, hits[0], "county")
                 region.evidence = "override"
+                region.body = name[len(rule["prefix"]):]
                 return region
-    pool, level, _ = _walk(name, idx)
+    pool, level, read = _walk(name, idx)
+    region.body = name[read:]
     evidence, corrected = "name", ""
     if not pool:
         typos = _one_typo(name, idx)
         if len({d.county_code for _, d in typos}) == 1:
             printed, d = typos[0]
             pool, level, evidence, corrected = [d], "county", "corrected", printed
+            region.body = name[len(printed):]
         elif typos:
             region.status = "ambiguous"
             region.candidates = sorted({_label(d, "county") for _, d in typos})

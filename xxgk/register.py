@@ -9,22 +9,15 @@ sets no deadline for townships and subdistricts, whose reports are published wit
 
 from __future__ import annotations
 
-import re
-
 BASIS = "《中华人民共和国政府信息公开条例》（2019）第四十九条"
-_GOVERNMENT = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|政府办公室|政府办公厅)$")
-_TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)(人民政府|办事处)?(办公室)?$|街道办事处")
-
-
-def kind(name: str, region_level: str) -> str:
+def kind(agency: dict) -> str:
     """government | department | township | unknown — what the deadline depends on."""
-    if _TOWNSHIP.search(name):
+    t = agency.get("agency_type", "")
+    if t in ("subdistrict", "township"):
         return "township"
-    if _GOVERNMENT.search(name) and region_level:
-        return "government"
-    if region_level:
-        return "department"
-    return "unknown"
+    if not agency.get("level"):
+        return "unknown"
+    return "government" if t == "government" else "department"
 
 
 def deadline(kind_: str, year: int) -> str:
@@ -46,7 +39,7 @@ def rows(agencies: list[dict], reports: list[dict]) -> list[dict]:
             by_agency.setdefault(r["agency_id"], {}).setdefault(r["year"], []).append(r)
     out = []
     for a in agencies:
-        k = kind(a["name"], a.get("county") and "county" or a.get("prefecture") and "prefecture" or a.get("province") and "province" or "")
+        k = kind(a)
         for year in span:
             found = sorted(by_agency.get(a["agency_id"], {}).get(year, []), key=lambda r: r["source_file"])
             first = found[0] if found else None

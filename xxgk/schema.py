@@ -94,7 +94,12 @@ def schemas() -> dict[str, dict]:
         "agencies": {
             "fields": [
                 _f("agency_id", "string", "机关编号", "由机关名称生成的稳定 ASCII 编号（拼音）。Stable ASCII agency id.", constraints={"required": True, "pattern": "[a-z0-9-]+"}),
-                _f("name", "string", "机关名称", "报告中印出的机关名称。Agency name as printed.", constraints=req),
+                _f("name", "string", "机关名称", "最近一份报告中印出的机关名称。Agency name as printed in its latest report.", constraints=req),
+                _f("names", "string", "各报告中的名称", "各报告中印出的全部名称（以“；”分隔）。Every printing of the name, separated by ；."),
+                _f("agency_type", "string", "机关类型", "government 人民政府；government_office 政府办公室（厅）；department 部门（局、委、办等）；subdistrict 街道；township 乡镇；zone 开发区、片区等；unknown 未能确定。Type of agency.",
+                   constraints=_enum(["government", "government_office", "department", "subdistrict", "township", "zone", "unknown"])),
+                _f("level", "string", "层级", "province 省级；prefecture 地级；county 县级；township 乡镇街道；空 未能确定。Level of government.",
+                   constraints=_enum(["province", "prefecture", "county", "township", ""])),
                 _f("reports", "integer", "报告数", "语料库中该机关的报告数。Reports of this agency in the corpus."),
                 _f("first_year", "integer", "最早年度", "最早的报告年度。First report year."),
                 _f("last_year", "integer", "最近年度", "最近的报告年度。Last report year."),
