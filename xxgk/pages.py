@@ -40,6 +40,9 @@ hide:
 """
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|~>"})
 CN_NUM = "一二三四五六七八九十"
+TYPE_LABELS = {"government": "人民政府", "government_office": "政府办公室（厅）", "department": "政府部门", "subdistrict": "街道",
+               "township": "乡镇", "zone": "开发区、片区等"}
+LEVEL_LABELS = {"province": "省级", "prefecture": "地级", "county": "县级", "township": "乡镇街道级"}
 EVIDENCE_NOTE = {"split": "连写数字拆分", "identity": "连写数字按勾稽关系拆分", "narrative": "连写数字按正文拆分"}
 
 
@@ -387,6 +390,12 @@ class Site:
         reports = self.by_agency.get(aid, [])
         years = sorted({r["year"] for r in reports if r["year"]})
         out = ['<div class="xxgk-meta">']
+        kind = TYPE_LABELS.get(agency.get("agency_type", ""), "")
+        level = LEVEL_LABELS.get(agency.get("level", ""), "")
+        if kind or level:
+            out.append(f"<p>{h(' · '.join(x for x in (level, kind) if x))}</p>")
+        if "；" in (agency.get("names") or ""):
+            out.append(f"<p>各年报告中印出的名称：{h(agency['names'])}</p>")
         if agency.get("region_status") == "resolved":
             place = " ".join(x for x in (agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]) if x)
             codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
