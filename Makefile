@@ -21,7 +21,7 @@ browser:
 	scripts/install-browser.sh
 
 package: install
-	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)
+	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)  # parses only new or changed files (build/cache)
 
 pages: package
 	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)

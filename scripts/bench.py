@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "build" / "bench"
 SMALL = 500
+REBUILD_RATIO = 20
 TARGET_RATE = 1000  # reports/s end to end
 FLAT_RATIO = 1.2  # memory is "flat" if the large run peaks at most this much above the small one
 
@@ -103,7 +105,27 @@ def stage_validate(out: str) -> dict:
             "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF)}
 
 
-STAGES = {"parse": stage_parse, "package": stage_package, "validate": stage_validate}
+def stage_incremental(folder: str, jobs: int) -> dict:
+    """Cold build with an empty parse cache, then a rebuild after adding one report."""
+    from xxgk.package import build
+
+    work = BENCH / "incremental"
+    shutil.rmtree(work, ignore_errors=True)
+    corpus = work / "corpus"
+    shutil.copytree(folder, corpus)
+    cache = work / "cache"
+    start = time.perf_counter()
+    cold = build(corpus, work / "package", jobs=jobs, validate=False, cache=cache)
+    cold_s = time.perf_counter() - start
+    shutil.copy(ROOT / "tests" / "fixtures" / "golden" / "26-gwh-2025" / "input.txt", corpus / "added.txt")
+    start = time.perf_counter()
+    warm = build(corpus, work / "package", jobs=jobs, validate=False, cache=cache)
+    warm_s = time.perf_counter() - start
+    return {"cold_seconds": cold_s, "cold_parsed": cold.reports - cold.cached, "warm_seconds": warm_s,
+            "warm_parsed": warm.reports - warm.cached, "warm_reports": warm.reports}
+
+
+STAGES = {"parse": stage_parse, "package": stage_package, "validate": stage_validate, "incremental": stage_incremental}
 
 
 # --- running a stage and watching its memory ---------------------------------------------------
@@ -194,6 +216,10 @@ def main() -> None:
     print(f"packaging {small} reports ({args.jobs} jobs) …", file=sys.stderr)
     small_run = run_stage("package", watch=True, folder=small_dir, out=BENCH / f"package-{small}", jobs=args.jobs)
 
+    print("cold build and rebuild after adding one report (parse cache) …", file=sys.stderr)
+    inc = run_stage("incremental", folder=large_dir, jobs=args.jobs)
+    ratio = inc["cold_seconds"] / inc["warm_seconds"]
+
     rate = large["reports"] / large["seconds"]
     growth = large["tree_peak_mb"] / small_run["tree_peak_mb"] if small_run["tree_peak_mb"] else float("inf")
     layouts = parse["layouts"]
@@ -218,6 +244,9 @@ def main() -> None:
         ("", "peak RSS, main process", f"{small_run['maxrss_mb']:.0f} MB", "", ""),
         ("", "peak RSS, largest worker", f"{small_run['worker_maxrss_mb']:.0f} MB", "", ""),
         ("", f"tree memory growth {small} -> {n}", f"x{growth:.2f}", f"<= x{FLAT_RATIO}", _yes(growth <= FLAT_RATIO)),
+        ("(e) parse cache", f"cold build ({inc['cold_parsed']} parsed)", f"{inc['cold_seconds']:.2f} s", "", ""),
+        ("", f"rebuild, one report added ({inc['warm_parsed']} parsed)", f"{inc['warm_seconds']:.2f} s", "", ""),
+        ("", "cold / rebuild", f"x{ratio:.1f}", f">= x{REBUILD_RATIO}", _yes(ratio >= REBUILD_RATIO)),
         ("figures exactly as generated", "reports", f"{exact}/{parse['reports']} ({100 * exact / parse['reports']:.1f} %)",
          "100 %", _yes(exact == parse["reports"])),
     ]

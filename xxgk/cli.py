@@ -15,7 +15,8 @@ def _cmd_package(args) -> int:
     from .package import PackageInvalid, build
 
     try:
-        summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate)
+        summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate,
+                        cache=None if args.no_cache else Path(args.cache))
     except FileNotFoundError as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return 2
@@ -104,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     p.add_argument("--no-validate", action="store_true", help="skip Frictionless validation")
+    p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache (keyed by file content and parser version)")
+    p.add_argument("--no-cache", action="store_true", help="parse every file")
     p.set_defaults(func=_cmd_package)
 
     p = sub.add_parser("parse", help="show one report's facts and findings")

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from . import crossyear, register
 from .agency import identity, overrides
+from .cache import ParseCache, parser_version
 from .codebook import load
 from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
@@ -51,9 +52,11 @@ class Summary:
     findings: int = 0
     statuses: Counter = field(default_factory=Counter)
     codes: Counter = field(default_factory=Counter)
+    cached: int = 0  # reports taken from the parse cache (the rest were parsed)
 
     def lines(self) -> list[str]:
         out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
+               f"parsed: {self.reports - self.cached} (from the cache: {self.cached})",
                f"facts: {self.facts} ({self.figures} figures reported)",
                f"findings: {self.findings}"]
         out += [f"  {code}: {n}" for code, n in sorted(self.codes.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -85,13 +88,29 @@ class Block:
         self.rows = len(rows)
 
 
-def parse_file(args: tuple[str, str]) -> dict:
-    """Worker: read one file, parse it and encode its rows."""
-    path, rel = args
+def parse_file(args: tuple) -> dict:
+    """Worker: read one file, parse it (or take it from the cache) and encode its rows."""
+    path, rel = args[0], args[1]
+    store = ParseCache(args[2], args[3]) if len(args) > 2 and args[2] else None
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
+    key = f"{digest}{Path(path).suffix.lower()}"
+    if store is not None:
+        hit = store.get(key)
+        if hit is not None:
+            hit["report"]["source_file"] = rel
+            hit["cached"] = True
+            return hit
+    result = _parse_data(data, digest, Path(path).suffix, rel)
+    if store is not None:
+        store.put(key, result)
+    result["cached"] = False
+    return result
+
+
+def _parse_data(data: bytes, digest: str, suffix: str, rel: str) -> dict:
     rid = digest[:16]
-    report = parse_bytes(data, Path(path).suffix)
+    report = parse_bytes(data, suffix)
     facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
     checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
               for i, g in enumerate(report.findings, start=1)]
@@ -156,7 +175,7 @@ class TableWriter:
         self._csv_file.close()
 
 
-def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True) -> Summary:
+def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
     """Parse every file below `corpus` and publish the package at `out` (atomically)."""
     corpus = Path(corpus)
     out = Path(out)
@@ -166,7 +185,7 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     tmp.chmod(0o755)
     try:
-        summary = _write(corpus, tmp, jobs)
+        summary = _write(corpus, tmp, jobs, cache)
         if validate:
             problems = validate_package(tmp)
             if problems:
@@ -195,13 +214,14 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
+def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = None) -> Summary:
     sch = schemas()
     data = folder / "data"
     data.mkdir()
     writers = {name: TableWriter(data, name, sch[name]) for name in ("facts", "checks", "texts")}
     files = corpus_files(corpus)
-    tasks = [(str(p), p.relative_to(corpus).as_posix()) for p in files]
+    version = parser_version() if cache else ""
+    tasks = [(str(p), p.relative_to(corpus).as_posix(), str(cache) if cache else "", version) for p in files]
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
@@ -209,6 +229,8 @@ def _write(corpus: Path, folder: Path, jobs: int | None) -> Summary:
     jobs = jobs or os.cpu_count() or 1
     results = _parse_all(tasks, jobs)
     for res in results:
+        if cache:
+            summary.cached += res["cached"]
         rep = res["report"]
         rid = rep["report_id"]
         if rid in seen:

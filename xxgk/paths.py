@@ -8,3 +8,4 @@ PACKAGE = Path("datapackage")  # output: the published data package
 BUILD = Path("build")  # output: everything else
 SITE_DOCS = BUILD / "docs"  # output: the site's pages, written by `xxgk pages` (MkDocs' docs_dir)
 SITE = BUILD / "site"  # output: the rendered site
+PARSE_CACHE = BUILD / "cache" / "parse"  # output: parsed reports by content and parser version
