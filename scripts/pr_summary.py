@@ -1,0 +1,66 @@
+"""What the reports added since BASE contain: one row per new corpus file (agency, year, template,
+status, figures) and its findings, as Markdown for a pull request's job summary.
+
+    python scripts/pr_summary.py --base origin/main   # appends to $GITHUB_STEP_SUMMARY when set
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from xxgk import paths  # noqa: E402
+from xxgk.parse import parse_bytes  # noqa: E402
+
+
+def added_files(base: str) -> list[str]:
+    out = subprocess.run(["git", "diff", "--name-only", "--diff-filter=AM", f"{base}...HEAD", "--", str(paths.CORPUS)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def summary(files: list[str]) -> str:
+    lines = ["## New reports", ""]
+    if not files:
+        return "\n".join(lines + ["No report file is added or changed under `corpus/`.", ""])
+    lines += ["| file | agency | year | template | status | figures | findings |", "| --- | --- | --- | --- | --- | ---: | --- |"]
+    details = []
+    for name in files:
+        path = ROOT / name
+        report = parse_bytes(path.read_bytes(), path.suffix)
+        codes = Counter(g.code for g in report.findings)
+        figures = sum(f.status == "reported" for f in report.facts)
+        lines.append(f"| `{cell(name)}` | {cell(report.agency_name or '?')} | {report.year or '?'} | {report.template or '-'} "
+                     f"| {report.status} | {figures} | {cell(', '.join(f'{k} {v}' for k, v in sorted(codes.items())) or '—')} |")
+        serious = [g for g in report.findings if g.severity != "info"]
+        if serious:
+            details += [f"### `{cell(name)}`", ""] + [f"- **{g.code}** ({g.severity}) {cell(g.message_zh)}" for g in serious] + [""]
+    return "\n".join(lines + [""] + details)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", default="origin/main")
+    args = ap.parse_args()
+    text = summary(added_files(args.base))
+    print(text)
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
