@@ -87,6 +87,29 @@ def _cmd_pages(args) -> int:
     return 0
 
 
+def _cmd_add(args) -> int:
+    from .add import AddError, add
+
+    failed = 0
+    for source in args.sources:
+        try:
+            added = add(source, Path(args.corpus))
+        except AddError as exc:
+            print(f"not added: {exc}")
+            failed += 1
+            continue
+        r = added.report
+        figures = sum(f.status == "reported" for f in r.facts)
+        codes = Counter(g.code for g in r.findings)
+        print(f"added {added.path}: {r.agency_name} {r.year}, template {r.template}, status {r.status}, {figures} figures"
+              + (f", findings: {', '.join(f'{k} {v}' for k, v in sorted(codes.items()))}" if codes else ""))
+        for g in r.findings:
+            if g.severity != "info":
+                print(f"  [{g.severity}] {g.code}: {g.message_zh}")
+    print(f"summary: {len(args.sources) - failed} added, {failed} not added")
+    return 0
+
+
 def _cmd_render(args) -> int:
     from .pages import render_agencies
 
@@ -124,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(paths.SITE_DOCS), help="where to write the pages (MkDocs docs_dir)")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the package was built from (its files are published beside the figures)")
     p.set_defaults(func=_cmd_pages)
+
+    p = sub.add_parser("add", help="add report files or pages (URLs) to the corpus")
+    p.add_argument("sources", nargs="+", help="files or http(s) addresses")
+    p.add_argument("--corpus", default=str(paths.CORPUS))
+    p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser("render", help="after `mkdocs build`: write the agency pages through the rendered page template")
     p.add_argument("--site", default=str(paths.SITE), help="the rendered site")

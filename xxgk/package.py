@@ -41,7 +41,8 @@ def region_columns(region) -> dict:
         return dict.fromkeys(REGION_KEYS, "")
     return {k: getattr(region, k.removeprefix("region_") if k.startswith("region_") else k) for k in REGION_KEYS}
 ROW_GROUP = 100_000
-PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string(), "boolean": pa.bool_()}
+PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string(), "datetime": pa.string(),
+            "boolean": pa.bool_()}
 
 
 @dataclass
@@ -228,10 +229,15 @@ def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = No
     entries: list[tuple[dict, crossyear.Entry]] = []
     jobs = jobs or os.cpu_count() or 1
     results = _parse_all(tasks, jobs)
+    added = _provenance(corpus)
     for res in results:
         if cache:
             summary.cached += res["cached"]
         rep = res["report"]
+        record = added.get(rep["source_file"], {})
+        rep["retrieved"] = record.get("retrieved", "")
+        if not rep["source_url"] and record.get("origin", "").startswith(("http://", "https://")):
+            rep["source_url"] = record["origin"]
         rid = rep["report_id"]
         if rid in seen:
             first = seen[rid]
@@ -293,6 +299,12 @@ def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = No
     writers["codes"] = w
     _descriptor(folder, writers, sch)
     return summary
+
+
+def _provenance(corpus: Path) -> dict[str, dict]:
+    from .add import provenance
+
+    return provenance(corpus)
 
 
 def _parse_all(tasks, jobs):

@@ -80,6 +80,7 @@ def schemas() -> dict[str, dict]:
                 _f("encoding", "string", "文字编码", "读取文件所用的文字编码。Text encoding the file was read with."),
                 _f("source_file", "string", "源文件", "相对于语料库根目录的文件路径。Path of the file relative to the corpus root.", constraints=req),
                 _f("source_url", "string", "原文链接", "原始网页地址（如有）。Original web address, when recorded."),
+                _f("retrieved", "datetime", "收录时间", "用 xxgk add 收录的时间（UTC），见 corpus/.provenance.tsv。When `xxgk add` added the file (UTC)."),
                 _f("sha256", "string", "SHA-256", "文件内容的 SHA-256。SHA-256 of the file's bytes.", constraints={"required": True, "pattern": "[0-9a-f]{64}"}),
                 _f("bytes", "integer", "字节数", "文件大小。File size in bytes."),
                 _f("publication_date", "date", "发布日期", "网页所示发布时间或报告落款日期（如有印出）。Publication date when printed."),

@@ -1,0 +1,121 @@
+"""Adding reports to the corpus: copy a file or download a page, put it under a deterministic path,
+record where it came from, refuse duplicates, and show what the parser finds in it.
+
+Provenance goes to `corpus/.provenance.tsv` (hidden files are not reports): one line per added
+file with its path, original URL or file name, retrieval time, SHA-256 and format.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from .package import corpus_files
+from .parse import parse_bytes
+from .read import FORMATS
+
+MAX_BYTES = 20 * 1024 * 1024
+TIMEOUT = 30
+CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md"}
+PROVENANCE = ".provenance.tsv"
+FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
+
+
+class AddError(Exception):
+    """The file is not added; the message says why."""
+
+
+@dataclass
+class Added:
+    path: Path
+    report: object
+
+
+def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tuple[bytes, str]:
+    """Download a report page: bounded in time and size, and only pages of a text kind."""
+    if not url.startswith(("http://", "https://")):
+        raise AddError(f"not a web address: {url}")
+    request = urllib.request.Request(url, headers={"User-Agent": "xxgk (open data; adds one report)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            kind = response.headers.get_content_type()
+            if kind not in CONTENT_TYPES:
+                raise AddError(f"{url} is {kind}, not a report page (text or HTML)")
+            data = response.read(max_bytes + 1)
+    except OSError as exc:
+        raise AddError(f"cannot download {url}: {exc}") from exc
+    if len(data) > max_bytes:
+        raise AddError(f"{url} is larger than {max_bytes} bytes")
+    suffix = PurePosixPath(url.split("?")[0]).suffix.lower()
+    return data, suffix if suffix in FORMATS else CONTENT_TYPES[kind]
+
+
+def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES) -> Added:
+    corpus = Path(corpus)
+    if source.startswith(("http://", "https://")):
+        data, suffix = fetch(source, max_bytes)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise AddError(f"no such file: {source}")
+        if path.stat().st_size > max_bytes:
+            raise AddError(f"{source} is larger than {max_bytes} bytes")
+        data, suffix = path.read_bytes(), path.suffix.lower()
+    if suffix not in FORMATS:
+        raise AddError(f"{source}: unsupported format {suffix or '(none)'}")
+    digest = hashlib.sha256(data).hexdigest()
+    report = parse_bytes(data, suffix)
+    if report.status == "failed" or not report.year:
+        codes = ", ".join(g.code for g in report.findings) or "no title"
+        raise AddError(f"{source} is not a report the parser can read ({codes})")
+    existing = _existing(corpus)
+    if digest in existing["sha256"]:
+        raise AddError(f"already in the corpus: {existing['sha256'][digest]} has the same content")
+    key = (report.agency_name, report.year)
+    if key in existing["report"]:
+        raise AddError(f"already in the corpus: {existing['report'][key]} is the {report.year} report of {report.agency_name}")
+    from .agency import identity
+
+    slug = identity(report.agency_name, report.region)["agency_slug"]
+    target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    _record(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": source,
+                     "retrieved": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "sha256": digest,
+                     "format": report.format})
+    return Added(target, report)
+
+
+def _existing(corpus: Path) -> dict:
+    by_hash, by_report = {}, {}
+    for path in corpus_files(corpus) if corpus.is_dir() else []:
+        data = path.read_bytes()
+        rel = path.relative_to(corpus).as_posix()
+        by_hash[hashlib.sha256(data).hexdigest()] = rel
+        r = parse_bytes(data, path.suffix)
+        if r.agency_name and r.year:
+            by_report.setdefault((r.agency_name, r.year), rel)
+    return {"sha256": by_hash, "report": by_report}
+
+
+def _record(corpus: Path, row: dict) -> None:
+    path = corpus / PROVENANCE
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
+        if new:
+            w.writeheader()
+        w.writerow(row)
+
+
+def provenance(corpus: Path) -> dict[str, dict]:
+    path = Path(corpus) / PROVENANCE
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["source_file"]: r for r in csv.DictReader(io.StringIO(f.read()), delimiter="\t")}
