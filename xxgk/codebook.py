@@ -142,10 +142,3 @@ def label_regex(label: str) -> str:
     chars = [re.escape(ch) for ch in normalise(label) if not ch.isspace()]
     return r"\s*".join(chars)
 
-
-def all_row_codes(section: str) -> list[str]:
-    return [r.code for r in load().rows[section]]
-
-
-def all_column_codes(section: str) -> list[str]:
-    return [c.code for c in load().columns[section]]

@@ -71,9 +71,3 @@ class Report:
         finding = Finding(code=code, severity=severity, message_zh=zh, message_en=en, **where)
         self.findings.append(finding)
         return finding
-
-    def value(self, section: str, row: str, column: str):
-        for f in self.facts:
-            if f.section == section and f.row == row and f.column == column:
-                return f.value
-        return None

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -439,8 +439,4 @@ def _compare_parquet(folder: Path, res: dict) -> list[str]:
     if not table.equals(parquet.cast(table.schema)):
         return [f"{res['name']}: the Parquet file does not hold the same table as the CSV"]
     return []
-
-
-def summary_dict(summary: Summary) -> dict:
-    return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in asdict(summary).items()}
 

@@ -37,7 +37,6 @@ class Document:
     format: str
     encoding: str
     meta: dict[str, str] = field(default_factory=dict)  # printed metadata (crawler header, <title>)
-    lines: list[str] = field(default_factory=list)  # the decoded source, for the source pages
 
 
 _DASHES = (("\u2015", "—"), ("\u2500", "—"), ("\uff0d", "-"), ("\u2013", "-"), ("\u2212", "-"), ("\xa0", " "))
@@ -129,7 +128,7 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
         if fmt == "markdown":
             line = _MD_MARKUP.sub("", line)
         cells.extend(_line_cells(line, number))
-    return Document(cells=cells, format=fmt, encoding=encoding, meta=meta, lines=lines)
+    return Document(cells=cells, format=fmt, encoding=encoding, meta=meta)
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -199,7 +198,7 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
 
     body = root.find(".//body")
     walk(body if body is not None else root)
-    return Document(cells=cells, format="html", encoding=encoding, meta=meta, lines=text.splitlines())
+    return Document(cells=cells, format="html", encoding=encoding, meta=meta)
 
 
 def read_bytes(data: bytes, suffix: str) -> Document:
