@@ -52,3 +52,89 @@ def test_a_new_parser_version_misses_the_cache(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pkg, "parser_version", lambda: "another-version")
     assert build(corpus, tmp_path / "b", jobs=1, cache=cache).cached == 0
+
+
+def test_a_rebuild_validates_only_the_rows_no_build_validated_before(tmp_path, monkeypatch):
+    import xxgk.package as pkg
+
+    corpus = corpus_of(tmp_path, ["000", "001"])
+    cache = tmp_path / "cache"
+    seen = []
+    real = pkg.validate_package
+
+    def spy(folder, delta=None):
+        seen.append({p.stem: len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in delta.glob("*.csv")})
+        return real(folder, delta)
+
+    monkeypatch.setattr(pkg, "validate_package", spy)
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    first = seen[-1]
+    shutil.copy(seed("002"), corpus / "002.txt")
+    added = build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    again = seen[-1]
+    facts = _facts_per_report(tmp_path / "out")
+    assert added.reports - added.cached == 1
+    assert again["facts"] == facts[added_id(corpus / "002.txt")] > 0  # the new report's rows only
+    assert first["facts"] == sum(facts.values()) - again["facts"]
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    assert seen[-1]["facts"] == seen[-1]["texts"] == 0
+
+
+def added_id(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _facts_per_report(package):
+    import csv
+    from collections import Counter
+
+    with open(package / "data" / "facts.csv", encoding="utf-8") as f:
+        return Counter(row["report_id"] for row in csv.DictReader(f))
+
+
+def test_keys_that_span_reports_are_checked_on_the_whole_table(tmp_path):
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from xxgk.package import _keys_across_reports
+
+    corpus = corpus_of(tmp_path, ["000"])
+    out = tmp_path / "out"
+    build(corpus, out, jobs=1)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert _keys_across_reports(out, descriptor) == []
+    facts = pq.read_table(out / "data" / "facts.parquet")
+    pq.write_table(pa.concat_tables([facts, facts.slice(0, 1)]), out / "data" / "facts.parquet")
+    texts = pq.read_table(out / "data" / "texts.parquet")
+    other = texts.set_column(0, "report_id", pa.array(["ffffffffffffffff"] * texts.num_rows))
+    pq.write_table(other, out / "data" / "texts.parquet")
+    problems = _keys_across_reports(out, descriptor)
+    assert any(p.startswith("facts: primary key") for p in problems)
+    assert any(p.startswith("texts: report_id not found in reports") for p in problems)
+
+
+def test_a_file_changed_in_place_is_read_again_even_with_its_old_size_and_time(tmp_path, monkeypatch):
+    import os
+
+    import xxgk.cache
+
+    monkeypatch.setattr(xxgk.cache, "RACY_SECONDS", 0)
+    corpus = corpus_of(tmp_path, ["000", "001"])
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    target = corpus / "001.txt"
+    st = target.stat()
+    raw = target.read_bytes()
+    changed = raw.replace("一、".encode(), "一.".encode(), 1) if "一、".encode() in raw else raw[:-1] + b"\n"
+    changed = changed + b" " * (len(raw) - len(changed))
+    assert len(changed) == len(raw) and changed != raw
+    target.write_bytes(changed)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = build(corpus, tmp_path / "b", jobs=1, cache=cache)
+    assert again.reports - again.cached == 1
+    assert added_id(target) in _facts_per_report(tmp_path / "b")
+    assert build(corpus, tmp_path / "c", jobs=1, cache=cache).cached == 2

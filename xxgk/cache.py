@@ -2,8 +2,13 @@
 own version (the digest of every source file of the package and of the codebook), so a rebuild
 parses only new or changed files, and a changed parser or codebook invalidates it by itself.
 
-An entry is its payload's SHA-256 followed by the payload; one that does not match is never
-trusted: it is parsed again and rewritten.
+An entry is its payload's length and CRC-32 followed by the payload; one that does not match is
+never trusted: it is parsed again and rewritten. (The check finds damage, such as a truncated write
+or a flipped bit; the cache is local build state, not an input anyone else can write.)
+
+Like git's index, the cache remembers each corpus file's size, times and inode with the content
+key it had, so an unchanged file is neither read nor hashed again. A file changed within a few
+seconds of the index being saved is not remembered (its time stamp could hide a later change).
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
+import time
+import zlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,34 +42,105 @@ def parser_version() -> str:
     return h.hexdigest()[:16]
 
 
+RACY_SECONDS = 2
+HEADER = struct.Struct("<QI")  # payload length, CRC-32
+
+
+def stat_key(st: os.stat_result) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
 class ParseCache:
     def __init__(self, folder: Path, version: str):
         self.folder = Path(folder) / version
-        self.hits = 0
-        self.misses = 0
+        self._index: dict[str, tuple] | None = None
 
-    def _path(self, digest: str) -> Path:
-        return self.folder / digest[:2] / f"{digest}.pickle"
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, digest: str):
-        path = self._path(digest)
+    def get(self, key: str):
         try:
-            raw = path.read_bytes()
+            raw = self._path(key).read_bytes()
         except OSError:
             return None
-        check, payload = raw[:32], raw[32:]
-        if hashlib.sha256(payload).digest() != check:
+        if len(raw) < HEADER.size:
+            return None
+        length, crc = HEADER.unpack_from(raw)
+        payload = memoryview(raw)[HEADER.size:]
+        if len(payload) != length or zlib.crc32(payload) != crc:
             return None
         try:
             return pickle.loads(payload)
         except Exception:
             return None
 
-    def put(self, digest: str, value) -> None:
-        path = self._path(digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def put(self, key: str, value) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        _write_atomic(self._path(key), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+
+    # --- the entries whose rows passed the package's validation --------------------------------
+
+    def _validated_path(self) -> Path:
+        return self.folder / "validated.keys"
+
+    def validated(self) -> set[str]:
+        try:
+            lines = self._validated_path().read_text(encoding="ascii").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return set()
+        return set(lines)
+
+    def mark_validated(self, keys) -> None:
+        keys = self.validated() | set(keys)
+        _write_atomic(self._validated_path(), "".join(f"{k}\n" for k in sorted(keys)).encode("ascii"))
+
+    # --- the stat index: file path -> (stat key, content key) -------------------------------
+
+    def _index_path(self) -> Path:
+        return self.folder / "files.index"
+
+    def index(self) -> dict[str, tuple]:
+        if self._index is None:
+            entry = None
+            try:
+                raw = self._index_path().read_bytes()
+                length, crc = HEADER.unpack_from(raw)
+                payload = memoryview(raw)[HEADER.size:]
+                if len(payload) == length and zlib.crc32(payload) == crc:
+                    entry = pickle.loads(payload)
+            except Exception:  # missing or damaged: every file is hashed again
+                entry = None
+            self._index = entry if isinstance(entry, dict) else {}
+        return self._index
+
+    def known(self, path: str, st: os.stat_result) -> str | None:
+        """The content key of `path` if it has not changed since it was last hashed."""
+        hit = self.index().get(path)
+        return hit[1] if hit is not None and hit[0] == stat_key(st) else None
+
+    def remember(self, path: str, st: os.stat_result, key: str) -> None:
+        self.index()[path] = (stat_key(st), key)
+
+    def forget(self, root: str, present: set[str]) -> None:
+        """Drop the files below `root` that are no longer there."""
+        prefix = root.rstrip(os.sep) + os.sep
+        for path in [p for p in self.index() if p.startswith(prefix) and p not in present]:
+            del self.index()[path]
+
+    def save_index(self) -> None:
+        settled = time.time_ns() - RACY_SECONDS * 10**9
+        index = {p: v for p, v in self.index().items() if v[0][1] < settled and v[0][2] < settled}
+        payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomic(self._index_path(), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
         with os.fdopen(fd, "wb") as f:
-            f.write(hashlib.sha256(payload).digest() + payload)
+            f.write(data)
         os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -16,11 +16,14 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -33,6 +36,7 @@ from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
 
 ORDER = ["reports", "agencies", "facts", "checks", "texts", "register", "codes"]
+FRAGMENTS = ("facts", "checks", "texts")  # resources made of each report's own rows
 REGION_KEYS = ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code", "region_status", "region_evidence")
 
 
@@ -54,6 +58,7 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     codes: Counter = field(default_factory=Counter)
     cached: int = 0  # reports taken from the parse cache (the rest were parsed)
+    keys: list = field(default_factory=list)  # each file's content key
 
     def lines(self) -> list[str]:
         out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
@@ -75,24 +80,40 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
 
+@lru_cache(maxsize=None)
+def arrow_schemas() -> dict[str, pa.Schema]:
+    return {name: pa.schema([(f["name"], PA_TYPES[f["type"]]) for f in sch["fields"]]) for name, sch in schemas().items()}
+
+
 class Block:
-    """Rows of one resource, encoded where they were made: CSV text and one list per column.
-    Encoding in the workers keeps the process that writes the package from being the bottleneck."""
+    """Rows of one resource, encoded where they were made: CSV text and an Arrow IPC stream.
+    Encoding in the workers keeps the process that writes the package from being the bottleneck,
+    and a cached block goes into the package without being decoded into Python objects."""
 
-    __slots__ = ("csv", "columns", "rows")
+    __slots__ = ("csv", "ipc", "rows")
 
-    def __init__(self, rows: list[tuple]):
+    def __init__(self, resource: str, rows: list[tuple]):
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)  # None is written as an empty field
         self.csv = buf.getvalue()
-        self.columns = [list(col) if "" not in col else [None if v == "" else v for v in col] for col in zip(*rows)]
         self.rows = len(rows)
+        schema = arrow_schemas()[resource]
+        columns = zip(*rows) if rows else [[] for _ in schema.types]
+        arrays = [pa.array([None if v == "" else v for v in col] if "" in col else col, type=t)
+                  for col, t in zip(columns, schema.types)]
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, schema) as writer:
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        self.ipc = sink.getvalue().to_pybytes()
+
+    def table(self) -> pa.Table:
+        return pa.ipc.open_stream(self.ipc).read_all()
 
 
 def parse_file(args: tuple) -> dict:
     """Worker: read one file, parse it (or take it from the cache) and encode its rows."""
-    path, rel = args[0], args[1]
-    store = ParseCache(args[2], args[3]) if len(args) > 2 and args[2] else None
+    path, rel, folder, version = args
+    store = ParseCache(folder, version) if folder else None
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     key = f"{digest}{Path(path).suffix.lower()}"
@@ -103,6 +124,7 @@ def parse_file(args: tuple) -> dict:
             hit["cached"] = True
             return hit
     result = _parse_data(data, digest, Path(path).suffix, rel)
+    result["key"] = key
     if store is not None:
         store.put(key, result)
     result["cached"] = False
@@ -127,20 +149,21 @@ def _parse_data(data: bytes, digest: str, suffix: str, rel: str) -> dict:
         },
         "figures": sum(f.status == "reported" for f in report.facts),
         "codes": Counter(g.code for g in report.findings),
-        "facts": Block(facts),
-        "checks": Block(checks),
-        "texts": Block([(rid, t.section, t.text, t.source_line) for t in report.texts]),
+        "facts": Block("facts", facts),
+        "checks": Block("checks", checks),
+        "texts": Block("texts", [(rid, t.section, t.text, t.source_line) for t in report.texts]),
         "crossyear": crossyear.summarise(report),
     }
 
 
 class TableWriter:
-    """Streams one resource to CSV and Parquet with fixed writer settings."""
+    """Streams one resource to CSV and Parquet with fixed writer settings: row groups of exactly
+    ROW_GROUP rows whatever the blocks were, so the bytes depend only on the rows."""
 
-    def __init__(self, folder: Path, name: str, schema: dict):
+    def __init__(self, folder: Path, name: str, schema: dict, delta: Path | None = None):
         self.name = name
         self.fields = [f["name"] for f in schema["fields"]]
-        self.arrow = pa.schema([(f["name"], PA_TYPES[f["type"]]) for f in schema["fields"]])
+        self.arrow = arrow_schemas()[name]
         self.csv_path = folder / f"{name}.csv"
         self.parquet_path = folder / f"{name}.parquet"
         self._csv_file = open(self.csv_path, "w", encoding="utf-8", newline="")
@@ -148,32 +171,51 @@ class TableWriter:
         self._csv.writerow(self.fields)
         self._parquet = pq.ParquetWriter(self.parquet_path, self.arrow, compression="zstd", compression_level=3,
                                          write_statistics=True, use_dictionary=True)
-        self._buffer: list[list] = [[] for _ in self.fields]
+        self._tables: list[pa.Table] = []
+        self._buffered = 0
         self.rows = 0
+        # rows not yet validated, when only those are to be validated
+        self.delta_path = delta / f"{name}.csv" if delta else None
+        self._delta = open(self.delta_path, "w", encoding="utf-8", newline="") if delta else None
+        if self._delta:
+            self._delta.write(",".join(self.fields) + "\n")
 
     def write(self, row) -> None:
-        self.write_block(Block([tuple(row)]))
+        self.write_block(Block(self.name, [tuple(row)]))
 
-    def write_block(self, block: Block) -> None:
+    def write_rows(self, rows) -> None:
+        self.write_block(Block(self.name, [tuple(r) for r in rows]))
+
+    def write_block(self, block: Block, validated: bool = False) -> None:
+        """Add a block of rows; `validated` rows passed validation in an earlier build, byte for byte."""
         if not block.rows:
             return
         self._csv_file.write(block.csv)
-        for buf, col in zip(self._buffer, block.columns):
-            buf.extend(col)
+        if self._delta and not validated:
+            self._delta.write(block.csv)
+        self._tables.append(block.table())
+        self._buffered += block.rows
         self.rows += block.rows
-        if len(self._buffer[0]) >= ROW_GROUP:
-            self._flush()
+        if self._buffered >= ROW_GROUP:
+            self._flush(final=False)
 
-    def _flush(self) -> None:
-        if self._buffer[0]:
-            arrays = [pa.array(col, type=t) for col, t in zip(self._buffer, self.arrow.types)]
-            self._parquet.write_table(pa.Table.from_arrays(arrays, schema=self.arrow))
-            self._buffer = [[] for _ in self.fields]
+    def _flush(self, final: bool) -> None:
+        if not self._buffered:
+            return
+        table = pa.concat_tables(self._tables)
+        whole = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP
+        if whole:
+            self._parquet.write_table(table.slice(0, whole), row_group_size=ROW_GROUP)
+        rest = table.slice(whole)
+        self._tables = [rest] if rest.num_rows else []
+        self._buffered = rest.num_rows
 
     def close(self) -> None:
-        self._flush()
+        self._flush(final=True)
         self._parquet.close()
         self._csv_file.close()
+        if self._delta:
+            self._delta.close()
 
 
 def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
@@ -185,13 +227,19 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     tmp.chmod(0o755)
+    store = ParseCache(cache, parser_version()) if cache else None
+    delta = tmp / ".unvalidated" if validate and store else None
     try:
-        summary = _write(corpus, tmp, jobs, cache)
+        summary = _write(corpus, tmp, jobs, store, delta)
         if validate:
-            problems = validate_package(tmp)
+            problems = validate_package(tmp, delta)
             if problems:
                 raise PackageInvalid(problems)
+            if delta:
+                shutil.rmtree(delta)
         _swap(tmp, out)
+        if delta:
+            store.mark_validated(summary.keys)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -215,24 +263,27 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = None) -> Summary:
+def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None, delta: Path | None = None) -> Summary:
+    """Write the package's files into `folder`. With `delta`, the rows of the report-level resources
+    that no earlier build validated are also written there, as CSV, to be validated alone."""
     sch = schemas()
     data = folder / "data"
     data.mkdir()
-    writers = {name: TableWriter(data, name, sch[name]) for name in ("facts", "checks", "texts")}
+    if delta:
+        delta.mkdir()
+    writers = {name: TableWriter(data, name, sch[name], delta) for name in FRAGMENTS}
+    validated = store.validated() if delta else set()
     files = corpus_files(corpus)
-    version = parser_version() if cache else ""
-    tasks = [(str(p), p.relative_to(corpus).as_posix(), str(cache) if cache else "", version) for p in files]
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
     entries: list[tuple[dict, crossyear.Entry]] = []
     jobs = jobs or os.cpu_count() or 1
-    results = _parse_all(tasks, jobs)
+    results = _parse_all(corpus, files, jobs, store)
     added = _provenance(corpus)
     for res in results:
-        if cache:
-            summary.cached += res["cached"]
+        summary.cached += res["cached"]
+        summary.keys.append(res["key"])
         rep = res["report"]
         record = added.get(rep["source_file"], {})
         rep["retrieved"] = record.get("retrieved", "")
@@ -252,8 +303,8 @@ def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = No
             seen[rid] = rep["source_file"]
             if rep["agency_name"] and rep["year"]:
                 entries.append((rep, crossyear.Entry(rid, rep["year"], res["crossyear"])))
-            for name in ("facts", "checks", "texts"):
-                writers[name].write_block(res[name])
+            for name in FRAGMENTS:
+                writers[name].write_block(res[name], validated=res["key"] in validated)
             summary.figures += res["figures"]
             summary.codes.update(res["codes"])
         reports.append(rep)
@@ -266,39 +317,33 @@ def _write(corpus: Path, folder: Path, jobs: int | None, cache: Path | None = No
     for rep, entry in entries:
         by_agency.setdefault(rep["agency_id"], []).append(entry)
     by_id = {r["report_id"]: r for r in reports}
+    across = []
     for aid in sorted(by_agency):
         for rid, g in crossyear.check_years(by_agency[aid]):
             rep = by_id[rid]
             rep["findings"] += 1
-            writers["checks"].write((rid, rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
-                                     g.found, g.message_zh, g.message_en, g.source_line))
+            across.append((rid, rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
+                           g.found, g.message_zh, g.message_en, g.source_line))
             summary.codes[g.code] += 1
             summary.findings += 1
+    writers["checks"].write_rows(across)
     for w in writers.values():
         w.close()
 
-    w = TableWriter(data, "reports", sch["reports"])
-    for rep in reports:
-        w.write([rep.get(f) for f in w.fields])
-    w.close()
-    writers["reports"] = w
-    w = TableWriter(data, "agencies", sch["agencies"])
-    for a in agencies:
-        w.write([a[f] for f in w.fields])
-    w.close()
-    writers["agencies"] = w
-    w = TableWriter(data, "register", sch["register"])
-    for row in register.rows(agencies, reports):
-        w.write([row[f] for f in w.fields])
-    w.close()
-    writers["register"] = w
-    w = TableWriter(data, "codes", sch["codes"])
-    for row in codes_rows():
-        w.write([row.get(f, "") for f in w.fields])
-    w.close()
-    writers["codes"] = w
+    tables = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
+              "agencies": ([a[f] for f in _names(sch["agencies"])] for a in agencies),
+              "register": ([row[f] for f in _names(sch["register"])] for row in register.rows(agencies, reports)),
+              "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
+    for name, rows in tables.items():
+        w = writers[name] = TableWriter(data, name, sch[name])
+        w.write_rows(rows)
+        w.close()
     _descriptor(folder, writers, sch)
     return summary
+
+
+def _names(schema: dict) -> list[str]:
+    return [f["name"] for f in schema["fields"]]
 
 
 def _provenance(corpus: Path) -> dict[str, dict]:
@@ -307,13 +352,43 @@ def _provenance(corpus: Path) -> dict[str, dict]:
     return provenance(corpus)
 
 
-def _parse_all(tasks, jobs):
-    if jobs <= 1 or len(tasks) < 8:
-        for t in tasks:
-            yield parse_file(t)
+def _parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
+    """Each file's result, in file order. A file unchanged since it was last hashed (same size,
+    times and inode) comes straight from the cache, without being read; the others are parsed in
+    worker processes (or found in the cache by their content)."""
+    plan = []
+    root = os.path.abspath(corpus)
+    folder, version = (str(store.folder.parent), store.folder.name) if store else ("", "")
+    for p in files:
+        rel = p.relative_to(corpus).as_posix()
+        where = os.path.join(root, rel)
+        st = os.stat(where)
+        plan.append(((where, rel, folder, version), where, st, store.known(where, st) if store else None))
+    todo = [task for task, _, _, key in plan if key is None]
+    with _workers(jobs if len(todo) >= 8 else 1) as pool:
+        parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
+        for task, where, st, key in plan:
+            res = store.get(key) if key else None
+            if res is not None:
+                res["report"]["source_file"] = task[1]
+                res["cached"] = True
+            else:
+                res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
+            if store is not None:
+                store.remember(where, st, res["key"])
+            yield res
+    if store is not None:
+        store.forget(root, {where for _, where, _, _ in plan})
+        store.save_index()
+
+
+@contextmanager
+def _workers(jobs: int):
+    if jobs <= 1:
+        yield None
         return
     with get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(parse_file, tasks, chunksize=16)
+        yield pool
 
 
 def _agencies(reports: list[dict]) -> list[dict]:
@@ -404,24 +479,54 @@ def _descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> Non
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
-def validate_package(folder: Path) -> list[str]:
+def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
     """Frictionless validation of the CSV resources, then proof that each Parquet file holds the
-    same table as its CSV. Returns the problems found (empty when valid)."""
+    same table as its CSV. Returns the problems found (empty when valid).
+
+    With `delta` (a folder of CSV files written by the build), Frictionless validates, of the
+    report-level resources, only the rows there: the others are byte for byte rows that passed in
+    an earlier build. Keys that span reports are then checked on the whole tables."""
     from frictionless import Package, system
 
     problems: list[str] = []
     folder = Path(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    checked = descriptor
+    if delta is not None:
+        checked = json.loads(json.dumps(descriptor))
+        for res in checked["resources"]:
+            if res["name"] in FRAGMENTS:
+                res["path"] = os.path.relpath(delta / f"{res['name']}.csv", folder)
+                del res["bytes"], res["hash"]
+                res["schema"].pop("foreignKeys", None)  # checked on the whole tables below
+        problems += _keys_across_reports(folder, descriptor)
     with system.use_context(trusted=True):
-        report = Package(str(folder / "datapackage.json")).validate()
+        report = Package(checked, basepath=str(folder)).validate()
     if not report.valid:
         for task in report.tasks:
             for err in task.errors[:20]:
                 problems.append(f"{task.name}: {err.type}: {err.message}")
         for err in report.errors[:20]:
             problems.append(f"package: {err.type}: {err.message}")
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     for res in descriptor["resources"]:
         problems += _compare_parquet(folder, res)
+    return problems
+
+
+def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
+    """Primary keys unique and foreign keys present over the whole report-level tables."""
+    problems = []
+    tables = {r["name"]: r for r in descriptor["resources"]}
+    for name in FRAGMENTS:
+        schema = tables[name]["schema"]
+        table = pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=schema["primaryKey"])
+        if table.group_by(schema["primaryKey"]).aggregate([]).num_rows != table.num_rows:
+            problems.append(f"{name}: primary key {schema['primaryKey']} is not unique")
+        for fk in schema.get("foreignKeys", []):  # single-field keys
+            ref = fk["reference"]
+            values = pq.read_table(folder / tables[ref["resource"]]["x_parquet"]["path"], columns=ref["fields"]).column(0)
+            if not pc.all(pc.is_in(table.column(fk["fields"][0]), value_set=values)).as_py():
+                problems.append(f"{name}: {fk['fields'][0]} not found in {ref['resource']}")
     return problems
 
 
