@@ -88,3 +88,21 @@ def test_the_package_publishes_the_provenance(tmp_path, server):
     with open(tmp_path / "pkg" / "data" / "reports.csv", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert row["retrieved"].endswith("Z") and row["source_url"]
+
+
+def test_the_corpus_already_there_is_read_through_the_parse_cache(tmp_path, monkeypatch):
+    import xxgk.package as pkg
+
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    for n in ("000", "001"):
+        add(str(seed(n)), corpus, cache=cache)
+    parsed = []
+    real = pkg.parse_bytes
+    monkeypatch.setattr(pkg, "parse_bytes", lambda data, suffix: parsed.append(suffix) or real(data, suffix))
+    variant = tmp_path / "variant.txt"
+    variant.write_text(seed("000").read_text(encoding="utf-8") + "\n附件：无\n", encoding="utf-8")
+    with pytest.raises(AddError, match="2024/"):
+        add(str(variant), corpus, cache=cache)
+    assert len(parsed) == 1  # the file added last; the first came from the cache
+    add(str(seed("002")), corpus, cache=cache)
+    assert len(parsed) == 1  # both from the cache

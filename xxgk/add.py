@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from .package import corpus_files
+from .agency import identity
+from .cache import ParseCache, parser_version
+from .package import corpus_files, parse_all
 from .parse import parse_bytes
 from .read import FORMATS
 
@@ -55,7 +58,8 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tup
     return data, suffix if suffix in FORMATS else CONTENT_TYPES[kind]
 
 
-def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES) -> Added:
+def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | None = None) -> Added:
+    """Add one report; `cache` is the parse cache, through which the corpus already there is read."""
     corpus = Path(corpus)
     if source.startswith(("http://", "https://")):
         data, suffix = fetch(source, max_bytes)
@@ -73,15 +77,13 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES) -> Added:
     if report.status == "failed" or not report.year:
         codes = ", ".join(g.code for g in report.findings) or "no title"
         raise AddError(f"{source} is not a report the parser can read ({codes})")
-    existing = _existing(corpus)
-    if digest in existing["sha256"]:
-        raise AddError(f"already in the corpus: {existing['sha256'][digest]} has the same content")
-    key = (report.agency_name, report.year)
-    if key in existing["report"]:
-        raise AddError(f"already in the corpus: {existing['report'][key]} is the {report.year} report of {report.agency_name}")
-    from .agency import identity
-
-    slug = identity(report.agency_name, report.region)["agency_slug"]
+    who = identity(report.agency_name, report.region)
+    for rep in _existing(corpus, cache):
+        if rep["sha256"] == digest:
+            raise AddError(f"already in the corpus: {rep['source_file']} has the same content")
+        if rep["year"] == report.year and rep["agency_key"] == who["agency_key"]:
+            raise AddError(f"already in the corpus: {rep['source_file']} is the {report.year} report of {rep['agency_name']}")
+    slug = who["agency_slug"]
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
@@ -91,16 +93,13 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES) -> Added:
     return Added(target, report)
 
 
-def _existing(corpus: Path) -> dict:
-    by_hash, by_report = {}, {}
-    for path in corpus_files(corpus) if corpus.is_dir() else []:
-        data = path.read_bytes()
-        rel = path.relative_to(corpus).as_posix()
-        by_hash[hashlib.sha256(data).hexdigest()] = rel
-        r = parse_bytes(data, path.suffix)
-        if r.agency_name and r.year:
-            by_report.setdefault((r.agency_name, r.year), rel)
-    return {"sha256": by_hash, "report": by_report}
+def _existing(corpus: Path, cache: Path | None):
+    """The reports row of every file already in the corpus (parsed once, then from the cache)."""
+    if not corpus.is_dir():
+        return
+    store = ParseCache(cache, parser_version()) if cache else None
+    for res in parse_all(corpus, corpus_files(corpus), os.cpu_count() or 1, store):
+        yield res["report"]
 
 
 def _record(corpus: Path, row: dict) -> None:

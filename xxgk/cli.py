@@ -93,7 +93,7 @@ def _cmd_add(args) -> int:
     failed = 0
     for source in args.sources:
         try:
-            added = add(source, Path(args.corpus))
+            added = add(source, Path(args.corpus), cache=None if args.no_cache else Path(args.cache))
         except AddError as exc:
             print(f"not added: {exc}")
             failed += 1
@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("add", help="add report files or pages (URLs) to the corpus")
     p.add_argument("sources", nargs="+", help="files or http(s) addresses")
     p.add_argument("--corpus", default=str(paths.CORPUS))
+    p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache, to read the corpus already there")
+    p.add_argument("--no-cache", action="store_true", help="parse every file of the corpus")
     p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser("render", help="after `mkdocs build`: write the agency pages through the rendered page template")

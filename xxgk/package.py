@@ -279,7 +279,7 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
     seen: dict[str, str] = {}
     entries: list[tuple[dict, crossyear.Entry]] = []
     jobs = jobs or os.cpu_count() or 1
-    results = _parse_all(corpus, files, jobs, store)
+    results = parse_all(corpus, files, jobs, store)
     added = _provenance(corpus)
     for res in results:
         summary.cached += res["cached"]
@@ -352,7 +352,7 @@ def _provenance(corpus: Path) -> dict[str, dict]:
     return provenance(corpus)
 
 
-def _parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
+def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
     """Each file's result, in file order. A file unchanged since it was last hashed (same size,
     times and inode) comes straight from the cache, without being read; the others are parsed in
     worker processes (or found in the cache by their content)."""
