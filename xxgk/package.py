@@ -175,10 +175,11 @@ class TableWriter:
         self._buffered = 0
         self.rows = 0
         # rows not yet validated, when only those are to be validated
-        self.delta_path = delta / f"{name}.csv" if delta else None
-        self._delta = open(self.delta_path, "w", encoding="utf-8", newline="") if delta else None
+        self._delta = open(delta / f"{name}.csv", "w", encoding="utf-8", newline="") if delta else None
+        self._delta_tables: list[pa.Table] = []
         if self._delta:
             self._delta.write(",".join(self.fields) + "\n")
+            self._delta_parquet = delta / f"{name}.parquet"
 
     def write(self, row) -> None:
         self.write_block(Block(self.name, [tuple(row)]))
@@ -191,9 +192,10 @@ class TableWriter:
         if not block.rows:
             return
         self._csv_file.write(block.csv)
+        self._tables.append(block.table())
         if self._delta and not validated:
             self._delta.write(block.csv)
-        self._tables.append(block.table())
+            self._delta_tables.append(self._tables[-1])
         self._buffered += block.rows
         self.rows += block.rows
         if self._buffered >= ROW_GROUP:
@@ -216,6 +218,8 @@ class TableWriter:
         self._csv_file.close()
         if self._delta:
             self._delta.close()
+            pq.write_table(pa.concat_tables(self._delta_tables) if self._delta_tables else self.arrow.empty_table(),
+                           self._delta_parquet)
 
 
 def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
@@ -483,9 +487,10 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
     """Frictionless validation of the CSV resources, then proof that each Parquet file holds the
     same table as its CSV. Returns the problems found (empty when valid).
 
-    With `delta` (a folder of CSV files written by the build), Frictionless validates, of the
-    report-level resources, only the rows there: the others are byte for byte rows that passed in
-    an earlier build. Keys that span reports are then checked on the whole tables."""
+    With `delta` (a folder of CSV and Parquet files written by the build), Frictionless validates,
+    and the Parquet comparison compares, of the report-level resources, only the rows there: the
+    others are byte for byte rows that passed both in an earlier build. Keys that span reports are
+    then checked on the whole tables."""
     from frictionless import Package, system
 
     problems: list[str] = []
@@ -499,6 +504,7 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
                 res["path"] = os.path.relpath(delta / f"{res['name']}.csv", folder)
                 del res["bytes"], res["hash"]
                 res["schema"].pop("foreignKeys", None)  # checked on the whole tables below
+                res["x_parquet"] = {"path": os.path.relpath(delta / f"{res['name']}.parquet", folder)}
         problems += _keys_across_reports(folder, descriptor)
     with system.use_context(trusted=True):
         report = Package(checked, basepath=str(folder)).validate()
@@ -508,7 +514,7 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
                 problems.append(f"{task.name}: {err.type}: {err.message}")
         for err in report.errors[:20]:
             problems.append(f"package: {err.type}: {err.message}")
-    for res in descriptor["resources"]:
+    for res in checked["resources"]:
         problems += _compare_parquet(folder, res)
     return problems
 
