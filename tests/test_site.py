@@ -106,3 +106,40 @@ def test_region_pages_list_agencies_with_peers(site):
     assert "洛阳市" in henan and "洛龙区定鼎门街道办事处" in henan and "办理总计" in henan
     profile = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     assert "河南省 洛阳市 瀍河回族区" in profile and "../regions/410000.html" in profile
+
+
+def test_pages_of_unchanged_agencies_are_kept_and_the_rest_rebuilt(tmp_path):
+    import shutil
+
+    from conftest import ROOT, SEEDS, seed
+
+    from xxgk.package import build
+    from xxgk.pages import fragments_dir, write_pages
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in ("000", "001"):
+        shutil.copy(seed(n), corpus / f"{n}.txt")
+    build(corpus, tmp_path / "package", jobs=1)
+    first = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
+    fragments = fragments_dir(tmp_path / "docs")
+    before = {p.name: p.read_bytes() for p in fragments.glob("*.html")}
+    assert first.reused == 0 and len(before) == len(first.agencies) == 2
+
+    again = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
+    assert again.reused == 2
+    assert {p.name: p.read_bytes() for p in fragments.glob("*.html")} == before
+
+    (corpus / "001.txt").unlink()
+    shutil.copy(SEEDS / "26-gwh-2025" / "input.txt", corpus / "gwh.txt")
+    build(corpus, tmp_path / "package", jobs=1)
+    third = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
+    after = {p.name: p.read_bytes() for p in fragments.glob("*.html")}
+    assert third.reused == 1 and len(after) == 2  # the removed agency's page is gone, the new one made
+    kept = set(before) & set(after)
+    assert len(kept) == 1 and all(after[k] == before[k] for k in kept)
+
+    (fragments / next(iter(kept))).write_text("damaged", encoding="utf-8")
+    (fragments / ".keys.json").write_text("{", encoding="utf-8")  # an unreadable record: nothing is trusted
+    fourth = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
+    assert fourth.reused == 0 and {p.name: p.read_bytes() for p in fragments.glob("*.html")} == after

@@ -82,8 +82,9 @@ def _cmd_validate(args) -> int:
 def _cmd_pages(args) -> int:
     from .pages import write_pages
 
-    written = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
-    print(f"pages written: {written} in {args.out} (run `mkdocs build`, then `xxgk render`)")
+    site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
+    print(f"pages written: {site.pages} in {args.out}, of which {len(site.agencies)} agency pages "
+          f"({site.reused} unchanged since the last run, kept) (run `mkdocs build`, then `xxgk render`)")
     return 0
 
 

@@ -298,6 +298,7 @@ class Site:
         self.published_sources: set[str] = set()
         self.summaries: dict[str, dict] = {}
         self.pages = 0
+        self.reused = 0  # agency pages kept from the previous run (made from the same rows)
 
     def summary(self, rid: str, facts: dict | None = None) -> dict:
         if rid not in self.summaries:
@@ -316,9 +317,9 @@ class Site:
         if self.out.exists():
             shutil.rmtree(self.out)
         shutil.copytree(self.sources, self.out)
-        if self.fragments.exists():
-            shutil.rmtree(self.fragments)
-        self.fragments.mkdir(parents=True)
+        self.fragments.mkdir(parents=True, exist_ok=True)
+        previous = _read_keys(self.fragments / KEYS)
+        (self.fragments / KEYS).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
         self.write(f"agencies/{TEMPLATE_PAGE}.md", TEMPLATE_MARKDOWN)
         vendor_vega(self.out / "javascripts" / "vega.js")
         (self.out / "javascripts" / "charts-config.js").write_text(
@@ -326,8 +327,11 @@ class Site:
         self.copy_package()
         for r in self.pub.reports:
             self.source_page(r)
-        for aid in sorted(self.agencies):
-            self.agency_page(aid)
+        keys = {aid: self.agency_page(aid, previous.get(aid)) for aid in sorted(self.agencies)}
+        for stale in self.fragments.glob("*.html"):
+            if stale.stem not in keys:
+                stale.unlink()
+        (self.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
         self.agency_list()
         self.regions()
         self.home()
@@ -385,9 +389,23 @@ class Site:
         self.published_sources.add(rid)
 
     # agency pages ----------------------------------------------------------------------------
-    def agency_page(self, aid: str) -> None:
+    def agency_page(self, aid: str, previous_key: str | None = None) -> str:
+        """Write the agency's CSV and, unless the page made from the same rows is there already,
+        its page (as HTML for `xxgk render`). Returns the digest of what the page is made from."""
         agency = self.agencies[aid]
         reports = self.by_agency.get(aid, [])
+        facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
+        for rid, facts in facts_by_report.items():
+            self.summary(rid, facts)
+        self.write_agency_csv(aid, reports, facts_by_report)
+        fragment = self.fragments / f"{aid}.html"
+        key = _digest([pages_version(), agency, reports, [sorted(f.items()) for f in facts_by_report.values()],
+                       [self.pub.checks.get(r["report_id"], []) for r in reports],
+                       [r["report_id"] in self.published_sources for r in reports]])
+        self.pages += 1
+        if key == previous_key and fragment.exists():
+            self.reused += 1
+            return key
         years = sorted({r["year"] for r in reports if r["year"]})
         out = ['<div class="xxgk-meta">']
         kind = TYPE_LABELS.get(agency.get("agency_type", ""), "")
@@ -407,9 +425,6 @@ class Site:
         out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
         out.append(f'<p><a href="{h(aid)}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
         out.append("</div>")
-        facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
-        for rid, facts in facts_by_report.items():
-            self.summary(rid, facts)
         with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
         if len({r["year"] for r in with_requests}) >= 2:
             points = []
@@ -422,12 +437,12 @@ class Site:
                     if value is not None:
                         points.append((r["year"], series, value))
             out += ['<h2 id="trend">历年变化</h2>', render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid)]
-        self.write_agency_csv(aid, reports, facts_by_report)
         for r in sorted(reports, key=lambda r: (r["year"] or "0", r["source_file"]), reverse=True):
             out += self.report_section(aid, r, facts_by_report[r["report_id"]])
-        fragment = self.fragments / f"{aid}.html"
-        fragment.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
-        self.pages += 1
+        tmp = fragment.with_name(f".{fragment.name}.tmp")
+        tmp.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
+        tmp.replace(fragment)
+        return key
 
     def report_section(self, aid: str, r: dict, facts: dict) -> list[str]:
         rid = r["report_id"]
@@ -698,6 +713,27 @@ class Site:
                    '<p id="xxgk-search-status" aria-live="polite"></p><ul id="xxgk-results"></ul></div>\n')
 
 
+KEYS = ".keys.json"  # beside the agency fragments: the digest each was made from
+
+
+def pages_version() -> str:
+    from .cache import parser_version  # every source file of the package, the codebook included
+
+    return parser_version()
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _read_keys(path: Path) -> dict:
+    try:
+        keys = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
 def fragments_dir(pages: Path) -> Path:
     """Where the agency pages' HTML waits for the rendered template (beside the pages, outside
     MkDocs' docs_dir so it is never copied into the site as it is)."""
@@ -745,5 +781,7 @@ def vendor_vega(target: Path) -> None:
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,
-                sources: Path = paths.DOCS) -> int:
-    return Site(package, out, corpus, sources).build()
+                sources: Path = paths.DOCS) -> Site:
+    site = Site(package, out, corpus, sources)
+    site.build()
+    return site

@@ -9,13 +9,17 @@ exactly one division fits: otherwise the region stays empty and a finding says w
 from __future__ import annotations
 
 import csv
+import os
+import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
 import yaml
+
+from . import paths
 
 MUNICIPALITY_CITY = {"市辖区", "县"}  # the "prefecture" rows of 北京市, 上海市, 天津市, 重庆市
 
@@ -72,8 +76,32 @@ FIRST_YEAR = 2007  # the first year of 政府信息公开 reports (条例 2007, 
 
 @cache
 def _rows() -> dict[int, list[Division]]:
+    """The county-level divisions of each year. Reading the 15 MB table takes a second, so what is
+    read is kept, keyed by the table's own name and size, under build/cache (remade if unusable)."""
+    source = _data_file()
+    store = paths.BUILD / "cache" / f"divisions-{source.stem}-{source.stat().st_size}-{FIRST_YEAR}.pickle"
+    try:
+        unique, years = pickle.loads(store.read_bytes())
+        divisions = [Division(*t) for t in unique]
+        return {y: [divisions[i] for i in v] for y, v in years.items()}
+    except Exception:  # missing or unreadable: read the table
+        pass
+    by_year = _read_rows(source)
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
+        numbers: dict[Division, int] = {}
+        years = {y: [numbers.setdefault(d, len(numbers)) for d in v] for y, v in by_year.items()}
+        tmp.write_bytes(pickle.dumps(([astuple(d) for d in numbers], years), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(store)
+    except OSError:  # a read-only checkout still works, only slower
+        pass
+    return by_year
+
+
+def _read_rows(source: Path) -> dict[int, list[Division]]:
     by_year: dict[int, list[Division]] = {}
-    with open(_data_file(), encoding="utf-8", newline="") as f:
+    with open(source, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         col = {name: i for i, name in enumerate(next(reader))}
         y, rank, prov, city, county = col["year"], col["rank"], col["province_name"], col["city_name"], col["county_name"]
