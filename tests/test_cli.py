@@ -35,7 +35,7 @@ def test_parse_a_bad_file_reports_it(tmp_path):
     bad = tmp_path / "x.txt"
     bad.write_bytes(b"\x00\x01\x02" * 10)
     result = xxgk("parse", bad)
-    assert result.returncode == 0 and "unreadable-file" in result.stdout
+    assert result.returncode == 0 and "not-a-text-file" in result.stdout
 
 
 def test_parse_json_is_machine_readable():

@@ -52,19 +52,102 @@ def normalise(text: str) -> str:
     return text.replace("\u200b", "").replace("\ufeff", "")
 
 
-def decode(data: bytes) -> tuple[str, str]:
+# Files that are something else under a report's name (a zip or an image renamed .txt).
+_SIGNATURES = ((b"PK\x03\x04", "ZIP 压缩包（或 docx/xlsx）", "a zip archive (or docx/xlsx)"), (b"%PDF", "PDF 文件", "a PDF file"),
+               (b"\x89PNG", "PNG 图片", "a PNG image"), (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
+               (b"GIF8", "GIF 图片", "a GIF image"), (b"\xd0\xcf\x11\xe0", "Office 97-2003 文档（doc/xls）", "an Office 97-2003 document"),
+               (b"Rar!", "RAR 压缩包", "a RAR archive"), (b"\x1f\x8b", "gzip 压缩文件", "a gzip file"),
+               (b"7z\xbc\xaf", "7z 压缩包", "a 7z archive"), (b"\x7fELF", "可执行程序", "an executable"))
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030",
+              "utf-8": "utf-8", "utf8": "utf-8", "big5": "big5", "big5-hkscs": "big5hkscs"}
+# the encodings a Chinese report can come in (what the detector may name)
+_ACCEPTED = {"utf_8": "utf-8", "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "big5": "big5",
+             "big5hkscs": "big5hkscs", "utf_16": "utf-16", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be"}
+# words every report prints: text in which they appear only after undoing a wrong decoding is mojibake
+_COMMON = ("政府", "信息", "公开", "年度", "报告", "申请")
+_MOJIBAKE = (("gb18030", "utf-8", "UTF-8 文本被当作 GBK 解码后保存", "UTF-8 text decoded as GBK and saved"),
+             ("big5", "utf-8", "UTF-8 文本被当作 Big5 解码后保存", "UTF-8 text decoded as Big5 and saved"),
+             ("cp1252", "utf-8", "UTF-8 文本被当作西文（cp1252）解码后保存", "UTF-8 text decoded as cp1252 and saved"),
+             ("latin-1", "utf-8", "UTF-8 文本被当作西文（latin-1）解码后保存", "UTF-8 text decoded as latin-1 and saved"),
+             ("latin-1", "gb18030", "GBK 文本被当作西文解码后保存", "GBK text decoded as latin-1 and saved"))
+
+
+def decode(data: bytes, html: bool = False) -> tuple[str, str]:
+    """The file's text and the encoding it was read with: a byte-order mark, then (for HTML) the
+    page's own <meta charset>, then strict UTF-8, then a detector limited to the encodings Chinese
+    reports come in. Binary files and mojibake (text garbled by an earlier wrong decoding) are
+    refused with a finding rather than read into wrong labels."""
     if not data.strip():
         raise ReadError("empty-file", "文件为空", "the file is empty")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("unreadable-file", "文件不是文本（含二进制内容）", "the file is not text (binary content)")
-    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    for magic, zh, en in _SIGNATURES:
+        if data.startswith(magic):
+            raise ReadError("not-a-text-file", f"文件内容是{zh}，不是文本或网页", f"the file is {en}, not text or HTML")
+    text, encoding = _decode(data, html)
+    if _control_share(text[:20000]) > 0.01:
+        raise ReadError("not-a-text-file", "文件含二进制内容，不是文本或网页", "the file has binary content, not text or HTML")
+    _refuse_mojibake(text)
+    return text, encoding
+
+
+_NO_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+
+
+def _control_share(sample: str) -> float:
+    """The share of characters no text holds: control codes (but whitespace), private-use, surrogates."""
+    return len(_NO_TEXT.findall(sample)) / max(1, len(sample))
+
+
+def _decode(data: bytes, html: bool) -> tuple[str, str]:
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.replace("-sig", "")
+            except UnicodeDecodeError:
+                raise ReadError("unreadable-file", "文件开头标明的编码与内容不符", f"the file starts with a {encoding} mark but is not {encoding}") from None
+    tried = []
+    if html:
+        declared = _META_CHARSET.search(data[:4096])
+        name = _SUPERSETS.get(declared.group(1).decode("ascii").lower()) if declared else None
+        if name:
+            tried.append(name)
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                pass  # a wrong declaration is common; the content decides
+    if b"\x00" not in data[:4096]:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], cp_isolation=sorted(set(_ACCEPTED)) or None).best()
+    guess = _ACCEPTED.get(best.encoding) if best is not None else None
+    for encoding in ([guess] if guess else []) + ["gb18030"]:
+        if encoding in tried or (encoding == "gb18030" and b"\x00" in data[:4096]):
             continue
         try:
-            return data.decode(encoding), encoding.replace("-sig", "")
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    if b"\x00" in data[:4096]:
+        raise ReadError("not-a-text-file", "文件含二进制内容，不是文本或网页", "the file has binary content, not text or HTML")
     raise ReadError("unreadable-file", "无法识别文件编码", "the file's text encoding could not be recognised")
+
+
+def _refuse_mojibake(text: str) -> None:
+    sample = text[:20000]
+    if any(w in sample for w in _COMMON):
+        return
+    for wrong, right, zh, en in _MOJIBAKE:
+        try:
+            repaired = sample.encode(wrong).decode(right, errors="ignore")
+        except UnicodeEncodeError:
+            continue
+        if sum(w in repaired for w in _COMMON) >= 2:
+            raise ReadError("mojibake", f"文件是乱码：{zh}，无法可靠读取（按原样保留，不作修复）",
+                            f"the text is mojibake ({en}); it cannot be read reliably and is not repaired")
 
 
 # --- plain text and Markdown -------------------------------------------------------------------
@@ -206,7 +289,7 @@ def read_bytes(data: bytes, suffix: str) -> Document:
     fmt = FORMATS.get(suffix.lower())
     if fmt is None:
         raise ReadError("unsupported-format", f"不支持的文件格式（{suffix}）", f"unsupported file format ({suffix})")
-    text, encoding = decode(data)
+    text, encoding = decode(data, html=fmt == "html")
     if fmt == "html":
         return read_html(text, encoding)
     return read_text(text, fmt, encoding)
