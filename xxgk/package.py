@@ -14,7 +14,10 @@ import io
 import json
 import os
 import shutil
+import signal
+import stat
 import tempfile
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ from . import crossyear, register
 from .agency import identity, overrides
 from .cache import ParseCache, parser_version
 from .codebook import load
+from .model import Report
 from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
 
@@ -70,10 +74,12 @@ class Summary:
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """Every file below the corpus root, in a stable order; hidden files are not reports."""
+    """Every file below the corpus root, in a stable order; hidden files are not reports. A link
+    to a folder is listed (to be reported), not followed."""
     files = []
     for root, dirs, names in os.walk(corpus):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files += [Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d))]
         for name in names:
             if not name.startswith("."):
                 files.append(Path(root) / name)
@@ -110,11 +116,22 @@ class Block:
         return pa.ipc.open_stream(self.ipc).read_all()
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024  # reports are a few hundred KB; the cap bounds what one file can cost
+PARSE_SECONDS = 60  # per file; only a pathological file comes near it
+
+
 def parse_file(args: tuple) -> dict:
-    """Worker: read one file, parse it (or take it from the cache) and encode its rows."""
-    path, rel, folder, version = args
+    """Worker: read one file, parse it (or take it from the cache) and encode its rows. A file that
+    cannot be used becomes a failed report with a finding that says why."""
+    path, rel, folder, version, root = args
+    refused = _refuse(path, root)
+    if refused:
+        return _unread(rel, *refused)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _unread(rel, "unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
     store = ParseCache(folder, version) if folder else None
-    data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     key = f"{digest}{Path(path).suffix.lower()}"
     if store is not None:
@@ -123,17 +140,75 @@ def parse_file(args: tuple) -> dict:
             hit["report"]["source_file"] = rel
             hit["cached"] = True
             return hit
-    result = _parse_data(data, digest, Path(path).suffix, rel)
+    report, lasting = _parse_within_limits(data, Path(path).suffix)
+    result = _result(report, digest, len(data), rel)
     result["key"] = key
-    if store is not None:
+    if store is not None and lasting:
         store.put(key, result)
     result["cached"] = False
     return result
 
 
-def _parse_data(data: bytes, digest: str, suffix: str, rel: str) -> dict:
-    rid = digest[:16]
-    report = parse_bytes(data, suffix)
+def _refuse(path: str, root: str) -> tuple | None:
+    """Why a corpus entry is not read at all, if it is not."""
+    real, inside = os.path.realpath(path), os.path.realpath(root)
+    if os.path.commonpath([real, inside]) != inside:
+        return ("outside-corpus", "文件是指向语料库以外的链接，未读取", "the file is a link that leaves the corpus; not read")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return ("unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
+    if not stat.S_ISREG(st.st_mode):
+        return ("unreadable-file", "不是普通文件（例如指向文件夹的链接），未读取", "not a regular file (a link to a folder, say); not read")
+    if st.st_size > MAX_FILE_BYTES:
+        return ("file-too-large", f"文件大小 {st.st_size} 字节，超过单个报告的上限 {MAX_FILE_BYTES} 字节，未读取",
+                f"the file has {st.st_size} bytes, over the limit of {MAX_FILE_BYTES} for one report; not read", st.st_size)
+    return None
+
+
+def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
+    report = Report(status="failed", format=Path(rel).suffix.lstrip(".").lower())
+    report.add(code, "error", zh, en)
+    # no content to name it by: the id comes from the path
+    result = _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
+    result["key"] = None
+    result["cached"] = False
+    return result
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
+    """parse_bytes under the per-file time limit; a parser failure becomes the report's finding
+    (and the build goes on). Returns the report and whether it may be cached."""
+    def out_of_time(signum, frame):
+        raise _OutOfTime
+
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS)
+    try:
+        return parse_bytes(data, suffix), True
+    except _OutOfTime:
+        report = Report(status="failed", format=suffix.lstrip(".").lower())
+        report.add("parse-timeout", "error", f"解析超过 {PARSE_SECONDS} 秒，已停止", f"parsing took over {PARSE_SECONDS} s and was stopped")
+        return report, False
+    except (Exception, RecursionError, MemoryError) as exc:
+        report = Report(status="failed", format=suffix.lstrip(".").lower())
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        report.add("parse-crashed", "error", f"解析程序出错（{detail}），本报告未发布数字", f"the parser failed ({detail}); no figures published")
+        return report, False
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "") -> dict:
+    rid = rid or digest[:16]
     facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
     checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
               for i, g in enumerate(report.findings, start=1)]
@@ -141,7 +216,7 @@ def _parse_data(data: bytes, digest: str, suffix: str, rel: str) -> dict:
         "report": {
             "report_id": rid, "agency_name": report.agency_name, "year": report.year, "title": report.title,
             "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
-            "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": len(data),
+            "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": size,
             "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
             "facts": len(facts), "findings": len(checks),
             **region_columns(report.region),
@@ -287,7 +362,8 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
     added = _provenance(corpus)
     for res in results:
         summary.cached += res["cached"]
-        summary.keys.append(res["key"])
+        if res["key"]:
+            summary.keys.append(res["key"])
         rep = res["report"]
         record = added.get(rep["source_file"], {})
         rep["retrieved"] = record.get("retrieved", "")
@@ -366,8 +442,12 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
     for p in files:
         rel = p.relative_to(corpus).as_posix()
         where = os.path.join(root, rel)
-        st = os.stat(where)
-        plan.append(((where, rel, folder, version), where, st, store.known(where, st) if store else None))
+        try:
+            st = os.stat(where)
+        except OSError:  # a broken link: parse_file says so
+            st = None
+        known = store.known(where, st) if store and st and stat.S_ISREG(st.st_mode) and not os.path.islink(where) else None
+        plan.append(((where, rel, folder, version, root), where, st, known))
     todo = [task for task, _, _, key in plan if key is None]
     with _workers(jobs if len(todo) >= 8 else 1) as pool:
         parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
@@ -378,7 +458,7 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
                 res["cached"] = True
             else:
                 res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
-            if store is not None:
+            if store is not None and res["key"] and st is not None and not os.path.islink(where):
                 store.remember(where, st, res["key"])
             yield res
     if store is not None:

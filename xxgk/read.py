@@ -229,11 +229,15 @@ def _clean(text: str) -> str:
 def read_html(text: str, encoding: str = "utf-8") -> Document:
     from lxml import etree
 
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(normalise(text).encode("utf-8"),
-                                parser=etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True))
+        root = etree.fromstring(normalise(text).encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError("unreadable-file", "HTML 无法解析", f"the HTML cannot be parsed ({exc})") from exc
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        # libxml2 stops reading past 256 levels: what follows would be lost without a word
+        raise ReadError("unreadable-file", "HTML 嵌套层数过深（超过 256 层），无法完整读取",
+                        "the HTML is nested too deeply (over 256 levels) to be read whole")
     if root is None:
         raise ReadError("unreadable-file", "HTML 无法解析", "the HTML cannot be parsed (no document)")
     meta: dict[str, str] = {}

@@ -65,7 +65,7 @@ def _region_fields() -> list[dict]:
 def schemas() -> dict[str, dict]:
     codes = all_codes()
     req = {"required": True}
-    report_id = _f("report_id", "string", "报告编号", "报告文件内容的 SHA-256 前16位（同一内容始终得到同一编号）。Report id: the first 16 hex digits of the file's SHA-256.", constraints=req)
+    report_id = _f("report_id", "string", "报告编号", "报告文件内容的 SHA-256 前16位（同一内容始终得到同一编号；未读取的文件按其路径编号）。Report id: the first 16 hex digits of the file's SHA-256 (of its path, for a file that was not read).", constraints=req)
     return {
         "reports": {
             "fields": [
@@ -81,7 +81,7 @@ def schemas() -> dict[str, dict]:
                 _f("source_file", "string", "源文件", "相对于语料库根目录的文件路径。Path of the file relative to the corpus root.", constraints=req),
                 _f("source_url", "string", "原文链接", "原始网页地址（如有）。Original web address, when recorded."),
                 _f("retrieved", "datetime", "收录时间", "用 xxgk add 收录的时间（UTC），见 corpus/.provenance.tsv。When `xxgk add` added the file (UTC)."),
-                _f("sha256", "string", "SHA-256", "文件内容的 SHA-256。SHA-256 of the file's bytes.", constraints={"required": True, "pattern": "[0-9a-f]{64}"}),
+                _f("sha256", "string", "SHA-256", "文件内容的 SHA-256；未读取的文件（链接到语料库以外、超过大小上限、无法打开）为空。SHA-256 of the file's bytes; empty for a file that was not read.", constraints={"pattern": "[0-9a-f]{64}"}),
                 _f("bytes", "integer", "字节数", "文件大小。File size in bytes."),
                 _f("publication_date", "date", "发布日期", "网页所示发布时间或报告落款日期（如有印出）。Publication date when printed."),
                 _f("publication_date_source", "string", "发布日期来源", "page（网页发布时间）或 signature（报告落款）。Where the date was read.", constraints=_enum(["page", "signature", ""])),
