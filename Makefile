@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser lint-workflows package pages site test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
+.PHONY: install browser lint-workflows package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
 
 install: $(STAMP)
 
@@ -26,9 +26,13 @@ package: install
 pages: package
 	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)
 
-site: pages
-	$(BIN)/mkdocs build --strict --quiet
-	$(BIN)/xxgk render
+# One site build at a time (flock); the package and the site are each swapped in whole.
+site: install
+	@mkdir -p build
+	flock build/.site.lock $(MAKE) --no-print-directory site-unlocked
+
+site-unlocked: pages
+	$(BIN)/xxgk site
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
 test: install browser lint-workflows fuzz-smoke

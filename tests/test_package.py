@@ -167,3 +167,15 @@ def test_a_renamed_agency_is_joined_by_the_override_file(tmp_path):
     agencies = rows(tmp_path / "pkg", "agencies")
     assert [a["name"] for a in agencies] == ["平潭综合实验区投资促进局"]
     assert agencies[0]["names"] == "平潭综合实验区投资促进局；平潭综合实验区国有资产管理局"
+
+
+def test_same_corpus_in_another_file_order_same_bytes(mixed_corpus, package, tmp_path):
+    files = sorted((p for p in mixed_corpus.rglob("*") if p.is_file()), reverse=True)
+    shuffled = tmp_path / "shuffled"
+    for p in files:  # created in the opposite order, under a different root
+        target = shuffled / p.relative_to(mixed_corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(p, target)
+    out = tmp_path / "out"
+    build(shuffled, out, jobs=2)
+    assert digests(out) == digests(package)

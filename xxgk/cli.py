@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -84,7 +85,7 @@ def _cmd_pages(args) -> int:
 
     site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
     print(f"pages written: {site.pages} in {args.out}, of which {len(site.agencies)} agency pages "
-          f"({site.reused} unchanged since the last run, kept) (run `mkdocs build`, then `xxgk render`)")
+          f"({site.reused} unchanged since the last run, kept) (then `xxgk site`)")
     return 0
 
 
@@ -116,6 +117,31 @@ def _cmd_render(args) -> int:
 
     written = render_agencies(Path(args.site), Path(args.pages))
     print(f"agency pages rendered: {written} in {args.site}/agencies")
+    return 0
+
+
+def _cmd_site(args) -> int:
+    """MkDocs into a fresh folder, the agency pages rendered into it, then swapped in for the
+    published site in one step: a build that fails or is killed leaves the site as it was."""
+    import subprocess
+
+    from . import publish
+    from .pages import render_agencies
+
+    target = Path(args.site)
+    tmp = publish.temp_beside(target)
+    try:
+        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", args.config,
+                                "--site-dir", str(tmp.resolve())])
+        if build.returncode:
+            print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
+            return build.returncode
+        written = render_agencies(tmp, Path(args.pages))
+        publish.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"site built in {target} ({written} agency pages)")
     return 0
 
 
@@ -155,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache, to read the corpus already there")
     p.add_argument("--no-cache", action="store_true", help="parse every file of the corpus")
     p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser("site", help="after `xxgk pages`: build the site with MkDocs and publish it in one step")
+    p.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration")
+    p.add_argument("--site", default=str(paths.SITE), help="the published site")
+    p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
+    p.set_defaults(func=_cmd_site)
 
     p = sub.add_parser("render", help="after `mkdocs build`: write the agency pages through the rendered page template")
     p.add_argument("--site", default=str(paths.SITE), help="the rendered site")

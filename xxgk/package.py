@@ -16,7 +16,6 @@ import os
 import shutil
 import signal
 import stat
-import tempfile
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -31,7 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
-from . import crossyear, register
+from . import crossyear, publish, register
 from .agency import identity, overrides
 from .cache import ParseCache, parser_version
 from .codebook import load
@@ -303,9 +302,7 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
     out = Path(out)
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)
+    tmp = publish.temp_beside(out)
     store = ParseCache(cache, parser_version()) if cache else None
     delta = tmp / ".unvalidated" if validate and store else None
     try:
@@ -316,7 +313,7 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
                 raise PackageInvalid(problems)
             if delta:
                 shutil.rmtree(delta)
-        _swap(tmp, out)
+        publish.replace(tmp, out)
         if delta:
             store.mark_validated(summary.keys)
     finally:
@@ -329,17 +326,6 @@ class PackageInvalid(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("the data package does not validate:\n" + "\n".join(problems[:50]))
         self.problems = problems
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    old = out.with_name(f".{out.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None, delta: Path | None = None) -> Summary:
