@@ -63,7 +63,7 @@ def site(tmp_path_factory) -> Path:
     shutil.copy(SEEDS / "27-hzs-2025-html" / "input.html", corpus / "hzs-2025.html")
     shutil.copy(SEEDS / "05-gaj-2021" / "input.txt", corpus / "gaj-2021.txt")
     hostile = seed("003").read_text(encoding="utf-8").replace("北关区信访局 2024 年", HOSTILE_NAME + " 2024 年", 1)
-    hostile = hostile.replace("(一) 主动公开。", "(一) 主动公开。<img src=x onerror=\"window.__xss=2\">**粗体**[链接](javascript:alert(1))", 1)
+    hostile = hostile.replace("(一) 主动公开。", "(一) 主动公开。<img src=x onerror=\"window.__xss=2\">**粗体**[链接](javascript:alert(1))</script><script>window.__xss=3</script>{{ x }}", 1)
     (corpus / "hostile.txt").write_text(hostile, encoding="utf-8")
     build(corpus, work / "datapackage", jobs=1)
     write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")

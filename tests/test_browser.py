@@ -153,3 +153,18 @@ def test_usable_at_phone_width(browser, server):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
     context.close()
+
+
+def test_no_payload_runs_on_any_page(page, server, site):
+    """Every page of the site (overviews, region pages, agency and source pages, search results
+    for the hostile name) shows the payloads as text and runs none of them."""
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "/assets/" not in p.as_posix())
+    assert len(pages) > 20
+    for rel in pages:
+        page.goto(f"{server}/{rel}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__xss === undefined"), rel
+    page.goto(f"{server}/search.html")
+    page.fill("#xxgk-search", "script")
+    page.locator("#xxgk-results a", has_text="北关区信访局").wait_for(timeout=5000)
+    assert page.evaluate("window.__xss === undefined") and page.dialogs == []
