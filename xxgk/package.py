@@ -566,10 +566,10 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
     if delta is not None:
         checked = json.loads(json.dumps(descriptor))
         for res in checked["resources"]:
+            res["schema"].pop("foreignKeys", None)  # checked on the whole tables below, at once
             if res["name"] in FRAGMENTS:
                 res["path"] = os.path.relpath(delta / f"{res['name']}.csv", folder)
                 del res["bytes"], res["hash"]
-                res["schema"].pop("foreignKeys", None)  # checked on the whole tables below
                 res["x_parquet"] = {"path": os.path.relpath(delta / f"{res['name']}.parquet", folder)}
         problems += _keys_across_reports(folder, descriptor)
     with system.use_context(trusted=True):
@@ -586,19 +586,25 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
 
 
 def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
-    """Primary keys unique and foreign keys present over the whole report-level tables."""
+    """Primary keys of the report-level tables unique over the whole tables, and every foreign key
+    (single-field; an empty value refers to nothing) present in the table it refers to."""
     problems = []
     tables = {r["name"]: r for r in descriptor["resources"]}
+
+    def column(name: str, field: str) -> pa.ChunkedArray:
+        return pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=[field]).column(0)
+
     for name in FRAGMENTS:
-        schema = tables[name]["schema"]
-        table = pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=schema["primaryKey"])
-        if table.group_by(schema["primaryKey"]).aggregate([]).num_rows != table.num_rows:
-            problems.append(f"{name}: primary key {schema['primaryKey']} is not unique")
-        for fk in schema.get("foreignKeys", []):  # single-field keys
-            ref = fk["reference"]
-            values = pq.read_table(folder / tables[ref["resource"]]["x_parquet"]["path"], columns=ref["fields"]).column(0)
-            if not pc.all(pc.is_in(table.column(fk["fields"][0]), value_set=values)).as_py():
-                problems.append(f"{name}: {fk['fields'][0]} not found in {ref['resource']}")
+        key = tables[name]["schema"]["primaryKey"]
+        table = pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=key)
+        if table.group_by(key).aggregate([]).num_rows != table.num_rows:
+            problems.append(f"{name}: primary key {key} is not unique")
+    for name, res in tables.items():
+        for fk in res["schema"].get("foreignKeys", []):
+            (field,), ref = fk["fields"], fk["reference"]
+            values = column(name, field)
+            if not pc.all(pc.is_in(values.drop_null(), value_set=column(ref["resource"], ref["fields"][0]))).as_py():
+                problems.append(f"{name}: {field} not found in {ref['resource']}")
     return problems
 
 
