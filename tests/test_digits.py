@@ -56,3 +56,14 @@ def test_decimal_is_one_cell():
     ps, _, _ = tokenise([("16220.85", 3)], BLANKS)
     cands, _ = candidates(ps, 1)
     assert cands[0][0] == (16220.85,)
+
+
+def test_a_run_too_long_for_any_figure_gives_no_candidates():
+    from xxgk.digits import MAX_FIGURE_DIGITS, Piece, candidates
+
+    long = "1" * 5000
+    assert candidates([Piece("digits", long, 1)], 1) == ([], False)
+    assert candidates([Piece("digits", long, 1)], 7) == ([], False)
+    assert candidates([Piece("decimal", "9" * 400 + ".5", 1)], 1) == ([], False)
+    fits = "1" * MAX_FIGURE_DIGITS
+    assert candidates([Piece("digits", fits, 1)], 1)[0][0][0] == (int(fits),)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_CANDIDATES = 5000
+MAX_FIGURE_DIGITS = 12  # no count or amount in these tables has more; a longer run is no figure
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,11 @@ Value = int | float | None
 
 
 def _valid(run: str) -> bool:
-    return run == "0" or not run.startswith("0")
+    return (run == "0" or not run.startswith("0")) and len(run) <= MAX_FIGURE_DIGITS
+
+
+def _plausible(p: "Piece") -> bool:
+    return p.kind == "blank" or len(p.text.split(".")[0].lstrip("+-")) <= MAX_FIGURE_DIGITS
 
 
 @lru_cache(maxsize=8192)
@@ -35,8 +40,10 @@ def _splits_of_run(run: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """All ways to cut a digit run into `parts` written numbers."""
     if parts == 1:
         return ((run,),) if _valid(run) else ()
+    if len(run) > parts * MAX_FIGURE_DIGITS:
+        return ()
     out = []
-    for cut in range(1, len(run) - parts + 2):
+    for cut in range(1, min(len(run) - parts + 2, MAX_FIGURE_DIGITS + 1)):
         head = run[:cut]
         if not _valid(head):
             break  # a longer head starting with 0 is no better
@@ -58,6 +65,8 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
     Returns (candidates, truncated); each candidate is (values, printed texts, source lines).
     """
     fixed = [p.kind != "digits" for p in pieces]
+    if not all(_plausible(p) for i, p in enumerate(pieces) if fixed[i]):
+        return [], False
     # Fast paths (most rows): one piece per cell, or one digit per cell.
     if len(pieces) == n or sum(1 if fixed[i] else len(p.text) for i, p in enumerate(pieces)) == n:
         vals, texts, lines = [], [], []
@@ -92,6 +101,9 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
         for parts in range(1, max_parts + 1):
             # the pieces after this one need at most their digit count and at least one cell each
             for split in _splits_of_run(p.text, parts):
+                if len(out) >= MAX_CANDIDATES:
+                    truncated = True
+                    return
                 rec(i + 1, remaining - parts, values + [int(s) for s in split], texts + list(split), lines + [p.line] * parts)
 
     # quick bound: at least one cell per piece, at most one per digit
