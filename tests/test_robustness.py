@@ -127,3 +127,53 @@ def test_odd_names_and_encodings_read_like_the_original(built):
                           ("odd names/gbk-page.html", "gb18030")):
         assert reports[rel]["encoding"] == encoding, rel
         assert by_report[reports[rel]["report_id"]] == original, rel
+
+
+def test_a_file_over_the_time_limit_fails_alone_and_is_not_cached(tmp_path, monkeypatch):
+    import xxgk.package as pkg
+    from conftest import seed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed("000"), corpus / "a.txt")
+    shutil.copy(seed("001"), corpus / "b.txt")
+    real = pkg.parse_bytes
+
+    def slow_on_b(data, suffix):
+        if data == seed("001").read_bytes():
+            import time
+            time.sleep(5)
+        return real(data, suffix)
+
+    monkeypatch.setattr(pkg, "parse_bytes", slow_on_b)
+    monkeypatch.setattr(pkg, "PARSE_SECONDS", 0.5)
+    summary = build(corpus, tmp_path / "out", jobs=1, cache=tmp_path / "cache")
+    reports = {r["source_file"]: r for r in rows(tmp_path / "out", "reports")}
+    assert reports["a.txt"]["status"] == "ok" and reports["b.txt"]["status"] == "failed"
+    assert summary.codes["parse-timeout"] == 1
+    monkeypatch.setattr(pkg, "parse_bytes", real)
+    again = build(corpus, tmp_path / "out", jobs=1, cache=tmp_path / "cache")
+    assert again.cached == 1 and again.statuses["ok"] == 2  # the timed-out file was parsed again
+
+
+def test_a_parser_failure_is_a_finding_and_the_build_goes_on(tmp_path, monkeypatch):
+    import xxgk.package as pkg
+    from conftest import seed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed("000"), corpus / "a.txt")
+    (corpus / "b.txt").write_text("触发错误", encoding="utf-8")
+    real = pkg.parse_bytes
+
+    def broken_on_b(data, suffix):
+        if "触发错误".encode() in data:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, suffix)
+
+    monkeypatch.setattr(pkg, "parse_bytes", broken_on_b)
+    build(corpus, tmp_path / "out", jobs=1)
+    reports = {r["source_file"]: r for r in rows(tmp_path / "out", "reports")}
+    checks = [c for c in rows(tmp_path / "out", "checks") if c["report_id"] == reports["b.txt"]["report_id"]]
+    assert reports["a.txt"]["status"] == "ok" and reports["b.txt"]["status"] == "failed"
+    assert [c["code"] for c in checks] == ["parse-crashed"] and "RecursionError" in checks[0]["message_en"]
