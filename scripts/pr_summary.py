@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xxgk import paths  # noqa: E402
-from xxgk.parse import parse_bytes  # noqa: E402
+from xxgk.model import Report  # noqa: E402
+from xxgk.package import parse_within_limits, refusal  # noqa: E402
 
 
 def added_files(base: str) -> list[str]:
@@ -30,15 +31,20 @@ def cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
-def summary(files: list[str]) -> str:
+def summary(files: list[str], root: Path = ROOT) -> str:
     lines = ["## New reports", ""]
     if not files:
         return "\n".join(lines + ["No report file is added or changed under `corpus/`.", ""])
     lines += ["| file | agency | year | template | status | figures | findings |", "| --- | --- | --- | --- | --- | ---: | --- |"]
     details = []
     for name in files:
-        path = ROOT / name
-        report = parse_bytes(path.read_bytes(), path.suffix)
+        path = root / name
+        refused = refusal(str(path), str(root / paths.CORPUS))  # links out of the corpus, huge files: not read
+        if refused:
+            report = Report(status="failed")
+            report.add(refused[0], "error", refused[1], refused[2])
+        else:
+            report, _ = parse_within_limits(path.read_bytes(), path.suffix)
         codes = Counter(g.code for g in report.findings)
         figures = sum(f.status == "reported" for f in report.facts)
         lines.append(f"| `{cell(name)}` | {cell(report.agency_name or '?')} | {report.year or '?'} | {report.template or '-'} "

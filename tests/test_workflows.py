@@ -48,3 +48,15 @@ def test_pull_request_summary_shows_what_a_new_report_holds():
     assert "灋河回族区城市管理局 | 2024 | 2021 | ok | 200 | region-corrected 1" in text
     assert "ambiguous-digits" in text and "### `corpus/2022/pingtan-lyy.txt`" in text
     assert Path(ROOT / "corpus/2022/pingtan-lyy.txt").is_file()
+
+
+def test_pull_request_summary_reads_no_file_outside_the_corpus(tmp_path):
+    spec = importlib.util.spec_from_file_location("pr_summary", ROOT / "scripts" / "pr_summary.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    (tmp_path / "corpus").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密 2024年政府信息公开工作年度报告", encoding="utf-8")
+    (tmp_path / "corpus" / "link.txt").symlink_to(secret)
+    text = mod.summary(["corpus/link.txt"], root=tmp_path)
+    assert "outside-corpus" in text and "机密" not in text

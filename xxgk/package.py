@@ -123,7 +123,7 @@ def parse_file(args: tuple) -> dict:
     """Worker: read one file, parse it (or take it from the cache) and encode its rows. A file that
     cannot be used becomes a failed report with a finding that says why."""
     path, rel, folder, version, root = args
-    refused = _refuse(path, root)
+    refused = refusal(path, root)
     if refused:
         return _unread(rel, *refused)
     try:
@@ -139,7 +139,7 @@ def parse_file(args: tuple) -> dict:
             hit["report"]["source_file"] = rel
             hit["cached"] = True
             return hit
-    report, lasting = _parse_within_limits(data, Path(path).suffix)
+    report, lasting = parse_within_limits(data, Path(path).suffix)
     result = _result(report, digest, len(data), rel)
     result["key"] = key
     if store is not None and lasting:
@@ -148,7 +148,7 @@ def parse_file(args: tuple) -> dict:
     return result
 
 
-def _refuse(path: str, root: str) -> tuple | None:
+def refusal(path: str, root: str) -> tuple | None:
     """Why a corpus entry is not read at all, if it is not."""
     real, inside = os.path.realpath(path), os.path.realpath(root)
     if os.path.commonpath([real, inside]) != inside:
@@ -179,7 +179,7 @@ class _OutOfTime(Exception):
     pass
 
 
-def _parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
+def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     """parse_bytes under the per-file time limit; a parser failure becomes the report's finding
     (and the build goes on). Returns the report and whether it may be cached."""
     def out_of_time(signum, frame):
