@@ -64,7 +64,10 @@ def main() -> int:
         limit = [f"-runs={args.runs}"] if args.runs else [f"-max_total_time={args.seconds}"]
         cmd = [sys.executable, __file__, "--child", *limit, "-max_len=65536", "-timeout=30", "-rss_limit_mb=2048",
                f"-artifact_prefix={work}/", "-print_final_stats=1", str(seeds)]
-        result = subprocess.run(cmd, cwd=ROOT)
+        result = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        log = result.stdout.splitlines()
+        # libFuzzer reports every new coverage point; show its summary, or the end of the log on failure
+        print("\n".join(log[-60:] if result.returncode else [l for l in log if l.startswith(("Done", "stat::"))]))
         artifacts = [p for p in Path(work).iterdir() if p.is_file()]
         for p in artifacts:  # crashes, timeouts and out-of-memory inputs libFuzzer saved itself
             data = p.read_bytes()
