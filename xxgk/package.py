@@ -62,6 +62,7 @@ class Summary:
     codes: Counter = field(default_factory=Counter)
     cached: int = 0  # reports taken from the parse cache (the rest were parsed)
     keys: list = field(default_factory=list)  # each file's content key
+    row_digests: dict = field(default_factory=dict)  # resource: the digest of each of its rows (small tables)
 
     def lines(self) -> list[str]:
         out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
@@ -251,6 +252,7 @@ class TableWriter:
         # rows not yet validated, when only those are to be validated
         self._delta = open(delta / f"{name}.csv", "w", encoding="utf-8", newline="") if delta else None
         self._delta_tables: list[pa.Table] = []
+        self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
         if self._delta:
             self._delta.write(",".join(self.fields) + "\n")
             self._delta_parquet = delta / f"{name}.parquet"
@@ -258,8 +260,28 @@ class TableWriter:
     def write(self, row) -> None:
         self.write_block(Block(self.name, [tuple(row)]))
 
-    def write_rows(self, rows) -> None:
-        self.write_block(Block(self.name, [tuple(r) for r in rows]))
+    def write_rows(self, rows, validated: set | None = None) -> None:
+        """Add rows; with `validated` (digests of rows that passed validation in an earlier build),
+        only the other rows go to the rows to validate."""
+        rows = [tuple(r) for r in rows]
+        block = Block(self.name, rows)
+        if validated is None or self._delta is None:
+            self.write_block(block)
+            return
+        buf = io.StringIO()
+        line = csv.writer(buf, lineterminator="\n")
+        fresh = []
+        for row in rows:
+            buf.seek(0)
+            buf.truncate()
+            line.writerow(row)
+            text = buf.getvalue()
+            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            self.row_digests.append(digest)
+            if digest not in validated:
+                fresh.append(text)
+        self.write_block(block, validated=True)
+        self._delta.write("".join(fresh))
 
     def write_block(self, block: Block, validated: bool = False) -> None:
         """Add a block of rows; `validated` rows passed validation in an earlier build, byte for byte."""
@@ -315,7 +337,9 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
                 shutil.rmtree(delta)
         publish.replace(tmp, out)
         if delta:
-            store.mark_validated(summary.keys)
+            store.mark_validated(summary.keys)  # what is published now is all valid
+            for name, digests in summary.row_digests.items():
+                store.mark_validated_rows(name, digests)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -401,9 +425,10 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
               "register": ([row[f] for f in _names(sch["register"])] for row in register.rows(agencies, reports)),
               "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
     for name, rows in tables.items():
-        w = writers[name] = TableWriter(data, name, sch[name])
-        w.write_rows(rows)
+        w = writers[name] = TableWriter(data, name, sch[name], delta)
+        w.write_rows(rows, store.validated_rows(name) if delta else None)
         w.close()
+        summary.row_digests[name] = w.row_digests
     _descriptor(folder, writers, sch)
     return summary
 
@@ -553,10 +578,10 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
     """Frictionless validation of the CSV resources, then proof that each Parquet file holds the
     same table as its CSV. Returns the problems found (empty when valid).
 
-    With `delta` (a folder of CSV and Parquet files written by the build), Frictionless validates,
-    and the Parquet comparison compares, of the report-level resources, only the rows there: the
-    others are byte for byte rows that passed both in an earlier build. Keys that span reports are
-    then checked on the whole tables."""
+    With `delta` (a folder of CSV and Parquet files written by the build), Frictionless validates
+    only the rows there: the others are byte for byte rows that passed in an earlier build. The
+    Parquet comparison covers the new rows of the report-level resources and the other tables
+    whole. Keys, which span rows, are then checked on the whole tables."""
     from frictionless import Package, system
 
     problems: list[str] = []
@@ -567,9 +592,10 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
         checked = json.loads(json.dumps(descriptor))
         for res in checked["resources"]:
             res["schema"].pop("foreignKeys", None)  # checked on the whole tables below, at once
-            if res["name"] in FRAGMENTS:
+            if (delta / f"{res['name']}.csv").exists():
                 res["path"] = os.path.relpath(delta / f"{res['name']}.csv", folder)
                 del res["bytes"], res["hash"]
+            if res["name"] in FRAGMENTS:
                 res["x_parquet"] = {"path": os.path.relpath(delta / f"{res['name']}.parquet", folder)}
         problems += _keys_across_reports(folder, descriptor)
     with system.use_context(trusted=True):
@@ -580,22 +606,24 @@ def validate_package(folder: Path, delta: Path | None = None) -> list[str]:
                 problems.append(f"{task.name}: {err.type}: {err.message}")
         for err in report.errors[:20]:
             problems.append(f"package: {err.type}: {err.message}")
-    for res in checked["resources"]:
-        problems += _compare_parquet(folder, res)
+    for full, res in zip(descriptor["resources"], checked["resources"]):
+        problems += _compare_parquet(folder, res if res["name"] in FRAGMENTS else full)
     return problems
 
 
 def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
-    """Primary keys of the report-level tables unique over the whole tables, and every foreign key
-    (single-field; an empty value refers to nothing) present in the table it refers to."""
+    """Primary keys unique over the whole tables, and every foreign key (single-field; an empty
+    value refers to nothing) present in the table it refers to."""
     problems = []
     tables = {r["name"]: r for r in descriptor["resources"]}
 
     def column(name: str, field: str) -> pa.ChunkedArray:
         return pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=[field]).column(0)
 
-    for name in FRAGMENTS:
-        key = tables[name]["schema"]["primaryKey"]
+    for name in tables:
+        key = tables[name]["schema"].get("primaryKey")
+        if not key:
+            continue
         table = pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=key)
         if table.group_by(key).aggregate([]).num_rows != table.num_rows:
             problems.append(f"{name}: primary key {key} is not unique")
