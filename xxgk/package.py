@@ -92,7 +92,8 @@ def arrow_schemas() -> dict[str, pa.Schema]:
 
 
 class Block:
-    """Rows of one resource, encoded where they were made: CSV text and an Arrow IPC stream.
+    """Rows of one resource, encoded where they were made: CSV text and an Arrow record batch (as
+    its IPC message, without the schema, which the resource gives).
     Encoding in the workers keeps the process that writes the package from being the bottleneck,
     and a cached block goes into the package without being decoded into Python objects."""
 
@@ -107,13 +108,10 @@ class Block:
         columns = zip(*rows) if rows else [[] for _ in schema.types]
         arrays = [pa.array([None if v == "" else v for v in col] if "" in col else col, type=t)
                   for col, t in zip(columns, schema.types)]
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, schema) as writer:
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-        self.ipc = sink.getvalue().to_pybytes()
+        self.ipc = pa.RecordBatch.from_arrays(arrays, schema=schema).serialize().to_pybytes()
 
-    def table(self) -> pa.Table:
-        return pa.ipc.open_stream(self.ipc).read_all()
+    def batch(self, schema: pa.Schema) -> pa.RecordBatch:
+        return pa.ipc.read_record_batch(pa.py_buffer(self.ipc), schema)
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # reports are a few hundred KB; the cap bounds what one file can cost
@@ -246,12 +244,12 @@ class TableWriter:
         self._csv.writerow(self.fields)
         self._parquet = pq.ParquetWriter(self.parquet_path, self.arrow, compression="zstd", compression_level=3,
                                          write_statistics=True, use_dictionary=True)
-        self._tables: list[pa.Table] = []
+        self._batches: list[pa.RecordBatch] = []
         self._buffered = 0
         self.rows = 0
         # rows not yet validated, when only those are to be validated
         self._delta = open(delta / f"{name}.csv", "w", encoding="utf-8", newline="") if delta else None
-        self._delta_tables: list[pa.Table] = []
+        self._delta_batches: list[pa.RecordBatch] = []
         self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
         if self._delta:
             self._delta.write(",".join(self.fields) + "\n")
@@ -288,10 +286,10 @@ class TableWriter:
         if not block.rows:
             return
         self._csv_file.write(block.csv)
-        self._tables.append(block.table())
+        self._batches.append(block.batch(self.arrow))
         if self._delta and not validated:
             self._delta.write(block.csv)
-            self._delta_tables.append(self._tables[-1])
+            self._delta_batches.append(self._batches[-1])
         self._buffered += block.rows
         self.rows += block.rows
         if self._buffered >= ROW_GROUP:
@@ -300,13 +298,12 @@ class TableWriter:
     def _flush(self, final: bool) -> None:
         if not self._buffered:
             return
-        table = pa.concat_tables(self._tables)
+        table = pa.Table.from_batches(self._batches, schema=self.arrow)
         whole = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP
         if whole:
             self._parquet.write_table(table.slice(0, whole), row_group_size=ROW_GROUP)
-        rest = table.slice(whole)
-        self._tables = [rest] if rest.num_rows else []
-        self._buffered = rest.num_rows
+        self._batches = table.slice(whole).to_batches()
+        self._buffered = table.num_rows - whole
 
     def close(self) -> None:
         self._flush(final=True)
@@ -314,8 +311,7 @@ class TableWriter:
         self._csv_file.close()
         if self._delta:
             self._delta.close()
-            pq.write_table(pa.concat_tables(self._delta_tables) if self._delta_tables else self.arrow.empty_table(),
-                           self._delta_parquet)
+            pq.write_table(pa.Table.from_batches(self._delta_batches, schema=self.arrow), self._delta_parquet)
 
 
 def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
