@@ -103,12 +103,13 @@ def test_keys_that_span_reports_are_checked_on_the_whole_table(tmp_path):
 
     from xxgk.package import _keys_across_reports
 
-    corpus = corpus_of(tmp_path, ["000"])
+    corpus = corpus_of(tmp_path, ["000", "001"])
     out = tmp_path / "out"
     build(corpus, out, jobs=1)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert _keys_across_reports(out, descriptor) == []
     facts = pq.read_table(out / "data" / "facts.parquet")
+    # a row of the first report again, after the second report's rows
     pq.write_table(pa.concat_tables([facts, facts.slice(0, 1)]), out / "data" / "facts.parquet")
     texts = pq.read_table(out / "data" / "texts.parquet")
     other = texts.set_column(0, "report_id", pa.array(["ffffffffffffffff"] * texts.num_rows))

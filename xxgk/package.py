@@ -24,6 +24,7 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -100,15 +101,19 @@ class Block:
     __slots__ = ("csv", "ipc", "rows")
 
     def __init__(self, resource: str, rows: list[tuple]):
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)  # None is written as an empty field
-        self.csv = buf.getvalue()
+        self.csv = self.csv_text(rows).encode("utf-8")
         self.rows = len(rows)
         schema = arrow_schemas()[resource]
         columns = zip(*rows) if rows else [[] for _ in schema.types]
         arrays = [pa.array([None if v == "" else v for v in col] if "" in col else col, type=t)
                   for col, t in zip(columns, schema.types)]
         self.ipc = pa.RecordBatch.from_arrays(arrays, schema=schema).serialize().to_pybytes()
+
+    @staticmethod
+    def csv_text(rows) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)  # None is written as an empty field
+        return buf.getvalue()
 
     def batch(self, schema: pa.Schema) -> pa.RecordBatch:
         return pa.ipc.read_record_batch(pa.py_buffer(self.ipc), schema)
@@ -231,7 +236,8 @@ def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = 
 
 class TableWriter:
     """Streams one resource to CSV and Parquet with fixed writer settings: row groups of exactly
-    ROW_GROUP rows whatever the blocks were, so the bytes depend only on the rows."""
+    ROW_GROUP rows whatever the blocks were, so the bytes depend only on the rows. The CSV is
+    hashed as it is written."""
 
     def __init__(self, folder: Path, name: str, schema: dict, delta: Path | None = None):
         self.name = name
@@ -239,21 +245,26 @@ class TableWriter:
         self.arrow = arrow_schemas()[name]
         self.csv_path = folder / f"{name}.csv"
         self.parquet_path = folder / f"{name}.parquet"
-        self._csv_file = open(self.csv_path, "w", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow(self.fields)
+        self._csv_file = open(self.csv_path, "wb")
+        self.csv_hash = hashlib.sha256()
+        header = Block.csv_text([self.fields]).encode("utf-8")
+        self._write_csv(header)
         self._parquet = pq.ParquetWriter(self.parquet_path, self.arrow, compression="zstd", compression_level=3,
                                          write_statistics=True, use_dictionary=True)
         self._batches: list[pa.RecordBatch] = []
         self._buffered = 0
         self.rows = 0
         # rows not yet validated, when only those are to be validated
-        self._delta = open(delta / f"{name}.csv", "w", encoding="utf-8", newline="") if delta else None
+        self._delta = open(delta / f"{name}.csv", "wb") if delta else None
         self._delta_batches: list[pa.RecordBatch] = []
         self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
         if self._delta:
-            self._delta.write(",".join(self.fields) + "\n")
+            self._delta.write(header)
             self._delta_parquet = delta / f"{name}.parquet"
+
+    def _write_csv(self, data: bytes) -> None:
+        self._csv_file.write(data)
+        self.csv_hash.update(data)
 
     def write(self, row) -> None:
         self.write_block(Block(self.name, [tuple(row)]))
@@ -266,26 +277,21 @@ class TableWriter:
         if validated is None or self._delta is None:
             self.write_block(block)
             return
-        buf = io.StringIO()
-        line = csv.writer(buf, lineterminator="\n")
         fresh = []
         for row in rows:
-            buf.seek(0)
-            buf.truncate()
-            line.writerow(row)
-            text = buf.getvalue()
-            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            line = Block.csv_text([row]).encode("utf-8")
+            digest = hashlib.blake2b(line, digest_size=16).digest()
             self.row_digests.append(digest)
             if digest not in validated:
-                fresh.append(text)
+                fresh.append(line)
         self.write_block(block, validated=True)
-        self._delta.write("".join(fresh))
+        self._delta.write(b"".join(fresh))
 
     def write_block(self, block: Block, validated: bool = False) -> None:
         """Add a block of rows; `validated` rows passed validation in an earlier build, byte for byte."""
         if not block.rows:
             return
-        self._csv_file.write(block.csv)
+        self._write_csv(block.csv)
         self._batches.append(block.batch(self.arrow))
         if self._delta and not validated:
             self._delta.write(block.csv)
@@ -542,7 +548,7 @@ def _descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> Non
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "bytes": w.csv_path.stat().st_size,
-            "hash": f"sha256:{_sha256(w.csv_path)}",
+            "hash": f"sha256:{w.csv_hash.hexdigest()}",
             "dialect": {"header": True, "delimiter": ","},
             "schema": sch[name],
             "x_rows": w.rows,
@@ -618,10 +624,7 @@ def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
 
     for name in tables:
         key = tables[name]["schema"].get("primaryKey")
-        if not key:
-            continue
-        table = pq.read_table(folder / tables[name]["x_parquet"]["path"], columns=key)
-        if table.group_by(key).aggregate([]).num_rows != table.num_rows:
+        if key and not _unique(folder / tables[name]["x_parquet"]["path"], key, name in FRAGMENTS):
             problems.append(f"{name}: primary key {key} is not unique")
     for name, res in tables.items():
         for fk in res["schema"].get("foreignKeys", []):
@@ -630,6 +633,20 @@ def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
             if not pc.all(pc.is_in(values.drop_null(), value_set=column(ref["resource"], ref["fields"][0]))).as_py():
                 problems.append(f"{name}: {field} not found in {ref['resource']}")
     return problems
+
+
+def _unique(path: Path, key: list[str], by_report: bool) -> bool:
+    """Whether no two rows share the key. For a report-level table (key starting with report_id)
+    whose rows come report by report, it is enough that no report's rows are split: within one
+    report's rows Frictionless checked the key (in this build, or in the one that validated them)."""
+    if by_report and key[0] == "report_id":
+        ids = pq.read_table(path, columns=["report_id"]).column(0).combine_chunks().dictionary_encode()
+        codes = ids.indices.to_numpy(zero_copy_only=False)
+        runs = int(np.count_nonzero(codes[1:] != codes[:-1])) + 1 if len(codes) else 0
+        if runs == len(ids.dictionary):
+            return True
+    table = pq.read_table(path, columns=key)
+    return table.group_by(key).aggregate([]).num_rows == table.num_rows
 
 
 def _compare_parquet(folder: Path, res: dict) -> list[str]:
