@@ -169,9 +169,14 @@ def refusal(path: str, root: str) -> tuple | None:
     return None
 
 
-def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
-    report = Report(status="failed", format=Path(rel).suffix.lstrip(".").lower())
+def _failed(suffix: str, code: str, zh: str, en: str) -> Report:
+    report = Report(status="failed", format=suffix.lstrip(".").lower())
     report.add(code, "error", zh, en)
+    return report
+
+
+def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
+    report = _failed(Path(rel).suffix, code, zh, en)
     # no content to name it by: the id comes from the path
     result = _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
     result["key"] = None
@@ -196,14 +201,12 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     try:
         return parse_bytes(data, suffix), True
     except _OutOfTime:
-        report = Report(status="failed", format=suffix.lstrip(".").lower())
-        report.add("parse-timeout", "error", f"解析超过 {PARSE_SECONDS} 秒，已停止", f"parsing took over {PARSE_SECONDS} s and was stopped")
-        return report, False
-    except (Exception, RecursionError, MemoryError) as exc:
-        report = Report(status="failed", format=suffix.lstrip(".").lower())
+        return _failed(suffix, "parse-timeout", f"解析超过 {PARSE_SECONDS} 秒，已停止",
+                       f"parsing took over {PARSE_SECONDS} s and was stopped"), False
+    except Exception as exc:  # RecursionError and MemoryError included
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-        report.add("parse-crashed", "error", f"解析程序出错（{detail}），本报告未发布数字", f"the parser failed ({detail}); no figures published")
-        return report, False
+        return _failed(suffix, "parse-crashed", f"解析程序出错（{detail}），本报告未发布数字",
+                       f"the parser failed ({detail}); no figures published"), False
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
