@@ -122,7 +122,7 @@ def _decode(data: bytes, html: bool) -> tuple[str, str]:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:65536], cp_isolation=sorted(set(_ACCEPTED)) or None).best()
+    best = from_bytes(data[:65536], cp_isolation=sorted(_ACCEPTED)).best()
     guess = _ACCEPTED.get(best.encoding) if best is not None else None
     for encoding in ([guess] if guess else []) + ["gb18030"]:
         if encoding in tried or (encoding == "gb18030" and b"\x00" in data[:4096]):
