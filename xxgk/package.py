@@ -573,6 +573,7 @@ def _descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> Non
         "x_codebook_version": cb.version,
         "x_codebook_digest": cb.digest,
         "x_parser_version": __version__,
+        "x_parser_digest": parser_version(),  # of the parser's source files and codebook: the same digest, the same rows
         "resources": resources,
     }
     text = json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -399,8 +399,9 @@ class Site:
             self.summary(rid, facts)
         self.write_agency_csv(aid, reports, facts_by_report)
         fragment = self.fragments / f"{aid}.html"
-        key = _digest([pages_version(), agency, reports, [sorted(f.items()) for f in facts_by_report.values()],
-                       [self.pub.checks.get(r["report_id"], []) for r in reports],
+        # a report's figures follow from its file (report_id, sha256) and the parser that read it
+        figures = self.pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
+        key = _digest([pages_version(), figures, agency, reports, [self.pub.checks.get(r["report_id"], []) for r in reports],
                        [r["report_id"] in self.published_sources for r in reports]])
         self.pages += 1
         if key == previous_key and fragment.exists():
