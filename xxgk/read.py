@@ -39,6 +39,18 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # printed metadata (crawler header, <title>)
 
 
+def source_lines(text: str) -> list[str]:
+    """The file's lines as the parser numbers them (line n is item n - 1): the breaks of
+    str.splitlines (\\n, \\r, \\r\\n as one, \\v, \\f, \\x1c-\\x1e, \\x85, \\u2028, \\u2029), for every format."""
+    return text.splitlines()
+
+
+def source_text(text: str) -> str:
+    """The file's text with every line ended by one "\\n": split on "\\n" alone, it gives the lines
+    that figures' source_line numbers point at."""
+    return "\n".join(source_lines(text)) + "\n"
+
+
 _DASHES = (("\u2015", "—"), ("\u2500", "—"), ("\uff0d", "-"), ("\u2013", "-"), ("\u2212", "-"), ("\xa0", " "))
 
 
@@ -90,7 +102,9 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str]:
     return text, encoding
 
 
-_NO_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+# Control codes, private-use characters and surrogates: no text holds many of them. The control
+# codes that break lines (\x1c-\x1e, \x85, like \n) are text.
+_NO_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
 
 
 def _control_share(sample: str) -> float:
@@ -189,8 +203,17 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     return [Cell(stripped.strip(), number)]
 
 
+def _normalised_lines(lines: list[str]) -> list[str]:
+    """normalise() of each line. Normalising never makes or removes a line break once every break
+    is a "\\n" (NFKC maps no character to a break), so the whole text is normalised at once."""
+    normalised = normalise("\n".join(lines)).split("\n")
+    if len(normalised) != len(lines):  # cannot happen; the line numbers would be wrong if it did
+        normalised = [normalise(line) for line in lines]
+    return normalised
+
+
 def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document:
-    lines = text.splitlines()
+    lines = source_lines(text)
     meta: dict[str, str] = {}
     start = 0
     # Crawler dumps: a metadata header, a separator line, then the body.
@@ -203,9 +226,7 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             start = i + 1
             fmt = "crawl-text" if fmt == "text" else fmt
             break
-    normalised = normalise(text).splitlines()
-    if len(normalised) != len(lines):  # keep line numbers true to the source
-        normalised = [normalise(line) for line in lines]
+    normalised = _normalised_lines(lines)
     cells: list[Cell] = []
     for number, line in enumerate(normalised[start:], start=start + 1):
         if fmt == "markdown":
@@ -222,6 +243,7 @@ _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "iframe", "svg"
 _WS = re.compile(r"\s+")
 
 
+_LXML_LAST_LINE = 65535  # the largest line number libxml2 records
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -233,7 +255,13 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     from lxml import etree
 
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-    text = _NOT_XML.sub("", normalise(text))  # control codes: no content, and lxml refuses them in text
+    # libxml2 counts lines by "\n" alone: with every break of source_lines made a "\n" (in HTML text
+    # any break is white space all the same), a node's sourceline is its source_lines number. It
+    # keeps a line in 16 bits: in a longer file it says 65535 for every line from there on, and
+    # such a line is not known (0) rather than wrong.
+    lines = _normalised_lines(source_lines(text))
+    unknown = _LXML_LAST_LINE if len(lines) > _LXML_LAST_LINE else _LXML_LAST_LINE + 1
+    text = _NOT_XML.sub("", "\n".join(lines))  # control codes: no content, and lxml refuses them in text
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -267,25 +295,29 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
 
     cells: list[Cell] = []
 
+    def line(node) -> int:
+        n = node.sourceline or 0
+        return n if n < unknown else 0
+
     def walk(node):
         tag = node.tag
         if not isinstance(tag, str):
             return
         if tag in ("td", "th"):
-            cells.append(Cell(_clean("".join(node.itertext())), node.sourceline or 0))
+            cells.append(Cell(_clean("".join(node.itertext())), line(node)))
             return
         if node not in blocky:
             if tag in _BLOCK_TAGS:
                 t = _clean("".join(node.itertext()))
                 if t:
-                    cells.append(Cell(t, node.sourceline or 0))
+                    cells.append(Cell(t, line(node)))
                 return
         if node.text and node.text.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
-            cells.append(Cell(_clean(node.text), node.sourceline or 0))
+            cells.append(Cell(_clean(node.text), line(node)))
         for child in node:
             walk(child)
             if child.tail and child.tail.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
-                cells.append(Cell(_clean(child.tail), child.sourceline or node.sourceline or 0))
+                cells.append(Cell(_clean(child.tail), line(child) if child.sourceline else line(node)))
 
     body = root.find(".//body")
     walk(body if body is not None else root)
