@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from . import check
+from .codebook import load
 from .extract import extract
-from .model import Report
+from .model import Finding, Report
 from .read import ReadError, read_bytes
 from .region import resolve
 
@@ -17,6 +18,10 @@ def parse_bytes(data: bytes, suffix: str) -> Report:
         report.add(exc.code, "error", exc.message_zh, exc.message_en)
         return report
     report = extract(doc)
+    # what the reader noticed of the file itself (a cut last character) comes first, with the
+    # severity the codebook gives its code
+    severity = {f["code"]: f["severity"] for f in load().raw["findings"]}
+    report.findings[:0] = [Finding(code, severity[code], zh, en) for code, zh, en in doc.notes]
     check.check(report)
     if report.agency_name:
         context = " ".join([report.title, report.source_url, doc.meta.get("publisher", ""), *(t.text for t in report.texts)])

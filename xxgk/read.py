@@ -6,6 +6,7 @@ source file it came from, so every figure can be traced back to its line.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ class Document:
     format: str
     encoding: str
     meta: dict[str, str] = field(default_factory=dict)  # printed metadata (crawler header, <title>)
+    # what the reader noticed of the file itself, as (finding code, zh, en): parse turns each into a finding
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def source_lines(text: str) -> list[str]:
@@ -85,20 +88,33 @@ _MOJIBAKE = (("gb18030", "utf-8", "UTF-8 文本被当作 GBK 解码后保存", "
              ("latin-1", "gb18030", "GBK 文本被当作西文解码后保存", "GBK text decoded as latin-1 and saved"))
 
 
-def decode(data: bytes, html: bool = False) -> tuple[str, str]:
+def decode(data: bytes, html: bool = False, notes: list[tuple[str, str, str]] | None = None) -> tuple[str, str]:
     """The file's text and the encoding it was read with: a byte-order mark, then (for HTML) the
     page's own <meta charset>, then strict UTF-8, then a detector limited to the encodings Chinese
     reports come in. Binary files and mojibake (text garbled by an earlier wrong decoding) are
-    refused with a finding rather than read into wrong labels."""
+    refused with a finding rather than read into wrong labels.
+
+    A file cut short in the middle of a character (a download broken off) is read up to the cut:
+    an encoding is accepted when it decodes the whole file, or all of it but the bytes of one
+    incomplete last character (at most 3), and the cut is appended to `notes` as (code, zh, en).
+    An invalid byte anywhere else is never skipped: such a file is refused as before."""
     if not data.strip():
         raise ReadError("empty-file", "文件为空", "the file is empty")
     for magic, zh, en in _SIGNATURES:
         if data.startswith(magic):
             raise ReadError("not-a-text-file", f"文件内容是{zh}，不是文本或网页", f"the file is {en}, not text or HTML")
-    text, encoding = _decode(data, html)
+    text, encoding, dropped = _decode(data, html)
     if _control_share(text[:20000]) > 0.01:
         raise ReadError("not-a-text-file", "文件含二进制内容，不是文本或网页", "the file has binary content, not text or HTML")
     _refuse_mojibake(text)
+    if dropped and notes is not None:
+        at = len(data) - dropped
+        notes.append(("truncated-file",
+                      f"文件不完整（下载中断？）：共 {len(data)} 字节，自第 {at} 字节（从 0 起算）起的最后 {dropped} 个字节"
+                      f"是一个没有写完的 {encoding} 字符，文本在此处中断；此前的内容照常读取，此后的内容缺失",
+                      f"the file is cut short (a broken download?): of its {len(data)} bytes, the text stops being decodable "
+                      f"at byte offset {at}, where the last {dropped} byte(s) are an incomplete {encoding} character; "
+                      f"what comes before is read, what came after is missing"))
     return text, encoding
 
 
@@ -112,11 +128,41 @@ def _control_share(sample: str) -> float:
     return len(_NO_TEXT.findall(sample)) / max(1, len(sample))
 
 
-def _decode(data: bytes, html: bool) -> tuple[str, str]:
+# The bytes an encoding's decoder holds back at the end of the data when they begin a character
+# and nothing else is wrong: what may be left of a character cut in two. (The decoders check
+# UTF-8 and UTF-16 prefixes themselves; GB18030's third byte is checked here.)
+_INCOMPLETE = {
+    "utf-8": re.compile(rb"[\xc2-\xf4][\x80-\xbf]{0,2}"),
+    "gb18030": re.compile(rb"[\x81-\xfe](?:[\x30-\x39][\x81-\xfe]?)?"),
+    "big5": re.compile(rb"[\x81-\xfe]"),
+    "utf-16-le": re.compile(rb"[\x00-\xff](?:[\xd8-\xdb][\x00-\xff]?)?"),  # one byte, or a high surrogate (and a byte)
+    "utf-16-be": re.compile(rb"[\x00-\xff]|[\xd8-\xdb][\x00-\xff]{1,2}"),
+}
+
+
+def _decode_cut(data: bytes, encoding: str) -> tuple[str, int]:
+    """`data` decoded whole, or all of it but the incomplete last character of a cut file: the
+    text and the number of bytes left undecoded. UnicodeDecodeError otherwise."""
+    try:
+        return data.decode(encoding), 0
+    except UnicodeDecodeError:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        text = decoder.decode(data, final=False)  # raises at any byte that no continuation makes valid
+        pending = decoder.getstate()[0]
+        family = encoding.replace("-sig", "").replace("big5hkscs", "big5")
+        if family == "utf-16":
+            family = "utf-16-be" if data.startswith(b"\xfe\xff") else "utf-16-le"
+        if not pending or not text.strip() or not _INCOMPLETE[family].fullmatch(pending):
+            raise
+        return text, len(pending)
+
+
+def _decode(data: bytes, html: bool) -> tuple[str, str, int]:
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding.replace("-sig", "")
+                text, dropped = _decode_cut(data, encoding)
+                return text, encoding.replace("-sig", ""), dropped
             except UnicodeDecodeError:
                 raise ReadError("unreadable-file", "文件开头标明的编码与内容不符", f"the file starts with a {encoding} mark but is not {encoding}") from None
     tried = []
@@ -126,23 +172,32 @@ def _decode(data: bytes, html: bool) -> tuple[str, str]:
         if name:
             tried.append(name)
             try:
-                return data.decode(name), name
+                text, dropped = _decode_cut(data, name)
+                return text, name, dropped
             except UnicodeDecodeError:
                 pass  # a wrong declaration is common; the content decides
     if b"\x00" not in data[:4096]:
         try:
-            return data.decode("utf-8"), "utf-8"
+            text, dropped = _decode_cut(data, "utf-8")
+            return text, "utf-8", dropped
         except UnicodeDecodeError:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:65536], cp_isolation=sorted(_ACCEPTED)).best()
+    sample = data[:65536]
+    for trim in range(min(4, len(sample))):
+        # the detector names nothing for bytes that end inside a character (a cut file, or a long
+        # file's sample): without the last 1-3 bytes, the sample ends where a character does
+        best = from_bytes(sample[:len(sample) - trim], cp_isolation=sorted(_ACCEPTED)).best()
+        if best is not None:
+            break
     guess = _ACCEPTED.get(best.encoding) if best is not None else None
     for encoding in ([guess] if guess else []) + ["gb18030"]:
         if encoding in tried or (encoding == "gb18030" and b"\x00" in data[:4096]):
             continue
         try:
-            return data.decode(encoding), encoding
+            text, dropped = _decode_cut(data, encoding)
+            return text, encoding, dropped
         except UnicodeDecodeError:
             continue
     if b"\x00" in data[:4096]:
@@ -329,7 +384,8 @@ def read_bytes(data: bytes, suffix: str) -> Document:
     fmt = FORMATS.get(suffix.lower())
     if fmt is None:
         raise ReadError("unsupported-format", f"不支持的文件格式（{suffix}）", f"unsupported file format ({suffix})")
-    text, encoding = decode(data, html=fmt == "html")
-    if fmt == "html":
-        return read_html(text, encoding)
-    return read_text(text, fmt, encoding)
+    notes: list[tuple[str, str, str]] = []
+    text, encoding = decode(data, html=fmt == "html", notes=notes)
+    doc = read_html(text, encoding) if fmt == "html" else read_text(text, fmt, encoding)
+    doc.notes.extend(notes)
+    return doc
