@@ -7,15 +7,13 @@ file with its path, original URL or file name, retrieval time, SHA-256 and forma
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from . import provenance as prov
 from .agency import identity
 from .cache import ParseCache, parser_version
 from .package import corpus_files, parse_all
@@ -25,8 +23,6 @@ from .read import FORMATS
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT = 30
 CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md"}
-PROVENANCE = ".provenance.tsv"
-FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
 
 
 class AddError(Exception):
@@ -87,9 +83,8 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    _record(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": source,
-                     "retrieved": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "sha256": digest,
-                     "format": report.format})
+    prov.append(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": source,
+                         "retrieved": prov.utc_now(), "sha256": digest, "format": report.format})
     return Added(target, report)
 
 
@@ -102,19 +97,6 @@ def _existing(corpus: Path, cache: Path | None):
         yield res["report"]
 
 
-def _record(corpus: Path, row: dict) -> None:
-    path = corpus / PROVENANCE
-    new = not path.exists()
-    with open(path, "a", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
-        if new:
-            w.writeheader()
-        w.writerow(row)
-
-
 def provenance(corpus: Path) -> dict[str, dict]:
-    path = Path(corpus) / PROVENANCE
-    if not path.exists():
-        return {}
-    with open(path, encoding="utf-8", newline="") as f:
-        return {r["source_file"]: r for r in csv.DictReader(io.StringIO(f.read()), delimiter="\t")}
+    """Each added file's record (see xxgk.provenance)."""
+    return prov.read(corpus)[0]

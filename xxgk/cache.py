@@ -2,12 +2,14 @@
 own version (the digest of every source file of the package and of the codebook), so a rebuild
 parses only new or changed files, and a changed parser or codebook invalidates it by itself.
 
-An entry is its payload's length and CRC-32 followed by the payload; one that does not match is
-never trusted: it is parsed again and rewritten. (The check finds damage, such as a truncated write
-or a flipped bit; the cache is local build state, not an input anyone else can write.)
+An entry is its payload's length and CRC-32 followed by the payload, which holds the key it was
+stored under: an entry that is damaged (a truncated write, a flipped bit) or that is not the one
+asked for (a file copied or renamed over another) is never trusted: the file is parsed again.
+(The cache is local build state, not an input anyone else can write.)
 
 Like git's index, the cache remembers each corpus file's size, times and inode with the content
-key it had, so an unchanged file is neither read nor hashed again. A file changed within a few
+key it had, so an unchanged file is neither read nor hashed again; each index entry carries a
+digest of its path, stat and key, so an entry moved to another path is not believed. A file changed within a few
 seconds of the index being saved is not remembered (its time stamp could hide a later change).
 """
 
@@ -25,19 +27,36 @@ from importlib import resources
 from pathlib import Path
 
 
+# Every distribution whose code or data takes part in parsing a report: a new version of any of
+# them may change a parse, so it starts a new cache. (A test parses reports in a fresh process and
+# checks that every third-party module it loads comes from one of these.)
+PARSE_DISTRIBUTIONS = ("charset-normalizer", "cnloc", "cnradical", "lxml", "numpy", "pandas", "pyarrow", "pypinyin",
+                       "python-dateutil", "PyYAML", "setuptools", "six")
+
+
 @cache
 def parser_version() -> str:
+    import sys
+    import unicodedata
+    from importlib import metadata
+
     h = hashlib.sha256()
     package = resources.files("xxgk")
     for item in sorted(package.iterdir(), key=lambda p: p.name):
         if item.name.endswith((".py", ".yaml")):
             h.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    # the interpreter (its re and its Unicode tables, which normalisation follows) and the libraries
+    h.update(f"python={sys.version_info[:3]} unicode={unicodedata.unidata_version}".encode())
+    for dist in PARSE_DISTRIBUTIONS:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=absent\0".encode())
     try:
-        from importlib import metadata
+        from lxml import etree
 
-        for dist in ("cnloc", "cnradical", "pypinyin"):
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-    except Exception:  # a missing distribution fails elsewhere, loudly
+        h.update(f"libxml2={etree.LIBXML_VERSION}".encode())  # a build of lxml may link another libxml2
+    except ImportError:
         pass
     return h.hexdigest()[:16]
 
@@ -51,9 +70,23 @@ def stat_key(st: os.stat_result) -> tuple:
 
 
 class ParseCache:
+    """Reads that fail are misses; writes that fail (a full disk, a read-only or damaged folder)
+    are skipped, and `problem` says why, once: the cache only ever saves time."""
+
     def __init__(self, folder: Path, version: str):
         self.folder = Path(folder) / version
         self._index: dict[str, tuple] | None = None
+        self.problem: str | None = None
+
+    def _save(self, path: Path, data: bytes) -> bool:
+        if self.problem is not None:
+            return False  # one failure is enough: a full disk stays full for this build
+        try:
+            _write_atomic(path, data)
+        except OSError as exc:
+            self.problem = f"the parse cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            return False
+        return True
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
@@ -70,13 +103,14 @@ class ParseCache:
         if len(payload) != length or zlib.crc32(payload) != crc:
             return None
         try:
-            return pickle.loads(payload)
+            stored, value = pickle.loads(payload)
         except Exception:
             return None
+        return value if stored == key else None  # an entry proves it is the one asked for
 
     def put(self, key: str, value) -> None:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(self._path(key), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        self._save(self._path(key), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
 
     # --- the entries whose rows passed the package's validation --------------------------------
 
@@ -93,7 +127,7 @@ class ParseCache:
     def mark_validated(self, keys) -> None:
         """Record `keys` (those of a published build) as the validated ones."""
         keys = set(keys)
-        _write_atomic(self._validated_path(), "".join(f"{k}\n" for k in sorted(keys)).encode("ascii"))
+        self._save(self._validated_path(), "".join(f"{k}\n" for k in sorted(keys)).encode("ascii"))
 
     def _rows_path(self, resource: str) -> Path:
         return self.folder / "validated-rows" / f"{resource}.digests"
@@ -108,7 +142,7 @@ class ParseCache:
 
     def mark_validated_rows(self, resource: str, digests) -> None:
         """Record `digests` (the rows of a published build) as the validated ones."""
-        _write_atomic(self._rows_path(resource), b"".join(sorted(set(digests))))
+        self._save(self._rows_path(resource), b"".join(sorted(set(digests))))
 
     # --- the stat index: file path -> (stat key, content key) -------------------------------
 
@@ -132,10 +166,13 @@ class ParseCache:
     def known(self, path: str, st: os.stat_result) -> str | None:
         """The content key of `path` if it has not changed since it was last hashed."""
         hit = self.index().get(path)
-        return hit[1] if hit is not None and hit[0] == stat_key(st) else None
+        if hit is None or len(hit) != 3 or hit[0] != stat_key(st):
+            return None
+        return hit[1] if hit[2] == _bound(path, hit[0], hit[1]) else None
 
     def remember(self, path: str, st: os.stat_result, key: str) -> None:
-        self.index()[path] = (stat_key(st), key)
+        sk = stat_key(st)
+        self.index()[path] = (sk, key, _bound(path, sk, key))
 
     def forget(self, root: str, present: set[str]) -> None:
         """Drop the files below `root` that are no longer there."""
@@ -147,7 +184,12 @@ class ParseCache:
         settled = time.time_ns() - RACY_SECONDS * 10**9
         index = {p: v for p, v in self.index().items() if v[0][1] < settled and v[0][2] < settled}
         payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(self._index_path(), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+        self._save(self._index_path(), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+
+
+def _bound(path: str, sk: tuple, key: str) -> bytes:
+    """Ties an index entry to its path: an entry moved to another path no longer matches."""
+    return hashlib.blake2b(repr((path, sk, key)).encode("utf-8", "surrogateescape"), digest_size=8).digest()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

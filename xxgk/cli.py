@@ -14,11 +14,12 @@ from . import __version__, paths
 
 def _cmd_package(args) -> int:
     from .package import PackageInvalid, build
+    from .publish import NotOurs
 
     try:
         summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate,
                         cache=None if args.no_cache else Path(args.cache))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotOurs) as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return 2
     except PackageInvalid as exc:
@@ -129,7 +130,11 @@ def _cmd_site(args) -> int:
     from .pages import render_agencies
 
     target = Path(args.site)
-    tmp = publish.temp_beside(target)
+    try:
+        tmp = publish.temp_beside(target, "site")
+    except publish.NotOurs as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 2
     try:
         build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", args.config,
                                 "--site-dir", str(tmp.resolve())])

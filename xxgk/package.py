@@ -20,6 +20,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,11 +32,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import __version__
-from . import crossyear, publish, register
+from . import crossyear, provenance, publish, register
 from .agency import identity, overrides
 from .cache import ParseCache, parser_version
 from .codebook import load
-from .model import Report
+from .model import Finding, Report
 from .parse import parse_bytes
 from .schema import RESOURCE_INFO, codes_rows, schemas
 
@@ -62,6 +63,7 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     codes: Counter = field(default_factory=Counter)
     cached: int = 0  # reports taken from the parse cache (the rest were parsed)
+    warnings: list = field(default_factory=list)  # about the build itself (a cache that cannot be written)
     keys: list = field(default_factory=list)  # each file's content key
     row_digests: dict = field(default_factory=dict)  # resource: the digest of each of its rows (small tables)
 
@@ -71,6 +73,7 @@ class Summary:
                f"facts: {self.facts} ({self.figures} figures reported)",
                f"findings: {self.findings}"]
         out += [f"  {code}: {n}" for code, n in sorted(self.codes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        out += [f"warning: {w}" for w in self.warnings]
         return out
 
 
@@ -78,7 +81,14 @@ def corpus_files(corpus: Path) -> list[Path]:
     """Every file below the corpus root, in a stable order; hidden files are not reports. A link
     to a folder is listed (to be reported), not followed."""
     files = []
-    for root, dirs, names in os.walk(corpus):
+    top = os.path.abspath(corpus)
+
+    def unreadable(exc: OSError) -> None:  # a folder that cannot be listed is reported, not skipped
+        if exc.filename is None or os.path.abspath(exc.filename) == top:
+            raise exc
+        files.append(Path(exc.filename))
+
+    for root, dirs, names in os.walk(corpus, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         files += [Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d))]
         for name in names:
@@ -149,6 +159,7 @@ def parse_file(args: tuple) -> dict:
     if store is not None and lasting:
         store.put(key, result)
     result["cached"] = False
+    result["cache_problem"] = store.problem if store is not None else None
     return result
 
 
@@ -161,6 +172,12 @@ def refusal(path: str, root: str) -> tuple | None:
         st = os.stat(path)
     except OSError as exc:
         return ("unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
+    if stat.S_ISDIR(st.st_mode) and not os.path.islink(path):
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            return ("unreadable-file", f"文件夹无法读取（{exc.strerror}），其中的报告文件未能收录",
+                    f"the folder cannot be read ({exc.strerror}); the report files in it are not in the package")
     if not stat.S_ISREG(st.st_mode):
         return ("unreadable-file", "不是普通文件（例如指向文件夹的链接），未读取", "not a regular file (a link to a folder, say); not read")
     if st.st_size > MAX_FILE_BYTES:
@@ -229,6 +246,7 @@ def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = 
             **identity(report.agency_name, report.region),
         },
         "figures": sum(f.status == "reported" for f in report.facts),
+        "errors": sum(g.severity == "error" for g in report.findings),
         "codes": Counter(g.code for g in report.findings),
         "facts": Block("facts", facts),
         "checks": Block("checks", checks),
@@ -329,7 +347,7 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
     out = Path(out)
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    tmp = publish.temp_beside(out)
+    tmp = publish.temp_beside(out, "data package")
     store = ParseCache(cache, parser_version()) if cache else None
     delta = tmp / ".unvalidated" if validate and store else None
     try:
@@ -345,6 +363,8 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
             store.mark_validated(summary.keys)  # what is published now is all valid
             for name, digests in summary.row_digests.items():
                 store.mark_validated_rows(name, digests)
+        if store is not None and store.problem and store.problem not in summary.warnings:
+            summary.warnings.append(store.problem)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -371,19 +391,41 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
-    entries: list[tuple[dict, crossyear.Entry]] = []
+    later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
+    summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
     jobs = jobs or os.cpu_count() or 1
     results = parse_all(corpus, files, jobs, store)
-    added = _provenance(corpus)
+    added, problems = provenance.read(corpus)
+    about: dict[str, list[provenance.Problem]] = {}
+    for problem in problems:
+        about.setdefault(problem.source_file, []).append(problem)
+    this_year = build_year()
     for res in results:
         summary.cached += res["cached"]
+        if res.get("cache_problem") and res["cache_problem"] not in summary.warnings:
+            summary.warnings.append(res["cache_problem"])
         if res["key"]:
             summary.keys.append(res["key"])
         rep = res["report"]
-        record = added.get(rep["source_file"], {})
+        rep["errors"] = res.get("errors", 0)
+        rep["superseded_by"] = ""
+        rep["source_file"], renamed = shown_name(rep["source_file"])
+        if renamed:
+            later.append((rep, renamed))
+        record = added.pop(rep["source_file"], {})
         rep["retrieved"] = record.get("retrieved", "")
+        for problem in about.pop(rep["source_file"], []):
+            later.append((rep, Finding("invalid-provenance", "warning", problem.zh, problem.en)))
         if not rep["source_url"] and record.get("origin", "").startswith(("http://", "https://")):
             rep["source_url"] = record["origin"]
+        if rep["year"] is not None and not FIRST_YEAR <= rep["year"] <= this_year:
+            later.append((rep, Finding(
+                "implausible-year", "warning",
+                f"标题中的年度 {rep['year']} 不可能是报告年度（应在 {FIRST_YEAR} 年《政府信息公开条例》施行以后、构建年份 {this_year} 年以前），年度留空；本报告不计入发布登记和跨年度核对",
+                f"the year {rep['year']} in the title cannot be the report's year (it must be from {FIRST_YEAR}, when the regulation took effect, "
+                f"to {this_year}, the build's year): the year is left empty and the report is kept out of the register and the cross-year checks",
+                expected=f"{FIRST_YEAR}–{this_year}", found=str(rep["year"]))))
+            rep["year"] = None
         rid = rep["report_id"]
         if rid in seen:
             first = seen[rid]
@@ -396,32 +438,43 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
-            if rep["agency_name"] and rep["year"]:
-                entries.append((rep, crossyear.Entry(rid, rep["year"], res["crossyear"])))
+            summaries[rid] = res["crossyear"]
             for name in FRAGMENTS:
                 writers[name].write_block(res[name], validated=res["key"] in validated)
             summary.figures += res["figures"]
+            rep["figures"] = res["figures"]
             summary.codes.update(res["codes"])
         reports.append(rep)
         summary.reports += 1
         summary.facts += rep["facts"]
         summary.findings += rep["findings"]
         summary.statuses[rep["status"]] += 1
+    for source, items in sorted(about.items()):
+        for problem in items:  # about the provenance file itself, or a file that is not in the corpus
+            summary.warnings.append(f"{provenance.PROVENANCE}: {problem.en}" + (f" ({source})" if source else ""))
+    for source in sorted(added):
+        summary.warnings.append(f"{provenance.PROVENANCE}: {source} is recorded but not in the corpus")
+
     agencies = _agencies(reports)
+    later += choose_primaries(reports)
+    counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
+    for a in agencies:
+        a["reports"] = counted[a["agency_id"]]
     by_agency: dict[str, list[crossyear.Entry]] = {}
-    for rep, entry in entries:
-        by_agency.setdefault(rep["agency_id"], []).append(entry)
+    for rep in reports:
+        if register.counted(rep):
+            by_agency.setdefault(rep["agency_id"], []).append(crossyear.Entry(rep["report_id"], rep["year"], summaries[rep["report_id"]]))
     by_id = {r["report_id"]: r for r in reports}
-    across = []
     for aid in sorted(by_agency):
-        for rid, g in crossyear.check_years(by_agency[aid]):
-            rep = by_id[rid]
-            rep["findings"] += 1
-            across.append((rid, rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
-                           g.found, g.message_zh, g.message_en, g.source_line))
-            summary.codes[g.code] += 1
-            summary.findings += 1
-    writers["checks"].write_rows(across)
+        later += [(by_id[rid], g) for rid, g in crossyear.check_years(by_agency[aid])]
+    rows = []
+    for rep, g in later:
+        rep["findings"] += 1
+        rows.append((rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
+                     g.found, g.message_zh, g.message_en, g.source_line))
+        summary.codes[g.code] += 1
+        summary.findings += 1
+    writers["checks"].write_rows(rows)
     for w in writers.values():
         w.close()
 
@@ -438,14 +491,67 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
     return summary
 
 
+FIRST_YEAR = 2008  # the regulation (政府信息公开条例, 2007) took effect on 1 May 2008: no report covers an earlier year
+
+
+def build_year() -> int:
+    """The build's own year: no report can cover a later one. SOURCE_DATE_EPOCH (the reproducible-
+    builds convention) fixes it for a build that must give the same bytes in another year."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.year
+
+
+def shown_name(rel: str) -> tuple[str, Finding | None]:
+    """The path a report is published under. A file name that is not UTF-8 (GBK bytes from a
+    Windows zip) reaches Python with its bytes escaped, and cannot be written as text: it is shown
+    as GB18030 when it is that, else with its bytes as escapes; a finding says so."""
+    try:
+        rel.encode("utf-8")
+        return rel, None
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(rel)
+    try:
+        shown, how_zh, how_en = raw.decode("gb18030"), "按 GB18030（GBK）编码显示", "shown as GB18030 (GBK)"
+    except UnicodeDecodeError:
+        shown = raw.decode("utf-8", errors="backslashreplace")
+        how_zh, how_en = "无法识别的字节以 \\x 转义显示", "bytes of no known encoding are shown as \\x escapes"
+    return shown, Finding("file-name-encoding", "info", f"文件名不是 UTF-8 编码，{how_zh}：{shown}",
+                          f"the file name is not UTF-8; it is {how_en}: {shown}", found=raw.hex())
+
+
+def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
+    """One report per agency and year. When several files give the same agency and year (the same
+    report as text and HTML, or two different reports), the primary is the most complete parse: the
+    most figures reported, then the fewest errors, then the first by path. The others keep their
+    figures as evidence, name the primary in `superseded_by`, and get a finding."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in reports:
+        if r["agency_id"] and r["year"] and r["status"] != "duplicate":
+            groups.setdefault((r["agency_id"], r["year"]), []).append(r)
+    out = []
+    for (_, year), rs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if len(rs) < 2:
+            continue
+        rs.sort(key=lambda r: (-r.get("figures", 0), r.get("errors", 0), r["source_file"]))
+        primary = rs[0]
+        for r in rs[1:]:
+            r["superseded_by"] = primary["report_id"]
+            out.append((r, Finding(
+                "superseded-report", "warning",
+                f"同一机关 {year} 年度还有另一份报告文件 {primary['source_file']}（{primary['report_id']}，发布 {primary.get('figures', 0)} 个数字、"
+                f"{primary.get('errors', 0)} 个错误），按“数字最多、错误最少”的规则采用那一份；本文件（{r.get('figures', 0)} 个数字、{r.get('errors', 0)} 个错误）"
+                f"不计入该年度，其数字作为证据保留",
+                f"this agency has another file for {year}, {primary['source_file']} ({primary['report_id']}: {primary.get('figures', 0)} figures, "
+                f"{primary.get('errors', 0)} errors), taken as the year's report by the rule 'most figures, then fewest errors'; this file "
+                f"({r.get('figures', 0)} figures, {r.get('errors', 0)} errors) is not counted for the year and its figures are kept as evidence",
+                expected=primary["report_id"], found=r["report_id"])))
+    return out
+
+
 def _names(schema: dict) -> list[str]:
     return [f["name"] for f in schema["fields"]]
-
-
-def _provenance(corpus: Path) -> dict[str, dict]:
-    from .add import provenance
-
-    return provenance(corpus)
 
 
 def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
@@ -633,9 +739,12 @@ def _keys_across_reports(folder: Path, descriptor: dict) -> list[str]:
     for name, res in tables.items():
         for fk in res["schema"].get("foreignKeys", []):
             (field,), ref = fk["fields"], fk["reference"]
-            values = column(name, field)
-            if not pc.all(pc.is_in(values.drop_null(), value_set=column(ref["resource"], ref["fields"][0]))).as_py():
-                problems.append(f"{name}: {field} not found in {ref['resource']}")
+            values = column(name, field).drop_null()
+            known = column(ref["resource"] or name, ref["fields"][0])  # "" refers to the table itself
+            # counted, not pc.all: `all` of no values is null, and an empty table refers to nothing
+            missing = len(values) - pc.sum(pc.is_in(values, value_set=known).cast(pa.int64()), min_count=0).as_py()
+            if missing:
+                problems.append(f"{name}: {field} not found in {ref['resource']} ({missing} rows)")
     return problems
 
 
@@ -656,8 +765,12 @@ def _unique(path: Path, key: list[str], by_report: bool) -> bool:
 def _compare_parquet(folder: Path, res: dict) -> list[str]:
     parquet = pq.read_table(folder / res["x_parquet"]["path"])
     types = {f.name: f.type for f in parquet.schema}
+    path = folder / res["path"]
     table = pacsv.read_csv(
-        folder / res["path"],
+        path,
+        # one block for the whole file: with newlines in values, a value (a long narrative) must
+        # not straddle two blocks
+        read_options=pacsv.ReadOptions(block_size=min(max(path.stat().st_size + 1, 1 << 20), (1 << 31) - 1)),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""],
                                              quoted_strings_can_be_null=True),

@@ -28,14 +28,20 @@ def deadline(kind_: str, year: int) -> str:
     return ""
 
 
+def counted(report: dict) -> bool:
+    """Whether a report is its agency's report of its year: it has both, is no copy of another file
+    and is not superseded by a more complete file of the same year."""
+    return bool(report["agency_id"] and report["year"] and report["status"] != "duplicate" and not report.get("superseded_by"))
+
+
 def rows(agencies: list[dict], reports: list[dict]) -> list[dict]:
-    years = [r["year"] for r in reports if r["year"] and r["status"] != "duplicate"]
+    years = [r["year"] for r in reports if counted(r)]
     if not years:
         return []
     span = range(min(years), max(years) + 1)
     by_agency: dict[str, dict[int, list[dict]]] = {}
     for r in reports:
-        if r["agency_id"] and r["year"] and r["status"] != "duplicate":
+        if counted(r):
             by_agency.setdefault(r["agency_id"], {}).setdefault(r["year"], []).append(r)
     out = []
     for a in agencies:

@@ -72,10 +72,13 @@ def schemas() -> dict[str, dict]:
                 report_id,
                 _f("agency_id", "string", "机关编号", "由机关名称生成的稳定 ASCII 编号（拼音）。Stable ASCII agency id (pinyin of the printed name)."),
                 _f("agency_name", "string", "机关名称", "报告标题中印出的机关名称。Agency name as printed in the title."),
-                _f("year", "integer", "报告年度", "报告所述年度。The year the report covers.", constraints={"minimum": 2000, "maximum": 2100}),
+                _f("year", "integer", "报告年度", "报告所述年度（2008 年起；标题中的年度早于 2008 年或晚于构建年份时留空，见 checks 中的 implausible-year）。The year the report covers (from 2008; a printed year before 2008 or after the build's year is left empty, see implausible-year).", constraints={"minimum": 2008, "maximum": 2100}),
                 _f("title", "string", "标题", "报告标题。Report title."),
                 _f("template", "string", "格式版本", "报告所用格式：2021（国办公开办函〔2021〕30号）、2019、mixed（混用）、pre-2019（2019年以前的自由格式）。Template the report follows.", constraints=_enum(TEMPLATES)),
                 _f("status", "string", "解析状态", "ok 完整；partial 部分数字未能发布（见 checks）；unsupported 格式不支持提取数字；failed 无法读取或未找到表格；duplicate 与另一文件重复。Parse status.", constraints=_enum(STATUSES, True)),
+                _f("superseded_by", "string", "被取代",
+                   "同一机关同一年度有多份报告文件时，只有一份作为该年度的报告（解析出的数字最多、错误最少的一份）；其余各份在此注明采用的那份的编号，数字仍保留作为证据。"
+                   "When one agency has several files for one year, one is that year's report (the most complete parse); the others name it here and keep their figures as evidence."),
                 _f("format", "string", "文件格式", "text、crawl-text（爬虫文本）、html、markdown。File format."),
                 _f("encoding", "string", "文字编码", "读取文件所用的文字编码。Text encoding the file was read with."),
                 _f("source_file", "string", "源文件", "相对于语料库根目录的文件路径。Path of the file relative to the corpus root.", constraints=req),
@@ -90,7 +93,8 @@ def schemas() -> dict[str, dict]:
                 _f("findings", "integer", "问题个数", "本报告在 checks 中的行数。Number of rows in checks."),
             ],
             "primaryKey": ["report_id"],
-            "foreignKeys": [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["agency_id"]}}],
+            "foreignKeys": [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["agency_id"]}},
+                            {"fields": ["superseded_by"], "reference": {"resource": "", "fields": ["report_id"]}}],
         },
         "agencies": {
             "fields": [
@@ -101,7 +105,7 @@ def schemas() -> dict[str, dict]:
                    constraints=_enum(["government", "government_office", "department", "subdistrict", "township", "zone", "unknown"])),
                 _f("level", "string", "层级", "province 省级；prefecture 地级；county 县级；township 乡镇街道；空 未能确定。Level of government.",
                    constraints=_enum(["province", "prefecture", "county", "township", ""])),
-                _f("reports", "integer", "报告数", "语料库中该机关的报告数。Reports of this agency in the corpus."),
+                _f("reports", "integer", "报告数", "语料库中该机关的年度报告数（每年一份；被取代的文件不计）。This agency's reports in the corpus (one per year; superseded files not counted)."),
                 _f("first_year", "integer", "最早年度", "最早的报告年度。First report year."),
                 _f("last_year", "integer", "最近年度", "最近的报告年度。Last report year."),
                 *_region_fields(),

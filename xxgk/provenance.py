@@ -1,0 +1,110 @@
+"""Where each corpus file came from: `corpus/.provenance.tsv` (written by `xxgk add`, and by hand).
+
+One line per added file: its path in the corpus, the original URL or file name, when it was
+retrieved (ISO 8601, UTC), its SHA-256 and format. The file is edited by people too, so it is
+read leniently and checked strictly: a value that is not what its column promises is left empty
+and a problem names it, never passed on to the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+PROVENANCE = ".provenance.tsv"
+FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the provenance file; `source_file` is the report it concerns ("" for the
+    file as a whole)."""
+
+    source_file: str
+    zh: str
+    en: str
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_utc(value: str) -> str | None:
+    """`value` as `YYYY-MM-DDTHH:MM:SSZ` when it is an ISO 8601 time with its zone; None otherwise
+    (a time without a zone is not guessed to be UTC)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
+    """Each file's record (every field a string, `retrieved` normalised or empty) and the problems
+    found on the way."""
+    path = Path(corpus) / PROVENANCE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [Problem("", f"来源记录文件 {PROVENANCE} 无法读取（{exc.strerror}）",
+                            f"the provenance file {PROVENANCE} cannot be read ({exc.strerror})")]
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+            problems.append(Problem("", f"来源记录文件 {PROVENANCE} 不是 UTF-8 编码，已按 GB18030 读取",
+                                    f"the provenance file {PROVENANCE} is not UTF-8; it was read as GB18030"))
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", errors="replace")
+            problems.append(Problem("", f"来源记录文件 {PROVENANCE} 的编码无法识别，无法识别的字节已替换",
+                                    f"the provenance file {PROVENANCE} has bytes of no known encoding; they were replaced"))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+    if not rows:
+        return {}, problems
+    header = [h.strip() for h in rows[0]]
+    missing = [f for f in ("source_file",) if f not in header]
+    if missing:
+        problems.append(Problem("", f"来源记录文件 {PROVENANCE} 缺少表头“source_file”，其中的记录未使用",
+                                f"the provenance file {PROVENANCE} has no 'source_file' header; its records are not used"))
+        return {}, problems
+    records: dict[str, dict] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        source = record.get("source_file", "")
+        if not source:
+            problems.append(Problem("", f"来源记录文件第 {number} 行没有文件路径，未使用",
+                                    f"line {number} of the provenance file names no file; not used"))
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(source, f"来源记录第 {number} 行有 {len(row)} 栏，应为 {len(header)} 栏；缺少的栏留空",
+                                    f"line {number} of the provenance file has {len(row)} fields, not {len(header)}; missing ones are left empty"))
+        retrieved = record.get("retrieved", "")
+        if retrieved:
+            normal = iso_utc(retrieved)
+            if normal is None:
+                problems.append(Problem(source, f"来源记录第 {number} 行的收录时间“{retrieved[:40]}”不是带时区的 ISO 8601 时间，留空",
+                                        f"line {number} of the provenance file: retrieved '{retrieved[:40]}' is no ISO 8601 time with a zone; left empty"))
+            record["retrieved"] = normal or ""
+        records[source] = {name: record.get(name, "") for name in FIELDS}
+    return records, problems
+
+
+def append(corpus: Path, row: dict) -> None:
+    path = Path(corpus) / PROVENANCE
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
+        if new:
+            w.writeheader()
+        w.writerow(row)
