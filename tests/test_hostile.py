@@ -383,3 +383,20 @@ def test_two_files_of_one_agency_and_year_give_one_report_for_the_year(tmp_path)
     (agency,) = rows(tmp_path / "out", "agencies")
     assert agency["reports"] == "2"
     assert validate_package(tmp_path / "out") == []
+
+
+# --- the schema is a safety net: every finding code the code can raise is in the catalogue -------
+
+def test_every_finding_code_raised_is_in_the_catalogue():
+    import re
+
+    from xxgk.codebook import load
+
+    catalogue = {f["code"] for f in load().raw["findings"]}
+    call = re.compile(r"""(?:\.add|Finding|ReadError|_failed|_unread|return|write)\s*\(\s*(?:\(?[\w.\[\]"]+\s*,\s*(?:\d+\s*,\s*)?)?"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"""")
+    raised = set()
+    for path in sorted((Path(__file__).parent.parent / "xxgk").rglob("*.py")):
+        raised |= set(call.findall(path.read_text(encoding="utf-8")))
+    raised |= {i["code"] for i in load().identities}
+    assert {"implausible-year", "superseded-report", "missing-year", "duplicate-file", "outside-corpus"} <= raised
+    assert raised <= catalogue, raised - catalogue
