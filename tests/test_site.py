@@ -1,13 +1,51 @@
 """The site is generated from the published package only, and built by a real MkDocs."""
 
+import csv
 import json
 import re
+import subprocess
+from pathlib import Path
 
-from conftest import HOSTILE_NAME
+from conftest import BIN, HOSTILE_NAME, ROOT
 
 
 def page(site, rel):
     return (site / rel).read_text(encoding="utf-8")
+
+
+def build_site(corpus: Path, work: Path, edit=None) -> Path:
+    """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
+    `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
+    from xxgk.package import build
+    from xxgk.pages import render_agencies, write_pages
+
+    build(corpus, work / "datapackage", jobs=1)
+    if edit:
+        edit(work / "datapackage")
+    site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
+                            capture_output=True, text=True, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert render_agencies(work / "site", work / "docs") == len(site.agencies)
+    return work / "site"
+
+
+def edit_csv(package: Path, name: str, change) -> None:
+    """Rewrite one published CSV table row by row (`change(row)` edits a row in place)."""
+    path = package / "data" / f"{name}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = list(reader.fieldnames), list(reader)
+    for row in rows:
+        change(row)
+    fields = list(dict.fromkeys(fields + [k for row in rows for k in row]))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
 
 
 def agency_pages(site):
@@ -45,7 +83,7 @@ def test_every_figure_links_to_its_source_line(site):
     assert len(links) == 200
     rid = links[0][0]
     assert (site / "sources" / f"{rid}.html").is_file()
-    lines = (site / "sources" / f"{rid}.txt").read_text(encoding="utf-8").splitlines()
+    lines = (site / "sources" / f"{rid}.txt").read_text(encoding="utf-8-sig").split("\n")  # the parser's lines, "\n" after each
     for _, line, value in links:
         assert value in lines[int(line) - 1]
 

@@ -283,6 +283,50 @@ def summarise(pub: Published, facts: dict) -> dict:
     }
 
 
+# --- file names of pages made from the data ----------------------------------------------------
+
+# Pages named after the data (agencies/<agency>, regions/<code>, sources/<report>) share their
+# folders with pages the site names itself. These names are the site's own, in those folders and
+# at the top: no page made from the data ever takes one of them.
+RESERVED_NAMES = frozenset({"index", TEMPLATE_PAGE, "search", "search-index", "404", "sitemap", "rankings", "quality", "downloads",
+                            "dictionary", "about", "agencies", "regions", "sources", "data", "excel", "assets", "javascripts",
+                            "stylesheets"})
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_PLAIN = re.compile(r"[^a-z0-9]+")
+
+
+def file_name(key: str) -> str:
+    """The file name (no extension) of the page made for one agency_id, region code or report_id.
+
+    A key of lower-case ASCII letters and digits joined by single hyphens (what the package
+    makes), at most 120 characters and not a RESERVED_NAMES name, is its own file name, so links
+    stay as they were. Any other key is named `_<its letters and digits>-<12 hex digits of its
+    SHA-256>`: the leading `_` keeps these apart from every name of the first kind and the digest
+    from one another, and no name of the site has that form, so no page made from the data can
+    overwrite a page of the site or another data page, whatever the key. Every link to such a page
+    goes through this function."""
+    key = "" if key is None else str(key)
+    if len(key) <= 120 and _PLAIN_NAME.fullmatch(key) and key not in RESERVED_NAMES:
+        return key
+    readable = _NOT_PLAIN.sub("-", key.lower()).strip("-")[:60]
+    return f"_{readable}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+def agency_href(aid: str, base: str = "../") -> str:
+    """The link to an agency's page, from a page in a subfolder (base "../") or at the top ("")."""
+    return f"{base}agencies/{file_name(aid)}.html"
+
+
+def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
+    """The link to a report's source page (".html"), its text as shown (".txt") or the original
+    file (".orig.txt")."""
+    return f"{base}sources/{file_name(rid)}{ext}"
+
+
+def region_href(code: str, base: str = "../") -> str:
+    return f"{base}regions/{file_name(code)}.html"
+
+
 # --- the site -----------------------------------------------------------------------------------
 
 class Site:
@@ -328,8 +372,9 @@ class Site:
         for r in self.pub.reports:
             self.source_page(r)
         keys = {aid: self.agency_page(aid, previous.get(aid)) for aid in sorted(self.agencies)}
+        names = {file_name(aid) for aid in keys}
         for stale in self.fragments.glob("*.html"):
-            if stale.stem not in keys:
+            if stale.stem not in names:
                 stale.unlink()
         (self.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
         self.agency_list()
@@ -369,23 +414,24 @@ class Site:
         if hashlib.sha256(data).hexdigest() != report["sha256"]:
             return  # the corpus changed since the package was built: do not show another text
         rid = report["report_id"]
+        name = file_name(rid)
         (self.out / "sources").mkdir(exist_ok=True)
-        (self.out / "sources" / f"{rid}.txt").write_bytes(data)
+        (self.out / "sources" / f"{name}.txt").write_bytes(data)
         agency = report["agency_name"] or "（未识别机关）"
-        back = f'<a href="../agencies/{h(report["agency_id"])}.html">返回 {h(agency)}</a>' if report["agency_id"] else '<a href="../index.html">返回首页</a>'
+        back = f'<a href="{h(agency_href(report["agency_id"]))}">返回 {h(agency)}</a>' if report["agency_id"] else '<a href="../index.html">返回首页</a>'
         # A small page: the script shows the file's lines (one anchor each) from the .txt beside it.
         page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>源文件：{h(agency)} {h(report["year"])} · {h(report["source_file"])}</title>
 <link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
-<body data-file="{h(rid)}.txt" data-encoding="{h(report["encoding"] or "utf-8")}"><header><p>{back} · <a href="{h(rid)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
+<body data-file="{h(name)}.txt" data-encoding="{h(report["encoding"] or "utf-8")}"><header><p>{back} · <a href="{h(name)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
 <p class="meta">源文件 <code>{h(report["source_file"])}</code> · SHA-256 <code>{h(report["sha256"])}</code> · 编码 {h(report["encoding"])}
 {f' · 原文链接 <span class="url">{h(report["source_url"])}</span>' if report["source_url"] else ""}</p>
 <p class="meta">每一行左侧是行号；本站表格中的每个数字都链接到它所在的行。</p></header>
-<main class="src" id="src"><noscript>显示行号需要 JavaScript；可以<a href="{h(rid)}.txt">直接打开原始文件</a>。</noscript></main></body></html>
+<main class="src" id="src"><noscript>显示行号需要 JavaScript；可以<a href="{h(name)}.txt">直接打开原始文件</a>。</noscript></main></body></html>
 """
-        (self.out / "sources" / f"{rid}.html").write_text(page, encoding="utf-8")
+        (self.out / "sources" / f"{name}.html").write_text(page, encoding="utf-8")
         self.published_sources.add(rid)
 
     # agency pages ----------------------------------------------------------------------------
@@ -398,7 +444,7 @@ class Site:
         for rid, facts in facts_by_report.items():
             self.summary(rid, facts)
         self.write_agency_csv(aid, reports, facts_by_report)
-        fragment = self.fragments / f"{aid}.html"
+        fragment = self.fragments / f"{file_name(aid)}.html"
         # a report's figures follow from its file (report_id, sha256) and the parser that read it
         figures = self.pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
         key = _digest([pages_version(), figures, agency, reports, [self.pub.checks.get(r["report_id"], []) for r in reports],
@@ -420,11 +466,11 @@ class Site:
             codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
             how = {"corrected": "（名称中有一个形近字与行政区划名称不同，按行政区划确定）", "context": "（依据报告中的其他信息确定）",
                    "override": "（人工指定，见代码库中的说明）"}.get(agency["region_evidence"], "")
-            out.append(f'<p>所在地区：<a href="../regions/{h(agency["province_code"])}.html">{h(place)}</a>（行政区划代码 {h(codes)}）{h(how)}</p>')
+            out.append(f'<p>所在地区：<a href="{h(region_href(agency["province_code"]))}">{h(place)}</a>（行政区划代码 {h(codes)}）{h(how)}</p>')
         elif agency.get("region_status") == "ambiguous":
             out.append("<p>所在地区：机关名称对应多个行政区划，无法确定（见检查结果）</p>")
         out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
-        out.append(f'<p><a href="{h(aid)}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
+        out.append(f'<p><a href="{h(file_name(aid))}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
         out.append("</div>")
         with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
         if len({r["year"] for r in with_requests}) >= 2:
@@ -448,13 +494,13 @@ class Site:
     def report_section(self, aid: str, r: dict, facts: dict) -> list[str]:
         rid = r["report_id"]
         findings = self.pub.checks.get(rid, [])
-        source = f"../sources/{rid}.html" if rid in self.published_sources else None
+        source = source_href(rid) if rid in self.published_sources else None
         year = r["year"] or "年度不详"
         out = [f'<h2 id="r-{h(rid)}">{h(year)} 年度报告</h2>']
         links = []
         if source:
             links.append(f'<a href="{h(source)}">源文件（带行号）</a>')
-            links.append(f'<a href="../sources/{h(rid)}.txt" download>原始文件</a>')
+            links.append(f'<a href="{h(source_href(rid, ext=".txt"))}" download>原始文件</a>')
         if r["source_url"]:
             links.append(f'原文链接 <span class="url">{h(r["source_url"])}</span>')
         out.append('<div class="xxgk-meta">')
@@ -498,7 +544,7 @@ class Site:
             for (section, row, column), f in facts_by_report[r["report_id"]].items():
                 w.writerow([r["year"], r["report_id"], section, row, column, fmt(f["value"]), f["status"], f["evidence"] or "",
                             f["printed"] or "", r["source_file"], f["source_line"] or ""])
-        path = self.out / "agencies" / f"{aid}.csv"
+        path = self.out / "agencies" / f"{file_name(aid)}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
@@ -508,7 +554,7 @@ class Site:
                "", '<div class="xxgk-table-wrap" markdown="0"><table id="xxgk-agencies" class="xxgk-list"><thead><tr><th>机关</th><th>报告年度</th><th>报告数</th></tr></thead><tbody>']
         for aid, a in sorted(self.agencies.items(), key=lambda kv: kv[1]["name"]):
             years = sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]})
-            out.append(f'<tr><td><a href="{h(aid)}.html">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{h(a["reports"])}</td></tr>')
+            out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{h(a["reports"])}</td></tr>')
         out.append("</tbody></table></div>")
         self.write("agencies/index.md", "\n".join(out) + "\n")
 
@@ -525,7 +571,7 @@ class Site:
         out = ["# 地区", "", "按行政区划浏览机关（省级 → 地级 → 县级）。地区由机关名称和报告内容确定，无法唯一确定的留空，不作猜测。", "",
                "| 省级 | 机关数 |", "| --- | ---: |"]
         for (code, name), agencies in sorted(by_province.items()):
-            out.append(f"| [{esc(name)}]({code}.md) | {len(agencies)} |")
+            out.append(f"| [{esc(name)}]({file_name(code)}.md) | {len(agencies)} |")
         if unplaced:
             out.append(f"| 地区未能确定 | {len(unplaced)} |")
         self.write("regions/index.md", "\n".join(out) + "\n")
@@ -545,11 +591,11 @@ class Site:
                     total, granted = s.get("total"), s.get("granted")
                     rate = f"{granted / total:.0%}" if granted is not None and total else ""
                     problems = sum(1 for f in self.pub.checks.get(latest["report_id"], []) if f["severity"] != "info") if latest else 0
-                    page.append(f'<tr><td><a href="../agencies/{h(a["agency_id"])}.html">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
+                    page.append(f'<tr><td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
                                 f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td>'
                                 f'<td class="num">{rate}</td><td class="num">{problems}</td></tr>')
                 page += ["</tbody></table></div>", ""]
-            self.write(f"regions/{code}.md", "\n".join(page))
+            self.write(f"regions/{file_name(code)}.md", "\n".join(page))
 
     # overview pages --------------------------------------------------------------------------
     def home(self) -> None:
@@ -614,7 +660,7 @@ class Site:
             out += ['<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>年度</th><th>办理总计</th>'
                     "<th>予以公开＋部分公开</th><th>比例</th><th>不予公开</th><th>比例</th><th>本机关不掌握</th><th>比例</th></tr></thead><tbody>"]
             for r, total, granted, denied, not_held in sorted(rows, key=lambda x: (x[0]["agency_name"], x[0]["year"])):
-                out.append(f'<tr><td><a href="agencies/{h(r["agency_id"])}.html#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
+                out.append(f'<tr><td><a href="{h(agency_href(r["agency_id"], ""))}#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
                            f'<td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td><td class="num">{rate(granted, total)}</td>'
                            f'<td class="num">{fmt(denied)}</td><td class="num">{rate(denied, total)}</td><td class="num">{fmt(not_held)}</td><td class="num">{rate(not_held, total)}</td></tr>')
             out.append("</tbody></table></div>")
@@ -638,8 +684,8 @@ class Site:
             r = reports[rid]
             fs = sorted(pub.checks[rid], key=lambda f: (rank.get(f["severity"], 3), int(f["finding_id"])))
             name = r["agency_name"] or "（未识别机关）"
-            title = f'<a href="agencies/{h(r["agency_id"])}.html#r-{h(rid)}">{h(name)}</a>' if r["agency_id"] else h(name)
-            source = f"sources/{rid}.html" if rid in self.published_sources else None
+            title = f'<a href="{h(agency_href(r["agency_id"], ""))}#r-{h(rid)}">{h(name)}</a>' if r["agency_id"] else h(name)
+            source = source_href(rid, "") if rid in self.published_sources else None
             out.append(f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or "年度不详")} <small><code>{h(r["source_file"])}</code></small></h3>')
             out.append('<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>严重程度</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>')
             for f in fs:
@@ -706,7 +752,8 @@ class Site:
         self.write("downloads.md", "\n".join(lines))
 
     def search(self) -> None:
-        index = [[a["name"], aid, "、".join(sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]}))]
+        # each agency: its name, the link to its page (from the top of the site), its years
+        index = [[a["name"], agency_href(aid, ""), "、".join(sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]}))]
                  for aid, a in sorted(self.agencies.items())]
         (self.out / "search-index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         self.write("search.md", "# 查找机关\n\n输入机关名称的任意一部分（例如“武江”“公安局”）。\n\n"
@@ -753,6 +800,8 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS) -> int:
     before, after = template.split(CONTENT_MARK)
     written = 0
     for fragment in sorted(fragments.glob("*.html")):
+        if fragment.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file, not an agency's page
+            raise ValueError(f"{fragment} would overwrite a page of the site")
         title, body = fragment.read_text(encoding="utf-8").split("\n", 1)  # the title is escaped already
         page = before.replace(TITLE_MARK, title) + body + after.replace(TITLE_MARK, title)
         (site / "agencies" / fragment.name).write_text(page, encoding="utf-8")

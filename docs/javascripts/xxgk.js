@@ -66,7 +66,7 @@
       hits.slice(0, 200).forEach(function (a) {
         var li = document.createElement("li");
         var link = document.createElement("a");
-        link.href = "agencies/" + encodeURIComponent(a[1]) + ".html";
+        link.href = a[1];  // the page's link, made by the site's one mapping of agency ids to file names
         link.textContent = a[0];
         li.appendChild(link);
         if (a[2]) { li.appendChild(document.createTextNode("（" + a[2] + "）")); }
