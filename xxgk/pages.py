@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import paths
 from .charts import Chart, bar, site_config, trend
-from .published import Published
+from .published import Published, ReportFigures, counted, rate, superseded_by, total
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
 # Agency pages are many: MkDocs renders one template page, and `render_agencies` pours each
@@ -228,61 +228,6 @@ class Tables:
         return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody><tr>{cells}</tr></tbody></table></div>'
 
 
-# --- figures for charts --------------------------------------------------------------------------
-
-def _v(facts: dict, section: str, row: str, column: str):
-    f = facts.get((section, row, column))
-    return f["value"] if f and f["status"] == "reported" else None
-
-
-def _sum(values) -> float | None:
-    vals = [v for v in values if v is not None]
-    return sum(vals) if vals else None
-
-
-OUTCOME_GROUPS = [("予以公开", ["granted"]), ("部分公开", ["partial"]),
-                  ("不予公开", ["denied_state_secret", "denied_law_forbidden", "denied_three_safety", "denied_third_party",
-                            "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_inquiry"]),
-                  ("无法提供", ["unable_not_held", "unable_need_creation", "unable_unclear"]),
-                  ("不予处理", ["unprocessed_complaint", "unprocessed_repeat", "unprocessed_publication", "unprocessed_massive", "unprocessed_confirm"]),
-                  ("其他处理", ["other_overdue_correction", "other_overdue_fee", "other_other", "other"])]
-
-
-def outcome_items(facts: dict) -> list[tuple[str, float]]:
-    out = []
-    for label, rows in OUTCOME_GROUPS:
-        v = _sum(_v(facts, "requests", r, "total") for r in rows)
-        if v is not None:
-            out.append((label, v))
-    return out
-
-
-def applicant_items(pub: Published, facts: dict) -> list[tuple[str, float]]:
-    labels = pub.labels("column", "requests")
-    return [(labels[c]["label_zh"], v) for c in labels if c != "total"
-            if (v := _v(facts, "requests", "new", c)) is not None]
-
-
-def appeal_items(pub: Published, facts: dict) -> list[tuple[str, float]]:
-    rows = pub.labels("row", "appeals")
-    cols = pub.labels("column", "appeals")
-    return [(f"{rows[r]['label_zh']}·{cols[c]['label_zh']}", v) for r in rows for c in cols if c != "total"
-            if (v := _v(facts, "appeals", r, c)) is not None]
-
-
-def summarise(pub: Published, facts: dict) -> dict:
-    """The few figures of a report that the overview pages use (computed once per report)."""
-    total = _v(facts, "requests", "total", "total")
-    return {
-        "outcomes": outcome_items(facts),
-        "applicants": applicant_items(pub, facts),
-        "total": total,
-        "granted": _sum([_v(facts, "requests", "granted", "total"), _v(facts, "requests", "partial", "total")]),
-        "denied": _sum(_v(facts, "requests", x, "total") for x in OUTCOME_GROUPS[2][1]),
-        "not_held": _v(facts, "requests", "unable_not_held", "total"),
-    }
-
-
 # --- file names of pages made from the data ----------------------------------------------------
 
 # Pages named after the data (agencies/<agency>, regions/<code>, sources/<report>) share their
@@ -327,6 +272,16 @@ def region_href(code: str, base: str = "../") -> str:
     return f"{base}regions/{file_name(code)}.html"
 
 
+def outcomes_description(f: ReportFigures) -> str:
+    """What a report's outcome bars add up to, and how that compares with its printed 总计."""
+    text = f"各类办理结果的件数（总计列），数字取自报告第三部分；各条合计 {fmt(f.outcome_sum)} 件"
+    if f.agrees:
+        return text + "，等于报告印出的总计"
+    if f.handled is None:
+        return text + "；报告的“（七）总计”一格没有可发布的数字"
+    return text + f"，报告印出的“（七）总计”却是 {fmt(f.handled)} 件，两者不符（见检查结果）"
+
+
 # --- the site -----------------------------------------------------------------------------------
 
 class Site:
@@ -340,14 +295,22 @@ class Site:
         self.by_agency = self.pub.reports_by_agency()
         self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
         self.published_sources: set[str] = set()
-        self.summaries: dict[str, dict] = {}
         self.pages = 0
         self.reused = 0  # agency pages kept from the previous run (made from the same rows)
+        by_id = {r["report_id"]: r for r in self.pub.reports}
+        # secondary files (another file of an agency and year) under the agency of their primary
+        self.secondary_by_agency: dict[str, list[dict]] = defaultdict(list)
+        self.agency_of: dict[str, str] = {}  # report_id -> the agency whose page shows the file
+        for r in self.pub.reports:
+            primary = by_id.get(superseded_by(r))
+            aid = (primary or {}).get("agency_id") or r["agency_id"]
+            if aid in self.agencies:
+                self.agency_of[r["report_id"]] = aid
+                if superseded_by(r):
+                    self.secondary_by_agency[aid].append(r)
 
-    def summary(self, rid: str, facts: dict | None = None) -> dict:
-        if rid not in self.summaries:
-            self.summaries[rid] = summarise(self.pub, self.pub.facts(rid) if facts is None else facts)
-        return self.summaries[rid]
+    def figures(self, rid: str, facts: dict | None = None) -> ReportFigures:
+        return self.pub.figures(rid, facts)
 
     # files -----------------------------------------------------------------------------------
     def write(self, rel: str, text: str) -> None:
@@ -418,7 +381,8 @@ class Site:
         (self.out / "sources").mkdir(exist_ok=True)
         (self.out / "sources" / f"{name}.txt").write_bytes(data)
         agency = report["agency_name"] or "（未识别机关）"
-        back = f'<a href="{h(agency_href(report["agency_id"]))}">返回 {h(agency)}</a>' if report["agency_id"] else '<a href="../index.html">返回首页</a>'
+        aid = self.agency_of.get(rid)
+        back = f'<a href="{h(agency_href(aid))}">返回 {h(agency)}</a>' if aid else '<a href="../index.html">返回首页</a>'
         # A small page: the script shows the file's lines (one anchor each) from the .txt beside it.
         page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -439,16 +403,17 @@ class Site:
         """Write the agency's CSV and, unless the page made from the same rows is there already,
         its page (as HTML for `xxgk render`). Returns the digest of what the page is made from."""
         agency = self.agencies[aid]
-        reports = self.by_agency.get(aid, [])
+        reports = self.by_agency.get(aid, [])  # counted reports only
+        others = self.secondary_by_agency.get(aid, [])  # another file of one of its years: a note, not counted
         facts_by_report = {r["report_id"]: self.pub.facts(r["report_id"]) for r in reports}
         for rid, facts in facts_by_report.items():
-            self.summary(rid, facts)
+            self.figures(rid, facts)
         self.write_agency_csv(aid, reports, facts_by_report)
         fragment = self.fragments / f"{file_name(aid)}.html"
         # a report's figures follow from its file (report_id, sha256) and the parser that read it
         figures = self.pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
-        key = _digest([pages_version(), figures, agency, reports, [self.pub.checks.get(r["report_id"], []) for r in reports],
-                       [r["report_id"] in self.published_sources for r in reports]])
+        key = _digest([pages_version(), figures, agency, reports, others, [self.pub.checks.get(r["report_id"], []) for r in reports + others],
+                       [r["report_id"] in self.published_sources for r in reports + others]])
         self.pages += 1
         if key == previous_key and fragment.exists():
             self.reused += 1
@@ -476,27 +441,47 @@ class Site:
         if len({r["year"] for r in with_requests}) >= 2:
             points = []
             for r in with_requests:
-                f = facts_by_report[r["report_id"]]
-                for series, value in (("本年新收申请", _v(f, "requests", "new", "total")),
-                                      ("办理总计", _v(f, "requests", "total", "total")),
-                                      ("行政复议", _v(f, "appeals", "review", "total")),
-                                      ("行政诉讼", _sum([_v(f, "appeals", "litigation_direct", "total"), _v(f, "appeals", "litigation_after_review", "total")]))):
-                    if value is not None:
-                        points.append((r["year"], series, value))
+                f = self.figures(r["report_id"])
+                for series, v in (("本年新收申请", f.new), ("办理总计", f.handled), ("行政复议", f.review), ("行政诉讼", f.litigation)):
+                    if v is not None:
+                        points.append((r["year"], series, v))
             out += ['<h2 id="trend">历年变化</h2>', render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid)]
+        placed = set()
         for r in sorted(reports, key=lambda r: (r["year"] or "0", r["source_file"]), reverse=True):
-            out += self.report_section(aid, r, facts_by_report[r["report_id"]])
+            notes = [o for o in others if superseded_by(o) == r["report_id"]]
+            placed.update(o["report_id"] for o in notes)
+            out += self.report_section(aid, r, facts_by_report[r["report_id"]], notes)
+        unplaced = [o for o in others if o["report_id"] not in placed]
+        if unplaced:  # a primary that is not among this agency's reports: still say the file exists
+            out += ['<h2 id="other-files">其他文件</h2>', *self.secondary_notes(unplaced)]
         tmp = fragment.with_name(f".{fragment.name}.tmp")
         tmp.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
         tmp.replace(fragment)
         return key
 
-    def report_section(self, aid: str, r: dict, facts: dict) -> list[str]:
+    def secondary_notes(self, others: list[dict]) -> list[str]:
+        """A small note for each other file of a year: named, linked to its source page and its
+        findings, and said not to be used."""
+        out = []
+        for o in sorted(others, key=lambda o: o["source_file"]):
+            orid = o["report_id"]
+            parts = [f"本年度另有一个文件 <code>{h(o['source_file'])}</code>，未采用（不计入本站任何统计）"]
+            codes = sorted({f["code"] for f in self.pub.checks.get(orid, []) if not f["section"]})
+            if orid in self.pub.checks:
+                label = "、".join(f"<code>{h(c)}</code>" for c in codes) or "全部"
+                parts.append(f'<a href="../quality.html#q-{h(orid)}">见检查结果</a>（{label}）')
+            if orid in self.published_sources:
+                parts.append(f'<a href="{h(source_href(orid))}">源文件（带行号）</a>')
+            out.append(f'<p class="xxgk-secondary" id="r-{h(orid)}"><small>{" · ".join(parts)}</small></p>')
+        return out
+
+    def report_section(self, aid: str, r: dict, facts: dict, others: list[dict] = ()) -> list[str]:
         rid = r["report_id"]
         findings = self.pub.checks.get(rid, [])
         source = source_href(rid) if rid in self.published_sources else None
         year = r["year"] or "年度不详"
         out = [f'<h2 id="r-{h(rid)}">{h(year)} 年度报告</h2>']
+        out += self.secondary_notes(list(others))
         links = []
         if source:
             links.append(f'<a href="{h(source)}">源文件（带行号）</a>')
@@ -523,15 +508,16 @@ class Site:
             out += ["<h3>二、主动公开政府信息情况</h3>", t.proactive()]
         if t.has("requests"):
             out += ["<h3>三、收到和处理政府信息公开申请情况</h3>", t.requests()]
-            items = outcome_items(facts)
+            fig = self.figures(rid, facts)
+            items = fig.outcomes
             if items:
-                out += [render_chart(bar(f"outcomes-{rid}", f"{year}年申请的办理结果", "各类办理结果的件数（总计列），数字取自报告第三部分", items), aid)]
-            items = applicant_items(self.pub, facts)
+                out += [render_chart(bar(f"outcomes-{rid}", f"{year}年申请的办理结果", outcomes_description(fig), items), aid)]
+            items = fig.applicants
             if items:
                 out += [render_chart(bar(f"applicants-{rid}", f"{year}年谁提出了申请", "本年新收申请按申请人类型的件数", items), aid)]
         if t.has("appeals"):
             out += ["<h3>四、政府信息公开行政复议、行政诉讼情况</h3>", t.appeals()]
-            items = appeal_items(self.pub, facts)
+            items = self.figures(rid, facts).appeals
             if items:
                 out += [render_chart(bar(f"appeals-{rid}", f"{year}年行政复议和行政诉讼", "各类复议、诉讼结果的件数，数字取自报告第四部分", items), aid)]
         return out
@@ -553,8 +539,9 @@ class Site:
                '<div class="xxgk-filter" markdown="0"><input type="search" id="xxgk-filter" placeholder="输入机关名称筛选，例如：公安局" aria-label="筛选机关"></div>',
                "", '<div class="xxgk-table-wrap" markdown="0"><table id="xxgk-agencies" class="xxgk-list"><thead><tr><th>机关</th><th>报告年度</th><th>报告数</th></tr></thead><tbody>']
         for aid, a in sorted(self.agencies.items(), key=lambda kv: kv[1]["name"]):
-            years = sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]})
-            out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{h(a["reports"])}</td></tr>')
+            reports = self.by_agency.get(aid, [])
+            years = sorted({r["year"] for r in reports if r["year"]})
+            out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{len(reports)}</td></tr>')
         out.append("</tbody></table></div>")
         self.write("agencies/index.md", "\n".join(out) + "\n")
 
@@ -587,33 +574,42 @@ class Site:
                 for a in sorted(members, key=lambda a: (a["county"], a["name"])):
                     reports = [r for r in self.by_agency.get(a["agency_id"], []) if r["year"]]
                     latest = reports[-1] if reports else None
-                    s = self.summary(latest["report_id"]) if latest else {}
-                    total, granted = s.get("total"), s.get("granted")
-                    rate = f"{granted / total:.0%}" if granted is not None and total else ""
-                    problems = sum(1 for f in self.pub.checks.get(latest["report_id"], []) if f["severity"] != "info") if latest else 0
+                    f = self.figures(latest["report_id"]) if latest else None
+                    handled, granted = (f.handled, f.granted) if f else (None, None)
+                    problems = sum(1 for c in self.pub.checks.get(latest["report_id"], []) if c["severity"] != "info") if latest else 0
                     page.append(f'<tr><td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
-                                f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td>'
-                                f'<td class="num">{rate}</td><td class="num">{problems}</td></tr>')
+                                f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(handled)}</td><td class="num">{fmt(granted)}</td>'
+                                f'<td class="num">{rate(granted, handled)}</td><td class="num">{problems}</td></tr>')
                 page += ["</tbody></table></div>", ""]
             self.write(f"regions/{file_name(code)}.md", "\n".join(page))
 
     # overview pages --------------------------------------------------------------------------
     def home(self) -> None:
-        pub = self.pub
-        reports = pub.reports
-        years = Counter(r["year"] for r in reports if r["year"])
-        statuses = Counter(r["status"] for r in reports)
-        findings = sum(len(v) for v in pub.checks.values())
-        totals: Counter = Counter()
-        applicants: Counter = Counter()
-        handled = 0.0
-        for r in reports:
-            s = self.summary(r["report_id"])
-            for label, v in s["outcomes"]:
-                totals[label] += v
-            for label, v in s["applicants"]:
-                applicants[label] += v
-            handled += s["total"] or 0
+        ov = self.pub.overview()
+        def row(key: str, label: str, value, note: str = "") -> str:
+            note = f'<br><small>{note}</small>' if note else ""
+            cls = ' class="num"' if isinstance(value, (int, float)) or key in ("handled", "outcome-sum") else ""
+            return f'<tr data-figure="{key}"><th scope="row">{label}{note}</th><td{cls}>{h(value)}</td></tr>'
+
+        dropped = []
+        if ov.not_counted["duplicate"]:
+            dropped.append(f"{ov.not_counted['duplicate']} 个与另一文件内容完全相同")
+        if ov.not_counted["superseded"]:
+            dropped.append(f"{ov.not_counted['superseded']} 个是同一机关同一年度的另一份文件")
+        rows = [row("reports", "报告", ov.reports,
+                    f"语料库共 {ov.files} 个文件，其中{'、'.join(dropped)}，不计入本站任何统计" if dropped else ""),
+                row("agencies", "机关", ov.agencies),
+                row("years", "年度", "、".join(sorted(ov.years)) or "—"),
+                row("handled", "办理总计", fmt(ov.handled) or "—",
+                    f"各报告第三部分印出的“（七）总计”（总计列）相加，{ov.handled_reports} 份报告印出了这一格"),
+                row("outcome-sum", "办理结果各项之和", fmt(ov.outcome_sum) or "—",
+                    "各报告逐项印出的办理结果（总计列）相加，即下方“办理结果”图各条之和"),
+                row("findings", "检查发现的问题", ov.findings, "计入统计的报告的检查结果，见数据质量")]
+        if ov.disagreeing:
+            explain = (f"“办理总计”和“办理结果各项之和”按模板应当相等，但不是同一个数：有 {ov.disagreeing} 份报告印出的总计与其各项办理结果之和不符"
+                       "（报告自身的勾稽关系有误，或某些数字无法确定而未发布），本站照印出的数字相加，不作修正。见[数据质量](quality.md)。")
+        else:
+            explain = "“办理总计”和“办理结果各项之和”在每份报告中都相等。"
         out = [
             "# 政府信息公开工作年度报告数据", "",
             "各级行政机关每年都要发布《政府信息公开工作年度报告》，其中的统计表格（主动公开、依申请公开的办理结果、"
@@ -621,81 +617,91 @@ class Site:
             "每个数字都链接到它在源文件中的那一行，每份报告的勾稽关系都经过检查，检查结果同样公开，数字本身从不被“修正”。", "",
             '<form class="xxgk-search-form" action="search.html" method="get" markdown="0"><input type="search" name="q" placeholder="输入机关名称查找，例如：公安局" aria-label="查找机关"><button type="submit">查找</button></form>', "",
             "## 数据概况", "",
-            "| 项目 | 数量 |", "| --- | ---: |",
-            f"| 报告 | {len(reports)} |",
-            f"| 机关 | {len(pub.agencies)} |",
-            f"| 年度 | {esc('、'.join(sorted(years)) or '—')} |",
-            f"| 各报告办理的申请合计 | {fmt(handled)} |",
-            f"| 检查发现的问题 | {findings} |", "",
+            '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-overview"><thead><tr><th>项目</th><th>数量</th></tr></thead><tbody>',
+            *rows, "</tbody></table></div>", "", explain, "",
             "## 各年度报告数", "",
-            render_chart(bar("years", "各年度的报告数", "语料库中每个报告年度的报告份数", [(y, n) for y, n in sorted(years.items())], unit="报告数"), "home"),
+            render_chart(bar("years", "各年度的报告数", "每个报告年度计入统计的报告份数（每个机关每年一份）", sorted(ov.years.items()), unit="报告数"), "home"),
         ]
-        if totals:
-            out.append(render_chart(bar("outcomes", "全部报告中申请的办理结果", "所有报告第三部分总计列各类办理结果的件数之和",
-                                        [(label, totals[label]) for label, _ in OUTCOME_GROUPS if label in totals]), "home"))
-        if applicants:
-            out.append(render_chart(bar("applicants", "全部报告中的申请人类型", "所有报告本年新收申请按申请人类型的件数之和", list(applicants.items())), "home"))
-        out += ["## 解析状态", "", "| 状态 | 报告数 |", "| --- | ---: |", *[f"| {esc(s)} | {n} |" for s, n in sorted(statuses.items())], "",
-                "更多：[全部机关](agencies/index.md) · [地区](regions/index.md) · [比较](rankings.md) · [数据质量](quality.md) · [下载数据](downloads.md) · [数据字典](dictionary.md) · [关于](about.md)", ""]
+        if ov.outcomes:
+            out.append(render_chart(bar("outcomes", "全部报告中申请的办理结果",
+                                        f"各报告第三部分逐项印出的办理结果（总计列）相加；各条合计 {fmt(ov.outcome_sum)} 件，即上表的“办理结果各项之和”",
+                                        list(ov.outcomes.items())), "home"))
+        if ov.applicants:
+            out.append(render_chart(bar("applicants", "全部报告中本年新收申请的申请人类型",
+                                        f"各报告“本年新收政府信息公开申请数量”按申请人类型相加（合计 {fmt(total(ov.applicants.values()))} 件）；这是收到的申请，不是办理的申请",
+                                        list(ov.applicants.items())), "home"))
+        out += ["## 解析状态", "", "| 状态 | 报告数 |", "| --- | ---: |", *[f"| {esc(s)} | {n} |" for s, n in sorted(ov.statuses.items())], ""]
+        if dropped:
+            out += [f"另有 {ov.files - ov.reports} 个文件未计入：{'；'.join(dropped)}（各机关页面在相应年度下注明）。", ""]
+        out += ["更多：[全部机关](agencies/index.md) · [地区](regions/index.md) · [比较](rankings.md) · [数据质量](quality.md) · [下载数据](downloads.md) · [数据字典](dictionary.md) · [关于](about.md)", ""]
         self.write("index.md", "\n".join(out))
 
     def rankings(self) -> None:
-        pub = self.pub
         rows = []
-        for r in pub.reports:
+        for r in self.pub.counted:
             if not r["agency_id"] or not r["year"]:
                 continue
-            s = self.summary(r["report_id"])
-            if s["total"] is None or s["total"] < MIN_RANKED:
+            f = self.figures(r["report_id"])
+            if f.handled is None or f.handled < MIN_RANKED:
                 continue
-            rows.append((r, s["total"], s["granted"], s["denied"], s["not_held"]))
-        def rate(n, d):
-            return "" if n is None or not d else f"{n / d:.0%}"
+            rows.append((r, f))
         out = ["# 比较", "",
-               f"只比较办理申请不少于 {MIN_RANKED} 件的报告：件数太少时，比例没有意义。每个比例都同时给出分子和分母（办理总计）。"
+               f"只比较办理申请不少于 {MIN_RANKED} 件的报告：件数太少时，比例没有意义。每个比例都同时给出分子和分母（办理总计，即报告印出的“（七）总计”）。"
                "表格按机关名称排列，点击表头可按该列排序；本页不列“最差十名”，因为各机关收到的申请在数量和性质上差别很大。", ""]
         if not rows:
             out.append(f"目前没有办理申请达到 {MIN_RANKED} 件的报告。")
         else:
             out += ['<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>年度</th><th>办理总计</th>'
                     "<th>予以公开＋部分公开</th><th>比例</th><th>不予公开</th><th>比例</th><th>本机关不掌握</th><th>比例</th></tr></thead><tbody>"]
-            for r, total, granted, denied, not_held in sorted(rows, key=lambda x: (x[0]["agency_name"], x[0]["year"])):
+            for r, f in sorted(rows, key=lambda x: (x[0]["agency_name"], x[0]["year"])):
                 out.append(f'<tr><td><a href="{h(agency_href(r["agency_id"], ""))}#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
-                           f'<td class="num">{fmt(total)}</td><td class="num">{fmt(granted)}</td><td class="num">{rate(granted, total)}</td>'
-                           f'<td class="num">{fmt(denied)}</td><td class="num">{rate(denied, total)}</td><td class="num">{fmt(not_held)}</td><td class="num">{rate(not_held, total)}</td></tr>')
+                           f'<td class="num">{fmt(f.handled)}</td><td class="num">{fmt(f.granted)}</td><td class="num">{rate(f.granted, f.handled)}</td>'
+                           f'<td class="num">{fmt(f.denied)}</td><td class="num">{rate(f.denied, f.handled)}</td><td class="num">{fmt(f.not_held)}</td><td class="num">{rate(f.not_held, f.handled)}</td></tr>')
             out.append("</tbody></table></div>")
         self.write("rankings.md", "\n".join(out) + "\n")
 
     def quality(self) -> None:
         pub = self.pub
         codes = {c["code"]: c for c in pub.codes if c["kind"] == "finding"}
-        counts = Counter((f["code"], f["severity"]) for fs in pub.checks.values() for f in fs)
+        counts = pub.overview().findings_by_code
         reports = {r["report_id"]: r for r in pub.reports}
         out = ["# 数据质量", "",
                "每份报告都经过检查：报告自身的勾稽关系（第一项加第二项之和等于第三项加第四项之和、总计行、总计列、复议诉讼总计），"
                "以及无法读取的文件、缺失的部分和行、无法确定的连写数字。检查只指出问题，从不修改报告中的数字。", "",
-               "## 问题类型", "", "| 代码 | 严重程度 | 含义 | 次数 |", "| --- | --- | --- | ---: |"]
+               "## 问题类型", "", "计入统计的报告中各类问题的次数（合计即首页的“检查发现的问题”）；未计入的文件（重复文件、同一机关同一年度的另一份文件）的检查结果列在本页末尾。", "",
+               "| 代码 | 严重程度 | 含义 | 次数 |", "| --- | --- | --- | ---: |"]
         for (code, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(codes.get(code, {}).get('label_zh', ''))} | {n} |")
-        out += ["", "## 各报告的问题", "", "下列每个问题都给出应有的值（按勾稽关系）和报告中印出的值，并链接到源文件的相应行。", ""]
         order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"], reports[rid]["year"], reports[rid]["source_file"]))
-        rank = {"error": 0, "warning": 1, "info": 2}
-        for rid in order:
-            r = reports[rid]
-            fs = sorted(pub.checks[rid], key=lambda f: (rank.get(f["severity"], 3), int(f["finding_id"])))
-            name = r["agency_name"] or "（未识别机关）"
-            title = f'<a href="{h(agency_href(r["agency_id"], ""))}#r-{h(rid)}">{h(name)}</a>' if r["agency_id"] else h(name)
-            source = source_href(rid, "") if rid in self.published_sources else None
-            out.append(f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or "年度不详")} <small><code>{h(r["source_file"])}</code></small></h3>')
-            out.append('<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>严重程度</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>')
-            for f in fs:
-                where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
-                link = f'<a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else (f'<a href="{h(source)}">查看</a>' if source else "")
-                out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(f["severity"])}</td><td>{h(where)}</td><td>{h(f["message"])}</td>'
-                           f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
-            out.append("</tbody></table></div>")
-            out.append("")
+        main = [rid for rid in order if counted(reports[rid])]
+        rest = [rid for rid in order if not counted(reports[rid])]
+        out += ["", "## 各报告的问题", "", "下列每个问题都给出应有的值（按勾稽关系）和报告中印出的值，并链接到源文件的相应行。", ""]
+        for rid in main:
+            out += self.quality_entry(reports[rid])
+        if rest:
+            out += ["## 未计入的文件", "", "这些文件与另一文件内容相同，或是同一机关同一年度的另一份文件：它们的数字保留在数据包中作为佐证，但不计入本站任何统计。", ""]
+            for rid in rest:
+                out += self.quality_entry(reports[rid])
         self.write("quality.md", "\n".join(out) + "\n")
+
+    def quality_entry(self, r: dict) -> list[str]:
+        rid = r["report_id"]
+        rank = {"error": 0, "warning": 1, "info": 2}
+        fs = sorted(self.pub.checks[rid], key=lambda f: (rank.get(f["severity"], 3), int(f["finding_id"])))
+        name = r["agency_name"] or "（未识别机关）"
+        aid = self.agency_of.get(rid)
+        title = f'<a href="{h(agency_href(aid, ""))}#r-{h(rid)}">{h(name)}</a>' if aid else h(name)
+        source = source_href(rid, "") if rid in self.published_sources else None
+        primary = superseded_by(r)
+        note = f" <small>（未采用：本年度采用的是 <code>{h(primary)}</code>）</small>" if primary else ""
+        out = [f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or "年度不详")} <small><code>{h(r["source_file"])}</code></small>{note}</h3>',
+               '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list"><thead><tr><th>代码</th><th>严重程度</th><th>位置</th><th>说明</th><th>应为</th><th>实为</th><th>源文件</th></tr></thead><tbody>']
+        for f in fs:
+            where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
+            link = f'<a href="{h(source)}#L{h(f["source_line"])}">第{h(f["source_line"])}行</a>' if source and f["source_line"] else (f'<a href="{h(source)}">查看</a>' if source else "")
+            out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(f["severity"])}</td><td>{h(where)}</td><td>{h(f["message"])}</td>'
+                       f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
+        return out + ["</tbody></table></div>", ""]
 
     def dictionary(self) -> None:
         d = self.pub.descriptor

@@ -1,11 +1,17 @@
-"""Reading the published data package: the site is generated from this and nothing else."""
+"""Reading the published data package: the site is generated from this and nothing else.
+
+The second half defines every figure the site shows that is not printed in a report as it is
+(sums, counts, rates): each is defined once here, from the published tables, and the home page,
+region pages, rankings, agency pages and charts all take it from here.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +34,8 @@ class Published:
     checks: dict[str, list[dict]] = field(default_factory=dict)
     _facts: object = None
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _figures: dict[str, "ReportFigures"] = field(default_factory=dict)
+    _overview: "Overview | None" = None
 
     @classmethod
     def load(cls, package: Path) -> "Published":
@@ -65,11 +73,184 @@ class Published:
     def labels(self, kind: str, section: str = "") -> dict[str, dict]:
         return {c["code"]: c for c in self.codes if c["kind"] == kind and (not section or c["section"] == section)}
 
-    def reports_by_agency(self) -> dict[str, list[dict]]:
+    @cached_property
+    def counted(self) -> list[dict]:
+        """The reports the site counts: every file but duplicates and secondary files."""
+        return [r for r in self.reports if counted(r)]
+
+    @cached_property
+    def secondary(self) -> dict[str, list[dict]]:
+        """Secondary files (another file of an agency and year) by the report_id of their primary."""
         out: dict[str, list[dict]] = defaultdict(list)
         for r in self.reports:
+            if superseded_by(r):
+                out[superseded_by(r)].append(r)
+        return out
+
+    def reports_by_agency(self) -> dict[str, list[dict]]:
+        """Each agency's counted reports, oldest first."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        for r in self.counted:
             if r["agency_id"]:
                 out[r["agency_id"]].append(r)
         for rs in out.values():
             rs.sort(key=lambda r: (r["year"] or "0", r["source_file"]))
         return out
+
+    @cached_property
+    def outcome_groups(self) -> list[tuple[str, list[str]]]:
+        """The outcome bars, from the codebook: (label, rows) for each (一)…(六) entry of the
+        requests table's 本年度办理结果 block, in the template's order."""
+        groups = self.labels("group", "requests")
+        rows = sorted((c for c in self.labels("row", "requests").values() if c["parent"]), key=lambda c: int(c["position"] or 0))
+        out: dict[str, tuple[str, list[str]]] = {}
+        for c in rows:
+            key = c["code"] if c["parent"] == "outcome" else c["parent"]
+            label = groups[key]["label_zh"] if key in groups else c["label_zh"]
+            out.setdefault(label, (label, []))[1].append(c["code"])
+        return list(out.values())
+
+    def figures(self, report_id: str, facts: dict | None = None) -> "ReportFigures":
+        """One report's derived figures (computed once per report)."""
+        if report_id not in self._figures:
+            self._figures[report_id] = report_figures(self, self.facts(report_id) if facts is None else facts)
+        return self._figures[report_id]
+
+    def overview(self) -> "Overview":
+        """The figures over the whole package (computed once)."""
+        if self._overview is None:
+            self._overview = overview(self)
+        return self._overview
+
+
+# --- which files count --------------------------------------------------------------------------
+
+def superseded_by(report: dict) -> str:
+    """The report_id of the primary report of this file's agency and year, or "" for a primary
+    report (and for packages written before the column existed)."""
+    return (report.get("superseded_by") or "").strip()
+
+
+def counted(report: dict) -> bool:
+    """Only primary reports count anywhere on the site: not a second file of the same agency and
+    year (`superseded_by`), not a byte-identical copy (status `duplicate`)."""
+    return not superseded_by(report) and report["status"] != "duplicate"
+
+
+# --- figures derived from one report's facts ----------------------------------------------------
+
+def value(facts: dict, section: str, row: str, column: str):
+    """A figure as the report printed it, or None (blank, absent or withheld)."""
+    f = facts.get((section, row, column))
+    return f["value"] if f and f["status"] == "reported" else None
+
+
+def total(values) -> float | None:
+    """The sum of the figures that are there; None when none is."""
+    vals = [v for v in values if v is not None]
+    return sum(vals) if vals else None
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    handled: float | None  # 三、（七）总计 row, 总计 column, as printed
+    outcomes: list[tuple[str, float]]  # each outcome entry (一)…(六), 总计 column: the sum of its printed rows
+    outcome_sum: float | None  # the sum of `outcomes`: what the outcome bars add up to
+    applicants: list[tuple[str, float]]  # 一、本年新收 by applicant column (总计 column left out)
+    new: float | None  # 一、本年新收, 总计 column
+    granted: float | None  # 予以公开 + 部分公开
+    denied: float | None  # the eight 不予公开 rows
+    not_held: float | None  # 本机关不掌握相关政府信息
+    review: float | None  # 行政复议, 总计
+    litigation: float | None  # 未经复议直接起诉 + 复议后起诉, 总计
+    appeals: list[tuple[str, float]]  # every review and lawsuit outcome
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the printed 总计 equals the sum of the outcome rows (both there, or both not)."""
+        return self.handled == self.outcome_sum
+
+
+def report_figures(pub: Published, facts: dict) -> ReportFigures:
+    outcomes = [(label, v) for label, rows in pub.outcome_groups
+                if (v := total(value(facts, "requests", r, "total") for r in rows)) is not None]
+    columns = pub.labels("column", "requests")
+    arows, acols = pub.labels("row", "appeals"), pub.labels("column", "appeals")
+    denied = [c for c, row in pub.labels("row", "requests").items() if row["parent"] == "denied"]
+    return ReportFigures(
+        handled=value(facts, "requests", "total", "total"),
+        outcomes=outcomes,
+        outcome_sum=total(v for _, v in outcomes),
+        applicants=[(columns[c]["label_zh"], v) for c in columns if c != "total"
+                    if (v := value(facts, "requests", "new", c)) is not None],
+        new=value(facts, "requests", "new", "total"),
+        granted=total([value(facts, "requests", "granted", "total"), value(facts, "requests", "partial", "total")]),
+        denied=total(value(facts, "requests", r, "total") for r in denied),
+        not_held=value(facts, "requests", "unable_not_held", "total"),
+        review=value(facts, "appeals", "review", "total"),
+        litigation=total([value(facts, "appeals", "litigation_direct", "total"), value(facts, "appeals", "litigation_after_review", "total")]),
+        appeals=[(f"{arows[r]['label_zh']}·{acols[c]['label_zh']}", v) for r in arows for c in acols if c != "total"
+                 if (v := value(facts, "appeals", r, c)) is not None],
+    )
+
+
+def rate(part, whole) -> str:
+    """A share as the site prints it: only with a denominator, rounded to whole percent."""
+    return "" if part is None or not whole else f"{part / whole:.0%}"
+
+
+# --- figures over the whole package (home and quality pages) ------------------------------------
+
+@dataclass
+class Overview:
+    files: int  # every file of the corpus (reports rows)
+    reports: int  # counted reports
+    not_counted: Counter  # files not counted: "duplicate" and "superseded"
+    agencies: int
+    years: Counter  # counted reports per year
+    statuses: Counter  # counted reports per parse status
+    handled: float | None  # the sum of the counted reports' printed 总计 (requests, 总计 column)
+    handled_reports: int  # counted reports that print that figure
+    outcomes: dict[str, float]  # per outcome entry, the sum over counted reports (the outcome bars)
+    outcome_sum: float | None  # the sum of the outcome bars
+    disagreeing: int  # counted reports whose printed 总计 differs from the sum of their outcome rows
+    applicants: dict[str, float]  # per applicant type, the sum of new requests over counted reports
+    findings: int  # checks' findings on counted reports
+    findings_by_code: Counter  # (code, severity) -> findings on counted reports
+
+
+def overview(pub: Published) -> Overview:
+    reports = pub.counted
+    outcomes: dict[str, float] = {label: 0 for label, _ in pub.outcome_groups}
+    applicants: dict[str, float] = {}
+    handled, handled_reports, disagreeing = [], 0, 0
+    for r in reports:
+        f = pub.figures(r["report_id"])
+        if f.handled is not None:
+            handled.append(f.handled)
+            handled_reports += 1
+        if not f.agrees:
+            disagreeing += 1
+        for label, v in f.outcomes:
+            outcomes[label] += v
+        for label, v in f.applicants:
+            applicants[label] = applicants.get(label, 0) + v
+    seen = {label for r in reports for label, _ in pub.figures(r["report_id"]).outcomes}
+    outcomes = {label: v for label, v in outcomes.items() if label in seen}
+    findings = Counter((c["code"], c["severity"]) for r in reports for c in pub.checks.get(r["report_id"], []))
+    return Overview(
+        files=len(pub.reports),
+        reports=len(reports),
+        not_counted=Counter("superseded" if superseded_by(r) else "duplicate" for r in pub.reports if not counted(r)),
+        agencies=len(pub.agencies),
+        years=Counter(r["year"] for r in reports if r["year"]),
+        statuses=Counter(r["status"] for r in reports),
+        handled=total(handled),
+        handled_reports=handled_reports,
+        outcomes=outcomes,
+        outcome_sum=total(outcomes.values()),
+        disagreeing=disagreeing,
+        applicants=applicants,
+        findings=sum(findings.values()),
+        findings_by_code=findings,
+    )
