@@ -83,7 +83,7 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    prov.append(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": source,
+    prov.append(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": prov.shown_name(source)[0],
                          "retrieved": prov.utc_now(), "sha256": digest, "format": report.format})
     return Added(target, report)
 

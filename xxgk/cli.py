@@ -36,6 +36,7 @@ def _cmd_package(args) -> int:
 
 def _cmd_parse(args) -> int:
     from .parse import parse_bytes
+    from .provenance import shown_name
 
     path = Path(args.file)
     if not path.is_file():
@@ -46,7 +47,7 @@ def _cmd_parse(args) -> int:
         from dataclasses import asdict
         print(json.dumps(asdict(report), ensure_ascii=False, indent=1))
         return 0
-    print(f"{path}: {report.agency_name or '?'} {report.year or '?'} · template {report.template or '-'} · status {report.status}")
+    print(f"{shown_name(str(path))[0]}: {report.agency_name or '?'} {report.year or '?'} · template {report.template or '-'} · status {report.status}")
     if report.publication_date:
         print(f"published {report.publication_date} ({report.publication_date_source})")
     if args.explain:
@@ -74,6 +75,9 @@ def _cmd_parse(args) -> int:
 def _cmd_validate(args) -> int:
     from .package import validate_package
 
+    if not (Path(args.package) / "datapackage.json").is_file():
+        print(f"xxgk: no data package in {args.package} (no datapackage.json)", file=sys.stderr)
+        return 2
     problems = validate_package(Path(args.package))
     for p in problems:
         print(p)
@@ -92,13 +96,14 @@ def _cmd_pages(args) -> int:
 
 def _cmd_add(args) -> int:
     from .add import AddError, add
+    from .provenance import shown_name
 
     failed = 0
     for source in args.sources:
         try:
             added = add(source, Path(args.corpus), cache=None if args.no_cache else Path(args.cache))
         except AddError as exc:
-            print(f"not added: {exc}")
+            print(f"not added: {shown_name(str(exc))[0]}")
             failed += 1
             continue
         r = added.report

@@ -409,7 +409,7 @@ def _write(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | Non
         rep = res["report"]
         rep["errors"] = res.get("errors", 0)
         rep["superseded_by"] = ""
-        rep["source_file"], renamed = shown_name(rep["source_file"])
+        rep["source_file"], renamed = _shown(rep["source_file"])
         if renamed:
             later.append((rep, renamed))
         record = added.pop(rep["source_file"], {})
@@ -502,23 +502,13 @@ def build_year() -> int:
     return moment.year
 
 
-def shown_name(rel: str) -> tuple[str, Finding | None]:
-    """The path a report is published under. A file name that is not UTF-8 (GBK bytes from a
-    Windows zip) reaches Python with its bytes escaped, and cannot be written as text: it is shown
-    as GB18030 when it is that, else with its bytes as escapes; a finding says so."""
-    try:
-        rel.encode("utf-8")
+def _shown(rel: str) -> tuple[str, Finding | None]:
+    shown, how = provenance.shown_name(rel)
+    if how is None:
         return rel, None
-    except UnicodeEncodeError:
-        pass
-    raw = os.fsencode(rel)
-    try:
-        shown, how_zh, how_en = raw.decode("gb18030"), "按 GB18030（GBK）编码显示", "shown as GB18030 (GBK)"
-    except UnicodeDecodeError:
-        shown = raw.decode("utf-8", errors="backslashreplace")
-        how_zh, how_en = "无法识别的字节以 \\x 转义显示", "bytes of no known encoding are shown as \\x escapes"
+    how_zh, how_en = how
     return shown, Finding("file-name-encoding", "info", f"文件名不是 UTF-8 编码，{how_zh}：{shown}",
-                          f"the file name is not UTF-8; it is {how_en}: {shown}", found=raw.hex())
+                          f"the file name is not UTF-8; it is {how_en}: {shown}", found=os.fsencode(rel).hex())
 
 
 def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,3 +109,19 @@ def append(corpus: Path, row: dict) -> None:
         if new:
             w.writeheader()
         w.writerow(row)
+
+
+def shown_name(name: str) -> tuple[str, tuple[str, str] | None]:
+    """A file name or path as text that can be written anywhere, and how it was made (zh, en) when
+    it is not the name itself. A name that is not UTF-8 (GBK bytes from a Windows zip) reaches
+    Python with its bytes escaped: it is shown as GB18030 when it is that, else with `\\x` escapes."""
+    try:
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030"), ("按 GB18030（GBK）编码显示", "shown as GB18030 (GBK)")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace"), ("无法识别的字节以 \\x 转义显示", "bytes of no known encoding are shown as \\x escapes")
