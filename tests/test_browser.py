@@ -2,6 +2,8 @@
 nothing is fetched from another host, search finds agencies, figures link to their source line,
 hostile text stays text, and pages work at phone width."""
 
+import contextlib
+import csv
 import functools
 import http.server
 import os
@@ -16,17 +18,25 @@ CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def server(site):
+@contextlib.contextmanager
+def serve(directory: Path):
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(site))
+    handler = functools.partial(Quiet, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +178,47 @@ def test_no_payload_runs_on_any_page(page, server, site):
     page.fill("#xxgk-search", "script")
     page.locator("#xxgk-results a", has_text="北关区信访局").wait_for(timeout=5000)
     assert page.evaluate("window.__xss === undefined") and page.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def sources_site(tmp_path_factory):
+    """A site of reports with unusual line breaks and encodings (see test_site_sources)."""
+    from test_site import build_site
+    from test_site_sources import sources_corpus
+
+    work = tmp_path_factory.mktemp("browser-sources")
+    site = build_site(sources_corpus(work), work)
+    with serve(site) as url:
+        yield url, work / "datapackage"
+
+
+@pytest.mark.parametrize("source_file", ["utf16-le.txt", "utf16-bom.txt", "cr-only.txt", "breaks.txt"])
+def test_source_page_shows_the_text_and_marks_the_linked_line(browser, sources_site, source_file):
+    """A UTF-16 report reads as Chinese (no mojibake), and #L<n> marks line n, the line the
+    package says the figure was read from, in files with CR-only and other line breaks too."""
+    import pyarrow.parquet as pq
+
+    from xxgk.pages import file_name
+
+    url, package = sources_site
+    with open(package / "data" / "reports.csv", encoding="utf-8", newline="") as f:
+        report = next(r for r in csv.DictReader(f) if r["source_file"] == source_file)
+    facts = [f for f in pq.read_table(package / "data" / "facts.parquet").to_pylist()
+             if f["report_id"] == report["report_id"] and f["status"] == "reported" and f["source_line"]]
+    fact = max(facts, key=lambda f: (len(f["printed"]), f["source_line"]))  # a figure far down, not a lone digit
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}/sources/{file_name(report['report_id'])}.html#L{fact['source_line']}")
+    target = page.locator(".l.target")
+    target.wait_for(timeout=5000)
+    assert target.get_attribute("id") == f"L{fact['source_line']}"
+    assert target.is_visible()
+    assert fact["printed"] in target.inner_text()
+    text = page.locator("#src").inner_text()
+    assert "政府信息公开" in text and "\ufffd" not in text
+    assert page.locator("#src .l").count() == len((Path(package).parent / "site" / "sources" / f"{file_name(report['report_id'])}.txt")
+                                                    .read_text(encoding="utf-8-sig").split("\n")) - 1
+    assert errors == []
+    context.close()

@@ -18,7 +18,7 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import paths
+from . import paths, read
 from .charts import Chart, bar, site_config, trend
 from .published import Published, ReportFigures, counted, rate, superseded_by, total
 
@@ -365,8 +365,20 @@ class Site:
 
     # source pages ----------------------------------------------------------------------------
     def source_page(self, report: dict) -> None:
-        """The report file as published (original bytes, as .txt so it is never run) and as a page
-        with one anchor per line, so every figure links to the line it was read from."""
+        """The report's text as the parser numbers its lines, and a page that shows it with one
+        anchor per line, so every figure links to the line it was read from; beside them, the
+        original file's bytes for download.
+
+        - `sources/<name>.txt`: the text decoded as the parser decodes it (`read.decode`) and laid
+          out by the parser's own line function (`read.source_text`): UTF-8 (with a byte-order
+          mark, so that a browser opening it alone reads it right), one "\\n" after every line.
+          Line n of it is source_line n, whatever breaks the file used (CR, U+2028, form feed…) and
+          whatever its encoding (UTF-16, GB18030…); the page's script splits on "\\n" only.
+        - `sources/<name>.orig.txt`: the file's bytes as they are (SHA-256 as in the package),
+          named .txt so that a served HTML report is shown as text, never run.
+
+        A file the parser refused to decode, or that changed since the package was built, gets
+        no source page (its figures then link nowhere)."""
         if self.corpus is None:
             return
         path = self.corpus / report["source_file"]
@@ -376,24 +388,32 @@ class Site:
             return
         if hashlib.sha256(data).hexdigest() != report["sha256"]:
             return  # the corpus changed since the package was built: do not show another text
+        fmt = read.FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            return
+        try:
+            text, _ = read.decode(data, html=fmt == "html")
+        except read.ReadError:
+            return
         rid = report["report_id"]
         name = file_name(rid)
         (self.out / "sources").mkdir(exist_ok=True)
-        (self.out / "sources" / f"{name}.txt").write_bytes(data)
+        (self.out / "sources" / f"{name}.txt").write_bytes(b"\xef\xbb\xbf" + read.source_text(text).encode("utf-8"))
+        (self.out / "sources" / f"{name}.orig.txt").write_bytes(data)
         agency = report["agency_name"] or "（未识别机关）"
         aid = self.agency_of.get(rid)
         back = f'<a href="{h(agency_href(aid))}">返回 {h(agency)}</a>' if aid else '<a href="../index.html">返回首页</a>'
-        # A small page: the script shows the file's lines (one anchor each) from the .txt beside it.
+        # A small page: the script shows the text's lines (one anchor each) from the .txt beside it.
         page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>源文件：{h(agency)} {h(report["year"])} · {h(report["source_file"])}</title>
 <link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
-<body data-file="{h(name)}.txt" data-encoding="{h(report["encoding"] or "utf-8")}"><header><p>{back} · <a href="{h(name)}.txt" download>下载原始文件</a> · <a href="../index.html">首页</a></p>
+<body data-file="{h(name)}.txt"><header><p>{back} · <a href="{h(name)}.orig.txt" download>下载原始文件</a> · <a href="{h(name)}.txt">纯文本（UTF-8）</a> · <a href="../index.html">首页</a></p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
-<p class="meta">源文件 <code>{h(report["source_file"])}</code> · SHA-256 <code>{h(report["sha256"])}</code> · 编码 {h(report["encoding"])}
+<p class="meta">源文件 <code>{h(report["source_file"])}</code> · SHA-256 <code>{h(report["sha256"])}</code>（原始文件） · 原始编码 {h(report["encoding"])}
 {f' · 原文链接 <span class="url">{h(report["source_url"])}</span>' if report["source_url"] else ""}</p>
-<p class="meta">每一行左侧是行号；本站表格中的每个数字都链接到它所在的行。</p></header>
-<main class="src" id="src"><noscript>显示行号需要 JavaScript；可以<a href="{h(name)}.txt">直接打开原始文件</a>。</noscript></main></body></html>
+<p class="meta">每一行左侧是行号，与解析程序的行号相同；本站表格中的每个数字都链接到它所在的行。本页以 UTF-8 显示原文；原始文件按原样提供下载。</p></header>
+<main class="src" id="src"><noscript>显示行号需要 JavaScript；可以<a href="{h(name)}.txt">直接打开纯文本</a>。</noscript></main></body></html>
 """
         (self.out / "sources" / f"{name}.html").write_text(page, encoding="utf-8")
         self.published_sources.add(rid)
@@ -485,7 +505,7 @@ class Site:
         links = []
         if source:
             links.append(f'<a href="{h(source)}">源文件（带行号）</a>')
-            links.append(f'<a href="{h(source_href(rid, ext=".txt"))}" download>原始文件</a>')
+            links.append(f'<a href="{h(source_href(rid, ext=".orig.txt"))}" download>原始文件</a>')
         if r["source_url"]:
             links.append(f'原文链接 <span class="url">{h(r["source_url"])}</span>')
         out.append('<div class="xxgk-meta">')

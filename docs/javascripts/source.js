@@ -1,13 +1,13 @@
-/* Source pages: fetch the published report file and show it line by line, one anchor per line
-   (the figures of the site link to #L<n>). Lines are split as the parser splits them, so the
-   numbers agree. The text is inserted with textContent only. */
+/* Source pages: fetch the report's text and show it line by line, one anchor per line (the
+   figures of the site link to #L<n>). The site publishes the text already split by the parser's
+   own line function, as UTF-8 with one "\n" after every line: line n here is the parser's line n,
+   whatever breaks and encoding the original file had. The text is inserted with textContent only. */
 (function () {
   "use strict";
-  var BREAKS = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
   function show(text) {
     var main = document.getElementById("src");
-    var lines = text.split(BREAKS);
+    var lines = text.split("\n");
     if (lines.length && lines[lines.length - 1] === "") lines.pop();
     var frag = document.createDocumentFragment();
     lines.forEach(function (line, i) {
@@ -41,19 +41,11 @@
     }
   }
 
-  function decode(buffer, encoding) {
-    try {
-      return new TextDecoder(encoding || "utf-8", { fatal: true }).decode(buffer);
-    } catch (e) {
-      return new TextDecoder("gb18030").decode(buffer);
-    }
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
     fetch(body.getAttribute("data-file"))
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); })
-      .then(function (buf) { show(decode(buf, body.getAttribute("data-encoding"))); })
+      .then(function (buf) { show(new TextDecoder("utf-8").decode(buf)); })  // the byte-order mark is dropped
       .catch(function () { document.getElementById("src").textContent = "源文件无法载入，请使用上方的“下载原始文件”。"; });
     window.addEventListener("hashchange", mark);
   });
