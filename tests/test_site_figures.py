@@ -165,6 +165,7 @@ def test_rankings_and_regions_use_the_same_figures(built):
     for r in sorted((r for r in reports if not r.get("superseded_by") and r["status"] != "duplicate" and r["year"]),
                     key=lambda r: (r["year"], r["source_file"])):
         latest[file_name(r["agency_id"])] = r
+    checks = read(package, "checks")
     seen = 0
     for path in (site / "regions").glob("*.html"):
         for name, year, cells in re.findall(r'<tr><td><a href="\.\./agencies/([^"]+)\.html">.*?</a></td><td>.*?</td><td>(\d*)</td>((?:<td class="num">[^<]*</td>)+)</tr>',
@@ -176,6 +177,7 @@ def test_rankings_and_regions_use_the_same_figures(built):
             assert values[0] == (f"{f['total']:g}" if "total" in f else "")
             granted = [f[k] for k in ("granted", "partial") if k in f]
             assert values[1] == (f"{sum(granted):g}" if granted else "")
+            assert int(values[3]) == sum(1 for c in checks if c["report_id"] == r["report_id"] and c["severity"] in ("error", "warning"))
             seen += 1
     assert seen >= 5
 

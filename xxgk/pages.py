@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import paths, read
 from .charts import Chart, bar, site_config, trend
-from .published import Published, ReportFigures, counted, rate, superseded_by, total
+from .published import Published, ReportFigures, counted, problems, rate, superseded_by, total
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
 # Agency pages are many: MkDocs renders one template page, and `render_agencies` pours each
@@ -515,7 +515,7 @@ class Site:
         if links:
             out.append("<p>" + " · ".join(links) + "</p>")
         out.append("</div>")
-        serious = [f for f in findings if f["severity"] in ("error", "warning")]
+        serious = problems(findings)
         if findings:
             out.append(f'<div class="admonition {"warning" if serious else "info"}"><p class="admonition-title">检查结果（{len(findings)}）</p><ul>')
             for f in findings:
@@ -590,16 +590,16 @@ class Site:
             for prefecture, members in sorted(groups.items()):
                 page += [f"## {esc(prefecture)}", "",
                          '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>县级</th><th>最近年度</th>'
-                         "<th>办理总计</th><th>予以公开＋部分公开</th><th>比例</th><th>检查问题</th></tr></thead><tbody>"]
+                         "<th>办理总计</th><th>予以公开＋部分公开</th><th>比例</th><th>检查问题（错误和警告）</th></tr></thead><tbody>"]
                 for a in sorted(members, key=lambda a: (a["county"], a["name"])):
                     reports = [r for r in self.by_agency.get(a["agency_id"], []) if r["year"]]
                     latest = reports[-1] if reports else None
                     f = self.figures(latest["report_id"]) if latest else None
                     handled, granted = (f.handled, f.granted) if f else (None, None)
-                    problems = sum(1 for c in self.pub.checks.get(latest["report_id"], []) if c["severity"] != "info") if latest else 0
+                    wrong = len(problems(self.pub.checks.get(latest["report_id"], []))) if latest else 0
                     page.append(f'<tr><td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
                                 f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(handled)}</td><td class="num">{fmt(granted)}</td>'
-                                f'<td class="num">{rate(granted, handled)}</td><td class="num">{problems}</td></tr>')
+                                f'<td class="num">{rate(granted, handled)}</td><td class="num">{wrong}</td></tr>')
                 page += ["</tbody></table></div>", ""]
             self.write(f"regions/{file_name(code)}.md", "\n".join(page))
 

@@ -194,6 +194,11 @@ def report_figures(pub: Published, facts: dict) -> ReportFigures:
     )
 
 
+def problems(findings: list[dict]) -> list[dict]:
+    """The findings that say something is wrong (errors and warnings), as against notes (info)."""
+    return [f for f in findings if f["severity"] in ("error", "warning")]
+
+
 def rate(part, whole) -> str:
     """A share as the site prints it: only with a denominator, rounded to whole percent."""
     return "" if part is None or not whole else f"{part / whole:.0%}"
