@@ -400,3 +400,23 @@ def test_every_finding_code_raised_is_in_the_catalogue():
     raised |= {i["code"] for i in load().identities}
     assert {"implausible-year", "superseded-report", "missing-year", "duplicate-file", "outside-corpus"} <= raised
     assert raised <= catalogue, raised - catalogue
+
+
+def test_writing_the_pages_over_a_folder_that_is_not_ours_is_refused(tmp_path):
+    corpus = _two_reports(tmp_path)
+    build(corpus, tmp_path / "pkg", jobs=1)
+    before = tree_digest(corpus)
+    result = xxgk("pages", "--package", tmp_path / "pkg", "--out", corpus, "--corpus", corpus)
+    assert result.returncode == 2 and "refusing" in result.stderr
+    assert tree_digest(corpus) == before
+    for _ in range(2):  # its own folder is rewritten
+        result = xxgk("pages", "--package", tmp_path / "pkg", "--out", tmp_path / "docs", "--corpus", corpus)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "docs" / publish.MARKER).is_file()
+    theirs = tmp_path / "mine"  # the agency pages go beside the pages, in <out>-agencies
+    theirs.mkdir()
+    (theirs.with_name("mine-agencies")).mkdir()
+    (theirs.with_name("mine-agencies") / "notes.html").write_text("mine")
+    result = xxgk("pages", "--package", tmp_path / "pkg", "--out", theirs, "--corpus", corpus)
+    assert result.returncode == 2 and (theirs.with_name("mine-agencies") / "notes.html").read_text() == "mine"
+    assert not (tmp_path / "docs" / "data" / publish.MARKER).exists()

@@ -87,8 +87,13 @@ def _cmd_validate(args) -> int:
 
 def _cmd_pages(args) -> int:
     from .pages import write_pages
+    from .publish import NotOurs
 
-    site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
+    try:
+        site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
+    except NotOurs as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 2
     print(f"pages written: {site.pages} in {args.out}, of which {len(site.agencies)} agency pages "
           f"({site.reused} unchanged since the last run, kept) (then `xxgk site`)")
     return 0

@@ -18,7 +18,7 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import paths, read
+from . import paths, publish, read
 from .charts import Chart, bar, site_config, trend
 from .published import Published, ReportFigures, counted, problems, rate, superseded_by, total
 
@@ -321,10 +321,15 @@ class Site:
             self.pages += 1
 
     def build(self) -> int:
+        publish.check_target(self.out)  # never remove a folder xxgk did not write (`--out corpus`)
+        if not ((self.fragments / KEYS).is_file() or publish.is_ours(self.fragments)):
+            raise publish.NotOurs(self.fragments)  # its stale pages are deleted below
         if self.out.exists():
             shutil.rmtree(self.out)
         shutil.copytree(self.sources, self.out)
+        publish.mark(self.out, "site pages")
         self.fragments.mkdir(parents=True, exist_ok=True)
+        publish.mark(self.fragments, "agency pages")
         previous = _read_keys(self.fragments / KEYS)
         (self.fragments / KEYS).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
         self.write(f"agencies/{TEMPLATE_PAGE}.md", TEMPLATE_MARKDOWN)
@@ -352,13 +357,13 @@ class Site:
 
     def copy_package(self) -> None:
         target = self.out / "data"
-        shutil.copytree(self.package, target)
+        shutil.copytree(self.package, target, ignore=shutil.ignore_patterns(".*"))  # not the build's marker
         excel = target / "excel"
         excel.mkdir()
         for csv_path in sorted((self.package / "data").glob("*.csv")):
             (excel / csv_path.name).write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
         with zipfile.ZipFile(target / "xxgk-datapackage.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for f in sorted(p for p in self.package.rglob("*") if p.is_file()):
+            for f in sorted(p for p in self.package.rglob("*") if p.is_file() and not p.name.startswith(".")):
                 info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(self.package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, f.read_bytes())

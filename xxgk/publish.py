@@ -41,8 +41,8 @@ def is_ours(target: Path) -> bool:
         return True
     if target.is_symlink() or not target.is_dir():
         return False
-    if (target / MARKER).is_file() or _legacy_package(target):
-        return True
+    if (target / MARKER).is_file() or _legacy_package(target) or (target / "javascripts" / "charts-config.js").is_file():
+        return True  # the last: site pages or a site written by xxgk before folders carried the marker
     return not any(target.iterdir())
 
 
