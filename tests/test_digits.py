@@ -1,3 +1,5 @@
+import pytest
+
 from xxgk.digits import Piece, candidates, tokenise
 
 BLANKS = ["-", "—", "/", "无"]
@@ -42,18 +44,18 @@ def test_too_few_digits_has_no_split():
 
 def test_tokenise_stops_at_text_and_keeps_blanks():
     cells = [("3", 5), ("", 5), ("—", 5), ("12", 6), ("第二十条", 7)]
-    ps, stop, line = tokenise(cells, BLANKS)
+    ps, stop, line, form = tokenise(cells, BLANKS)
     assert [(p.kind, p.text) for p in ps] == [("digits", "3"), ("blank", ""), ("blank", "—"), ("digits", "12")]
-    assert stop == "第二十条" and line == 7
+    assert stop == "第二十条" and line == 7 and form is None
 
 
 def test_tokenise_drops_layout_padding_at_the_ends():
-    ps, stop, _ = tokenise([("", 1), ("0", 1), ("0", 1), ("", 1)], BLANKS)
+    ps, stop, _, _ = tokenise([("", 1), ("0", 1), ("0", 1), ("", 1)], BLANKS)
     assert [p.text for p in ps] == ["0", "0"] and stop is None
 
 
 def test_decimal_is_one_cell():
-    ps, _, _ = tokenise([("16220.85", 3)], BLANKS)
+    ps, _, _, _ = tokenise([("16220.85", 3)], BLANKS)
     cands, _ = candidates(ps, 1)
     assert cands[0][0] == (16220.85,)
 
@@ -67,3 +69,75 @@ def test_a_run_too_long_for_any_figure_gives_no_candidates():
     assert candidates([Piece("decimal", "9" * 400 + ".5", 1)], 1) == ([], False)
     fits = "1" * MAX_FIGURE_DIGITS
     assert candidates([Piece("digits", fits, 1)], 1)[0][0][0] == (int(fits),)
+
+
+def read(text, n=1, signed_ok=False):
+    """The values one cell of printed text gives for a row of `n` cells, and the form that stopped it."""
+    ps, stop, _, form = tokenise([(text, 1)], BLANKS, signed_ok=signed_ok)
+    cands, _ = candidates(ps, n) if ps else ([], False)
+    return [c[0] for c in cands], form
+
+
+@pytest.mark.parametrize("text, value", [("1,234", 1234), ("12,345,678", 12345678), ("999,999,999,999", 999999999999),
+                                         ("1,234.5", 1234.5), ("12.5", 12.5), ("0", 0)])
+def test_thousands_separators_are_read(text, value):
+    # `1，234` is NFKC-normalised to `1,234` by the reader before it gets here
+    assert read(text) == ([(value,)], None)
+
+
+def test_a_thousands_figure_is_one_cell_never_split():
+    ps, _, _, _ = tokenise([("1,234", 1)], BLANKS)
+    assert [(p.kind, p.text) for p in ps] == [("grouped", "1,234")]
+    # two cells joined by a comma in a dump cannot be told from a thousands figure: no guess
+    assert candidates(ps, 2) == ([], False)
+    # beside other cells it stays whole
+    ps, _, _, _ = tokenise([("1,234 0 00", 1)], BLANKS)
+    assert [c[0] for c in candidates(ps, 4)[0]] == [(1234, 0, 0, 0)]
+    assert [c[1] for c in candidates(ps, 4)[0]] == [("1,234", "0", "0", "0")]
+
+
+def test_signed_thousands():
+    assert read("-1,234", signed_ok=True) == ([(-1234,)], None)
+    ps, _, _, _ = tokenise([("-1,234", 1)], BLANKS)  # outside a signed column: a dash, then the figure
+    assert [(p.kind, p.text) for p in ps] == [("blank", "-"), ("grouped", "1,234")]
+
+
+@pytest.mark.parametrize("text, form, reason", [
+    ("1e9", "1e9", "letters"), ("0x10", "0x10", "letters"), ("1.5e3", "1.5e3", "letters"), ("44abc", "44abc", "letters"),
+    ("3万", "3万", "unit"), ("2亿", "2亿", "unit"), ("3 万", "3 万", "unit"), ("50%", "50%", "percent"), ("50 %", "50 %", "percent"),
+    ("(5)", "(5)", "bracketed"), ("(1,234)", "(1,234)", "bracketed"), ("5(3)", "5(3)", "bracketed"),
+    ("1,234,5", "1,234,5", "separator"), ("1,2345", "1,2345", "separator"), ("1234,567", "1234,567", "separator"),
+    ("0,000", "0,000", "separator"), ("01,234", "01,234", "separator"), ("1、234", "1、234", "separator"),
+    ("1.2.3", "1.2.3", "separator"), ("12:30", "12:30", "separator"), ("٣", "٣", "script"), ("5000元", "5000元", "currency"),
+])
+def test_number_forms_that_are_not_plain(text, form, reason):
+    ps, stop, _, found = tokenise([(text, 1)], BLANKS)
+    assert stop and found == (form, reason)
+
+
+@pytest.mark.parametrize("text, stop", [("0第二十条", "第二十条"), ("000000000000000五、存在的主要问题", "五、存在的主要问题"),
+                                        ("1个246900元", "个246900元"), ("5 件", "件"), ("0 e9", "e9"), ("0(二)主动公开", "(二)主动公开"),
+                                        ("3,其他", ",其他")])
+def test_text_that_only_ends_the_figures(text, stop):
+    # a label, a heading or a word after the figures ends them; it does not continue a figure
+    _, got, _, form = tokenise([(text, 1)], BLANKS)
+    assert got == stop and form is None
+
+
+def test_a_form_in_the_next_cell_is_not_glued():
+    # cells are separate: `1` then a cell `e9` is a figure and unknown text, not 1e9
+    _, stop, _, form = tokenise([("1", 1), ("e9", 1)], BLANKS)
+    assert stop == "e9" and form is None
+    _, _, _, form = tokenise([("1", 1), ("万", 1)], BLANKS)
+    assert form is None
+
+
+def test_digits_of_other_scripts_are_no_figures():
+    # int() reads them, the published figure would be printed nowhere as ASCII digits
+    assert read("١٢") == ([], ("١٢", "script"))
+    assert read("1٣")[1] == ("1٣", "script")
+
+
+def test_grouped_pieces_count_their_digits_not_commas():
+    assert candidates([Piece("grouped", "999,999,999,999", 1)], 1)[0][0][0] == (999999999999,)
+    assert candidates([Piece("grouped", "1,999,999,999,999", 1)], 1) == ([], False)

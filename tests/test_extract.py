@@ -1,5 +1,6 @@
 """Behaviour of the extractor and the checks on real reports (variants made from the seeds)."""
 
+import pytest
 from conftest import SEEDS, seed
 
 from xxgk.parse import parse_bytes
@@ -138,3 +139,137 @@ def test_narrative_settles_a_split_column_by_column():
     # the same figures without saying which column is which settle nothing
     vague = text.replace("一、总体情况", "一、总体情况涉及行政规范性文件9件、2件、34件、23件、4件。", 1)
     assert fact(parse_text(vague), "proactive", "normative_documents", "issued").status == "unresolved"
+
+
+# --- number forms ------------------------------------------------------------------------------
+
+def with_penalty(printed: str):
+    text = seed("000").read_text(encoding="utf-8")
+    assert "行政处罚\t44" in text
+    return parse_text(text.replace("行政处罚\t44", "行政处罚\t" + printed))
+
+
+def findings_of(report, code):
+    return [g for g in report.findings if g.code == code]
+
+
+@pytest.mark.parametrize("printed, value, shown", [("1,234", 1234, "1,234"), ("1，234", 1234, "1,234"), ("１，２３４", 1234, "1,234"),
+                                                   ("12,345,678", 12345678, "12,345,678")])
+def test_thousands_separators_are_read(printed, value, shown):
+    # full-width digits and comma are NFKC-normalised by the reader
+    report = with_penalty(printed)
+    f = fact(report, "proactive", "penalty", "decisions")
+    assert (f.value, f.status, f.printed) == (value, "reported", shown)
+    assert report.status == "ok" and codes(report) == ["region-corrected"]
+
+
+@pytest.mark.parametrize("printed, found", [("1e9", "1e9"), ("0x10", "0x10"), ("1.5e3", "1.5e3"), ("3万", "3万"), ("3 万", "3 万"),
+                                            ("2亿", "2亿"), ("50%", "50%"), ("50％", "50%"), ("44abc", "44abc"), ("(5)", "(5)"),
+                                            ("（5）", "(5)"), ("1,234,5", "1,234,5"), ("1,2345", "1,2345"), ("1、234", "1、234"),
+                                            ("0,000", "0,000"), ("5(3)", "5(3)"), ("3万元", "3万元")])
+def test_a_figure_that_is_not_plain_is_withheld_with_a_finding(printed, found):
+    report = with_penalty(printed)
+    f = fact(report, "proactive", "penalty", "decisions")
+    assert f.value is None and f.status == "unresolved"
+    (g,) = findings_of(report, "unreadable-figure")
+    assert (g.severity, g.section, g.row, g.found) == ("error", "proactive", "penalty", found)
+    assert found in g.message_zh and found in g.message_en and "不予发布" in g.message_zh and "not published" in g.message_en
+    assert g.source_line == f.source_line and g.source_line is not None
+    assert "unrecognised-label" not in codes(report) and report.status == "partial"
+    # the other rows are untouched
+    assert fact(report, "proactive", "coercion", "decisions").value == 0
+
+
+def test_label_note_in_brackets_is_still_a_note():
+    # `(单位：万元)` after a label is a note, not a figure; `(5)` is a figure
+    report = parse_text(seed("000").read_text(encoding="utf-8").replace("行政处罚\t44", "行政处罚（单位：件）\t44"))
+    assert fact(report, "proactive", "penalty", "decisions").value == 44
+
+
+def test_a_count_word_after_a_figure_does_not_change_it():
+    # 件 (a count word) does not change the figure: kept, with the note it always had
+    report = with_penalty("44件")
+    assert fact(report, "proactive", "penalty", "decisions").value == 44
+    assert "unrecognised-label" in codes(report) and "unreadable-figure" not in codes(report)
+
+
+def test_fees_units():
+    text = seed("000").read_text(encoding="utf-8")
+    assert "行政事业性收费\t0" in text
+
+    def fee(printed):
+        report = parse_text(text.replace("行政事业性收费\t0", "行政事业性收费\t" + printed))
+        return fact(report, "proactive", "fees", "amount"), codes(report)
+
+    assert fee("12.5")[0].value == 12.5  # decimals for fees stay readable
+    assert fee("1,234.5")[0].value == 1234.5
+    assert fee("3万元")[0].value == 3  # the column's own unit
+    for printed in ("3万", "3元", "5000元", "12.5%"):  # 3万 is 30000 of what?; 元 is not the column's 万元
+        f, found = fee(printed)
+        assert f.status == "unresolved" and "unreadable-figure" in found, printed
+
+
+def test_thousands_in_a_row_of_seven_cells():
+    text = seed("002").read_text(encoding="utf-8")
+    old = "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t0\t1"
+    assert old in text
+    report = parse_text(text.replace(old, "一、本年新收政府信息公开申请数量\t\t1,234\t0\t0\t0\t0\t0\t1,234"))
+    assert [fact(report, "requests", "new", c).value for c in ("natural_person", "total")] == [1234, 1234]
+    bad = parse_text(text.replace(old, "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t0\t1%"))
+    assert fact(bad, "requests", "new", "natural_person").status == "unresolved"
+    assert [g.row for g in findings_of(bad, "unreadable-figure")] == ["new"]
+
+
+def test_number_forms_in_the_appeals_section():
+    text = seed("000").read_text(encoding="utf-8")
+    zeros = "\t".join(["0"] * 15)
+    assert zeros in text
+    report = parse_text(text.replace(zeros, "\t".join(["1,234", "0", "0", "0", "1,234"] + ["0"] * 10)))
+    assert fact(report, "appeals", "review", "upheld").value == 1234 and fact(report, "appeals", "review", "total").value == 1234
+    bad = parse_text(text.replace(zeros, "\t".join(["1e9"] + ["0"] * 14)))
+    assert all(f.status == "unresolved" for f in bad.facts if f.section == "appeals")
+    (g,) = findings_of(bad, "unreadable-figure")
+    assert g.section == "appeals" and g.found == "1e9"
+
+
+def test_glued_label_after_figures_is_no_number_form():
+    # a crawler dump runs cells together: `0第二十条…`, `0000000(三)不予公开` are figures then labels
+    report = parse_bytes((SEEDS / "05-gaj-2021" / "input.txt").read_bytes(), ".txt")
+    assert "unreadable-figure" not in codes(report)
+
+
+def test_numbering_in_arabic_brackets_is_no_figure():
+    # `(1)属于国家秘密`, `(3)不予公开`, `(2) 部分公开`: the numbering of the label after it
+    glued = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    base = parse_text(glued)
+    for old, new in [("不予公开1.属于国家秘密", "不予公开(1)属于国家秘密"), ("（三）不予公开", "(3)不予公开"),
+                     ("7000007（三）", "7000007 (3) ")]:
+        assert old in glued
+        report = parse_text(glued.replace(old, new))
+        assert "unreadable-figure" not in codes(report), new
+        assert {(f.row, f.column): f.value for f in report.facts} == {(f.row, f.column): f.value for f in base.facts}, new
+    tabbed = seed("002").read_text(encoding="utf-8")
+    assert "\t(二) 部分公开" in tabbed
+    report = parse_text(tabbed.replace("\t(二) 部分公开", "\t(2) 部分公开"))
+    assert codes(report) == [] and fact(report, "requests", "granted", "natural_person").value == 1
+
+
+def test_a_figure_in_brackets_before_furniture_is_withheld():
+    # a crawler dump: `行政许可(5)第二十条第(六)项…`: furniture is never numbered, so (5) is the figure
+    glued = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    assert "行政许可0第二十条" in glued
+    report = parse_text(glued.replace("行政许可0第二十条", "行政许可(5)第二十条"))
+    assert fact(report, "proactive", "licensing", "decisions").status == "unresolved"
+    assert [g.found for g in report.findings if g.code == "unreadable-figure"] == ["(5)"]
+
+
+def test_narrative_figures_are_read_whole():
+    # the narrative evidence for glued digits takes a stated figure whole: not the 234 of 1,234,
+    # not the 3 of 3万件
+    from xxgk.codebook import load
+    from xxgk.extract import _narrative_pairs
+
+    row = load().row("proactive", "normative_documents")
+    columns = ("issued", "repealed", "in_force")
+    pairs = _narrative_pairs("本年制发行政规范性文件9件,废止3万件,现行有效1,234件", row, columns)
+    assert pairs == {("issued", "9"), ("in_force", "1,234")}

@@ -1,10 +1,24 @@
 """Reading the figures printed after a label, including figures glued together (`801000081`).
 
 The printed text after a label is cut into pieces: runs of digits (which may hold several cells
-run together), decimals, blank markers and explicit empty cells. A *split* assigns every piece to
-one or more cells so that there are exactly as many cells as the row has. A written number has no
-leading zero, so `02` is always two cells. When several splits are possible, the caller settles
-between them with the template's arithmetic or other evidence, or publishes nothing.
+run together), figures with thousands separators, decimals, blank markers and explicit empty cells.
+A *split* assigns every piece to one or more cells so that there are exactly as many cells as the
+row has. A written number has no leading zero, so `02` is always two cells. When several splits
+are possible, the caller settles between them with the template's arithmetic or other evidence, or
+publishes nothing.
+
+Number forms. A figure is *plain* when it is ASCII digits, optionally with well-formed thousands
+groups (`1,234`, `12,345,678`: a first group of 1-3 digits not starting with 0, then groups of
+exactly three) and a decimal part (`12.5`, `1,234.5`). A thousands figure is one cell: it is never
+split, so a row whose cells were joined by commas (`1,234` for two cells) cannot be read as its
+cells and is withheld by the count of cells, not guessed. The ideographic comma `、` lists figures
+and never groups digits. What continues a figure makes it not plain (`number_form`): a letter, a
+digit of another script, a percent sign or a multiplier (万, 亿, 千, 百) glued to it, or after it
+in the same cell with only spaces between (`3 万`); 元 likewise, where the column counts in 万元; a
+punctuation mark glued to it and followed by a digit (`1,234,5`, `1、234`, `1.2.3`, `5(3)`); and a
+figure printed in brackets (`(5)`). The caller withholds such a row rather than keep the digits
+read before the form (`1e9` is not 1). Text that merely ends the figures (a label, a heading, a
+count word such as 件 or 个) does not.
 """
 
 from __future__ import annotations
@@ -12,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 MAX_CANDIDATES = 5000
 MAX_FIGURE_DIGITS = 12  # no count or amount in these tables has more; a longer run is no figure
@@ -19,12 +34,19 @@ MAX_FIGURE_DIGITS = 12  # no count or amount in these tables has more; a longer 
 
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # digits | decimal | signed | blank
-    text: str
+    kind: str  # digits | grouped | decimal | signed | blank
+    text: str  # as printed (thousands separators kept)
     line: int | None
 
 
 Value = int | float | None
+
+
+class Form(NamedTuple):
+    """A printed number form that is not a plain figure, and why (a key of REASONS)."""
+
+    text: str
+    reason: str
 
 
 def _valid(run: str) -> bool:
@@ -32,7 +54,7 @@ def _valid(run: str) -> bool:
 
 
 def _plausible(p: "Piece") -> bool:
-    return p.kind == "blank" or len(p.text.split(".")[0].lstrip("+-")) <= MAX_FIGURE_DIGITS
+    return p.kind == "blank" or len(p.text.split(".")[0].lstrip("+-").replace(",", "")) <= MAX_FIGURE_DIGITS
 
 
 @lru_cache(maxsize=8192)
@@ -55,8 +77,8 @@ def _value(piece_kind: str, text: str) -> Value:
     if piece_kind == "blank":
         return None
     if piece_kind == "decimal":
-        return float(text)
-    return int(text)
+        return float(text.replace(",", ""))
+    return int(text.replace(",", ""))
 
 
 def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...], tuple[str, ...], tuple[int | None, ...]]], bool]:
@@ -113,18 +135,82 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
     return out, truncated
 
 
+# A figure with thousands separators: well-formed groups only, and not followed by another digit
+# or by a separator and a digit (`1,2345` and `1,234,5` are no thousands figures).
+_GROUPS = r"[1-9][0-9]{0,2}(?:,[0-9]{3})+"
+_GROUPED = _GROUPS + r"(?![0-9]|[,.][0-9])"
+_FIGURE_KINDS = ("digits", "grouped", "decimal", "signed")
+MULTIPLIERS = "万亿千百"
+PERCENT = "%‰‱"
+CURRENCY = "元"
+# A figure in brackets (`(5)`, `(1,234)`, `(50%)`): a negative amount in accounts, a note, never a plain cell
+BRACKETED = re.compile(r"\(\s*[-+]?[0-9][0-9,.]*\s*[%‰‱万亿千百]?\s*\)")
+
+
 @lru_cache(maxsize=8)
 def _token_pattern(blank_markers: tuple[str, ...]) -> re.Pattern:
     markers = "|".join(re.escape(m) for m in sorted(blank_markers, key=len, reverse=True))
-    return re.compile(rf"(?P<decimal>\d+\.\d+)|(?P<signed>[-+]\d+)|(?P<digits>\d+)|(?P<blank>{markers})|(?P<space>\s+)", re.S)
+    return re.compile(rf"(?P<decimal>(?:{_GROUPS}|[0-9]+)\.[0-9]+)|(?P<grouped>{_GROUPED})"
+                      rf"|(?P<signed>[-+](?:{_GROUPED}|[0-9]+))|(?P<digits>[0-9]+)|(?P<blank>{markers})|(?P<space>\s+)", re.S)
 
 
-def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str], signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None]:
+# Why a form is not plain: (zh, en), for the finding that withholds the row.
+REASONS = {
+    "bracketed": ("数字写在括号中", "the figure is printed in brackets"),
+    "script": ("数字不是阿拉伯数字", "the digits are of another script"),
+    "letters": ("数字后紧接字母（如科学计数法、十六进制或编号）", "letters follow the figure (an exponent, hex or a code)"),
+    "unit": ("数字带有倍数单位（万、亿等）", "a multiplier unit (万, 亿 …) follows the figure"),
+    "percent": ("数字带有百分号", "a percent sign follows the figure"),
+    "currency": ("数字带有货币单位“元”，与本栏的计量单位不符", "the figure carries the unit 元, which is not the column's unit"),
+    "separator": ("数字之间的分隔符不是规范的千分位（三位一组）", "a separator joins digits and is no well-formed thousands separator"),
+}
+
+
+def number_form(after: str, glued: bool, spaced: bool) -> str | None:
+    """Why `after`, the text that stopped the figures, makes the figure before it not plain (a
+    key of REASONS), or None.
+
+    `glued`: nothing stands between the last figure and `after`; `spaced`: only spaces do (same
+    cell). Text that starts a label or a sentence (`第二十条`, `五、`, `个`) ends the figures; a
+    unit that changes the value, a letter, a digit, or a separator followed by a digit continues
+    them."""
+    c = after[0]
+    if BRACKETED.match(after):
+        return "bracketed"  # `(5)`: a negative amount in accounts, or a note
+    if c.isdigit() and not c.isascii():
+        return "script"
+    if glued or spaced:
+        if c in MULTIPLIERS:
+            return "unit"  # 3万, 3 万
+        if c in PERCENT:
+            return "percent"  # 50%
+        if c in CURRENCY:
+            return "currency"  # 5000元: the caller compares it with the column's unit
+    if glued:
+        if c.isascii() and c.isalpha():
+            return "letters"  # 1e9 0x10 44abc
+        if not c.isalnum() and not c.isspace() and after[1:2].isascii() and after[1:2].isdigit():
+            return "separator"  # 1,234,5 1、234 1.2.3 1'234 5(3)
+    return None
+
+
+def _form_text(text: str, start: int, pos: int) -> str:
+    """The printed number form: the figure it continues (from `start`) to the end of its word."""
+    m = BRACKETED.match(text, pos)
+    end = m.end() if m else pos + len(text[pos:].split(None, 1)[0])
+    return text[start:end][:40]
+
+
+def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
+             signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None, "Form | None"]:
     """Cut the text after a label into pieces, stopping at the first text that is not a figure.
 
     `cells` are (text, line) pairs in order: an empty cell is an explicit blank. Leading and
     trailing blanks belong to the layout (row spans, padding), not to the row.
-    Returns (pieces, stop_text, stop_line): the text that ended the figures, if any.
+    Returns (pieces, stop_text, stop_line, form): the text that ended the figures, if any, and,
+    when that text continues a figure into a form that is not plain (`number_form`), the printed
+    form (`1e9`, `3万`, `(5)`) and why, so that the caller withholds the row instead of keeping the
+    digits read before it.
     """
     pieces: list[Piece] = []
     token = _token_pattern(tuple(blank_markers))
@@ -133,18 +219,28 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str], sign
             pieces.append(Piece("blank", "", line))
             continue
         pos = 0
+        figure: tuple[int, int] | None = None  # (start, end) of the last figure in this cell
         while pos < len(text):
             m = token.match(text, pos)
             if m is None:
-                return _trim(pieces), text[pos:].strip(), line
+                glued = figure is not None and figure[1] == pos
+                spaced = figure is not None and not glued and text[figure[1]:pos].isspace()
+                stop = text[pos:].strip()
+                reason = number_form(text[pos:], glued, spaced)
+                form = Form(_form_text(text, figure[0] if (glued or spaced) else pos, pos), reason) if reason else None
+                return _trim(pieces), stop, line, form
             kind = m.lastgroup
             if kind == "signed" and not signed_ok:
                 pieces.append(Piece("blank", m.group()[0], line))
-                pieces.append(Piece("digits", m.group()[1:], line))
+                pieces.append(Piece("grouped" if "," in m.group() else "digits", m.group()[1:], line))
             elif kind != "space":
                 pieces.append(Piece(kind, m.group(), line))
+            if kind in _FIGURE_KINDS:
+                figure = (m.start(), m.end())
+            elif kind != "space":
+                figure = None
             pos = m.end()
-    return _trim(pieces), None, None
+    return _trim(pieces), None, None, None
 
 
 def _trim(pieces: list[Piece]) -> list[Piece]:

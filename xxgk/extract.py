@@ -11,7 +11,7 @@ from functools import cache
 from . import digits
 from .codebook import Codebook, Row, label_regex, load
 from .model import Fact, Match, Report, Text
-from .read import Cell, Document
+from .read import Cell, Document, normalise
 
 SEP = "\x1f"  # joins cells; counts as whitespace for label patterns
 NUMERAL = "一二三四五六七八九十"
@@ -69,10 +69,15 @@ class Stream:
 # --- patterns from the codebook ----------------------------------------------------------------
 
 def _prefix_regex(row: Row) -> str:
+    """The numbering printed before a row's label, consumed with it: `1.` or `(1)` for an item,
+    the row's prefix (`一、`, `(一)`, also as `(1)`)."""
     if row.item is not None:
-        return rf"(?:{row.item}\s*[.、,]\s*)?"
+        return rf"(?:(?:{row.item}\s*[.、,]|\(\s*{row.item}\s*\))\s*)?"
     if row.prefix:
         p = label_regex(row.prefix).replace("、", "[、.,]")
+        m = re.fullmatch(rf"\(([{NUMERAL}])\)", normalise(row.prefix))
+        if m:
+            p = rf"(?:{p}|\(\s*{NUMERAL.index(m.group(1)) + 1}\s*\))"
         return rf"(?:{p}\s*)?"
     return ""
 
@@ -81,7 +86,9 @@ def _prefix_regex(row: Row) -> str:
 def row_pattern(section: str, code: str) -> re.Pattern:
     row = load().row(section, code)
     labels = sorted({label_regex(label) for label in row.labels}, key=len, reverse=True)
-    return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels) + r")(?:\s*\([^()]{0,80}\))?")
+    # an optional note in brackets after the label ((单位：万元), (区分处理的…)); a figure in brackets
+    # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld
+    return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels) + rf")(?:\s*(?!{digits.BRACKETED.pattern})\([^()]{{0,80}}\))?")
 
 
 @cache
@@ -114,13 +121,28 @@ def known_text_pattern() -> re.Pattern:
 
 
 @cache
+def numbered_pattern() -> re.Pattern:
+    """A label that numbering may precede: a row's or a group's label, a section heading (not a
+    column label or furniture)."""
+    cb = load()
+    words = {label for rows in cb.rows.values() for r in rows for label in r.labels}
+    words.update(g["label"] for g in cb.groups)
+    for s in cb.sections:
+        words.update(s["heading"])
+    alts = sorted({label_regex(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(alts) + ")")
+
+
+@cache
 def marker_pattern() -> re.Pattern:
     return re.compile("|".join(label_regex(m) for m in load().template_2019_markers))
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _SENTENCE = re.compile(r"[。;!?\n" + SEP + "]")
-_NARRATIVE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?=[件条个项次份宗起万元])")
+# a figure stated in the narrative, whole (not the 234 of 1,234, not the 3 of 3万件), before a count word
+_NARRATIVE_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?<![0-9][.,、])((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*"
+                               r"(?=[件条个项次份宗起元]|万元)")
 
 
 # --- the extractor -----------------------------------------------------------------------------
@@ -234,6 +256,7 @@ def _sections(stream: Stream) -> dict[str, Span]:
 
 
 _AFTER_LABEL_FIGURES = re.compile(rf"[\s{SEP}]*(?:[\d\-—/]|{SEP}[\s]*{SEP}|$)")
+_BRACKETED_AFTER_LABEL = re.compile(rf"[\s{SEP}]*{digits.BRACKETED.pattern}")
 
 
 def _first_good(stream: Stream, section: str, code: str, start: int, end: int) -> re.Match | None:
@@ -241,6 +264,9 @@ def _first_good(stream: Stream, section: str, code: str, start: int, end: int) -
     cell, another printed label or the end of the section (a label inside prose is not)."""
     for m in row_pattern(section, code).finditer(stream.text, start, end):
         after = m.end()
+        bracketed = _BRACKETED_AFTER_LABEL.match(stream.text, after, end)
+        if bracketed:  # `行政处罚 (5)`: judged by what follows the brackets
+            after = bracketed.end()
         if _AFTER_LABEL_FIGURES.match(stream.text, after, end) or after >= end:
             return m
         rest = stream.text[after:min(end, after + 120)].lstrip(" " + SEP)
@@ -276,14 +302,15 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         columns = cb.row_columns(section, row, template)
         signed = any(cb.column(section, c).signed for c in columns)
         cells = stream.cells_between(m.end(), starts[k + 1])
-        pieces, stop_text, stop_line = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
-        if stop_text and not known_text_pattern().match(stop_text):
-            report.add("unrecognised-label", "info", f"表格中有未识别的文字：“{stop_text[:40]}”",
-                       f"text in the table that is no known label: '{stop_text[:40]}'",
-                       section=section, row=row.code, found=stop_text[:40], source_line=stop_line)
+        pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
         line = stream.line_at(m.start())
         report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
                                     " ".join(p.text or "∅" for p in pieces)))
+        units = {cb.column(section, c).unit for c in columns}
+        unreadable = _stop(report, stop_text, stop_line, form, section, row.code, units.pop() if len(units) == 1 else None)
+        if unreadable:
+            values[row.code] = unreadable
+            continue
         values[row.code] = _resolve(pieces, columns, section, row, report, narrative, line, [row.code])
     if section == "requests":
         _settle_across_rows(values, cb.row_columns(section, rows[0], template), template, report)
@@ -298,6 +325,40 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         resolved = values.get(row.code)
         for j, col in enumerate(columns):
             report.facts.append(_fact(section, row.code, col, resolved, j))
+
+
+def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: digits.Form | None,
+          section: str, row: str, unit: str | None = None, note: bool = True) -> tuple | None:
+    """What the text that ended a row's figures means. A number form that is not plain (`1e9`,
+    `3万`, `50%`, `(5)`, `1,234,5`): the row is withheld (returns its unresolved value), since the
+    digits read before the form are not the figure. A known label or furniture: nothing, unless a
+    unit or percent sign glued to the figure starts it (`3万元` is 3 only in a column counted in
+    万元, the row's `unit`; `3元` is not 3 there), or a figure in brackets (`(5)第二十条…`: only a
+    row's, group's or section's label is numbered). Any other text: an info finding (if `note`),
+    the figures read before it stand."""
+    if not stop_text:
+        return None
+    units = ("unit", "percent", "currency")
+    reason = form.reason if form is not None else None
+    if reason in units and ((unit and stop_text.startswith(unit)) or (reason == "currency" and not unit)):
+        form = reason = None  # the column's own unit, or a column with no unit of its own
+    if reason == "bracketed":
+        bracket = digits.BRACKETED.match(stop_text)
+        if bracket and numbered_pattern().match(stop_text, bracket.end()):
+            return None  # `(3)不予公开`: the numbering of the label that follows, not a figure
+    elif reason not in units and known_text_pattern().match(stop_text):
+        return None
+    if form is not None:
+        zh, en = digits.REASONS[form.reason]
+        report.add("unreadable-figure", "error", f"表格中的“{form.text}”不是可以确定读取的数字：{zh}，本行数字不予发布",
+                   f"'{form.text}' in the table is not a figure that can be read with certainty: {en}; the row's figures are not published",
+                   section=section, row=row, found=form.text, source_line=stop_line)
+        return ("unresolved", "", (), (), (stop_line,))
+    if note:
+        report.add("unrecognised-label", "info", f"表格中有未识别的文字：“{stop_text[:40]}”",
+                   f"text in the table that is no known label: '{stop_text[:40]}'",
+                   section=section, row=row, found=stop_text[:40], source_line=stop_line)
+    return None
 
 
 def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
@@ -339,7 +400,7 @@ def _identity_ok(section: str, columns: list[str], values: tuple) -> str | None:
     return None
 
 
-_CLAUSE = re.compile(r"[,;:、]")
+_CLAUSE = re.compile(r"(?<![0-9]),|,(?![0-9]{3}(?![0-9]))|[;:、]")  # not the comma of 1,234
 
 
 def _narrative_pairs(narrative: str, row: Row, columns: tuple[str, ...]) -> set[tuple[str, str]]:
@@ -516,11 +577,14 @@ def _appeals(stream: Stream, span: Span, report: Report) -> None:
         resolved = None
     else:
         cells = stream.cells_between(start, span.end)
-        pieces, _stop, _line = digits.tokenise(cells, cb.blank_markers)
+        pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers)
         line = stream.line_at(start)
         report.matches.append(Match("appeals", "review+litigation", "行政复议 / 行政诉讼", line,
                                     " ".join(p.text or "∅" for p in pieces)))
-        resolved = _resolve(pieces, columns * len(rows), "appeals", None, report, "", line, [r.code for r in rows])
+        # the text after the figures (the next heading, the narrative) needs no note; a number form does
+        resolved = _stop(report, stop_text, stop_line, form, "appeals", "", note=False)
+        if resolved is None:
+            resolved = _resolve(pieces, columns * len(rows), "appeals", None, report, "", line, [r.code for r in rows])
         if isinstance(resolved, Pending):
             resolved = _withhold(report, resolved)
     width = len(columns)
