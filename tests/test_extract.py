@@ -238,6 +238,39 @@ def test_glued_label_after_figures_is_no_number_form():
     assert "unreadable-figure" not in codes(report)
 
 
+# --- dates -------------------------------------------------------------------------------------
+
+def signed_on(date: str):
+    return parse_text(seed("000").read_text(encoding="utf-8") + f"\n\n灋河回族区城市管理局\n{date}\n")
+
+
+@pytest.mark.parametrize("printed", ["2025年2月30日", "2023-02-29", "2025年13月1日", "2025.0.10", "2025-04-31"])
+def test_impossible_signature_date_is_left_empty(printed):
+    report = signed_on(printed)
+    assert report.publication_date == "" and report.publication_date_source == ""
+    (g,) = findings_of(report, "invalid-date")
+    assert g.severity == "warning" and g.found == printed and printed in g.message_zh and printed in g.message_en
+    assert g.source_line is not None
+
+
+@pytest.mark.parametrize("printed, iso", [("2024年2月29日", "2024-02-29"), ("2025年1月30日", "2025-01-30"), ("2025-12-31", "2025-12-31")])
+def test_real_dates_are_kept(printed, iso):
+    report = signed_on(printed)
+    assert report.publication_date == iso and report.publication_date_source == "signature"
+    assert "invalid-date" not in codes(report)
+
+
+def test_impossible_page_date_from_the_crawler_header():
+    text = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    assert "发布时间: 2026-01-30 09:49" in text
+    good = parse_text(text)
+    assert good.publication_date == "2026-01-30" and good.publication_date_source == "page"
+    report = parse_text(text.replace("发布时间: 2026-01-30 09:49", "发布时间: 2025-13-01 09:49"))
+    assert report.publication_date == "" and report.publication_date_source == ""
+    (g,) = findings_of(report, "invalid-date")
+    assert g.found == "2025-13-01" and "页面" in g.message_zh and "page" in g.message_en
+
+
 def test_numbering_in_arabic_brackets_is_no_figure():
     # `(1)属于国家秘密`, `(3)不予公开`, `(2) 部分公开`: the numbering of the label after it
     glued = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ figures that belong to each. Everything it knows of the template comes from the 
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -138,7 +139,8 @@ def marker_pattern() -> re.Pattern:
     return re.compile("|".join(label_regex(m) for m in load().template_2019_markers))
 
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
+# A printed date (2025年1月30日, 2025-01-30, 2025.1.30); whether it is a real day is _calendar_date's
+_DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[年\-./]\s*([0-9]{1,2})\s*[月\-./]\s*([0-9]{1,2})(?![0-9])\s*日?")
 _SENTENCE = re.compile(r"[。;!?\n" + SEP + "]")
 # a figure stated in the narrative, whole (not the 234 of 1,234, not the 3 of 3万件), before a count word
 _NARRATIVE_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?<![0-9][.,、])((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*"
@@ -223,16 +225,28 @@ def _metadata(doc: Document, stream: Stream, report: Report, cb: Codebook) -> No
                    "the agency name and year could not be read from the title")
     published = doc.meta.get("published", "")
     d = _DATE.search(published)
+    source, line = "page", None
+    if d is None:
+        tail = max(0, len(stream.text) - 200)
+        d = _DATE.search(stream.text, tail)
+        source, line = "signature", (stream.line_at(d.start()) if d else None)
     if d:
-        report.publication_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-        report.publication_date_source = "page"
-    else:
-        tail = stream.text[-200:]
-        dates = list(_DATE.finditer(tail))
-        if dates:
-            d = dates[0]
-            report.publication_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-            report.publication_date_source = "signature"
+        report.publication_date = _calendar_date(d, report, source, line)
+        report.publication_date_source = source if report.publication_date else ""
+
+
+def _calendar_date(d: re.Match, report: Report, source: str, line: int | None) -> str:
+    """The ISO date a printed date names, or "" with a finding when it names no day of the
+    calendar (`2025年2月30日`, `2023-02-29`, `2025-13-01`): never an invalid date string."""
+    try:
+        return datetime.date(int(d.group(1)), int(d.group(2)), int(d.group(3))).isoformat()
+    except ValueError:
+        printed = re.sub(r"\s+", "", d.group(0))
+        where = "页面发布时间" if source == "page" else "落款"
+        report.add("invalid-date", "warning", f"{where}中的日期“{printed}”不是真实的日期，发布日期留空",
+                   f"the date '{printed}' ({'page' if source == 'page' else 'signature'}) is no real calendar date; the publication date is left empty",
+                   found=printed, source_line=line)
+        return ""
 
 
 def _sections(stream: Stream) -> dict[str, Span]:
