@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/fuzz.py [--seconds 600] [--runs N]
 
-Starts from the golden inputs, mutates them, and checks every input with xxgk.fuzz.check_input:
-no unhandled exception, no figure that is not printed in the input. An input that breaks either
+Starts from the golden inputs and from small reports whose figures are printed in other number
+forms (`1,234`, `1e9`, `3万`, `50%`, `(5)` …), mutates them, and checks every input with
+xxgk.fuzz.check_input: no unhandled exception, no figure that is not printed whole in the input. An input that breaks either
 is saved under tests/fixtures/fuzz/ (named by its hash, with its suffix), where the test suite
 replays it from then on; the run then fails.
 """
@@ -36,6 +37,31 @@ def target(data: bytes) -> None:
         raise
 
 
+# small real reports, one per layout, whose figures after the labels are printed in other forms
+FORM_BASES = ("seed-000/input.txt", "26-gwh-2025/input.txt", "seed-002-markdown/input.md", "25-jjp-2024-html/input.html")
+
+
+def number_form_seeds() -> list[tuple[str, bytes]]:
+    """Seeds that print figures after labels as `1,234`, `1，234`, `1e9`, `0x10`, `3万`, `50%`, `(5)` and
+    the like (xxgk.fuzz.NUMBER_FORMS), replacing a figure or glued after it: the mutations start
+    from the forms the parser must read or withhold."""
+    sys.path.insert(0, str(ROOT))
+    from xxgk.fuzz import NUMBER_FORMS, NUMBER_SUFFIXES, label_figures, with_number_forms
+
+    out = []
+    for base in FORM_BASES:
+        path = ROOT / "tests" / "fixtures" / "golden" / base
+        data, first = path.read_bytes(), bytes([SUFFIXES.index(path.suffix)])
+        count = len(label_figures(data))
+        for k, form in enumerate(NUMBER_FORMS):  # every third label, starting at a different one
+            edits = [(i, form, True) for i in range(k % 3, count, 3)]
+            out.append((f"forms-{path.parent.name}-{k:02d}", first + with_number_forms(data, edits)))
+        for k, glued in enumerate(NUMBER_SUFFIXES):
+            edits = [(i, glued, False) for i in range(k % 3, count, 3)]
+            out.append((f"glued-{path.parent.name}-{k:02d}", first + with_number_forms(data, edits)))
+    return out
+
+
 def fuzz(args: list[str]) -> None:
     import importlib
 
@@ -62,6 +88,8 @@ def main() -> int:
         for path in sorted((ROOT / "tests" / "fixtures" / "golden").glob("*/input.*")):
             if path.suffix in SUFFIXES:
                 (seeds / f"{path.parent.name}").write_bytes(bytes([SUFFIXES.index(path.suffix)]) + path.read_bytes())
+        for name, data in number_form_seeds():
+            (seeds / name).write_bytes(data)
         limit = [f"-runs={args.runs}"] if args.runs else [f"-max_total_time={args.seconds}"]
         cmd = [sys.executable, __file__, "--child", *limit, "-max_len=65536", "-timeout=30", "-rss_limit_mb=2048",
                f"-artifact_prefix={work}/", "-print_final_stats=1", str(seeds)]

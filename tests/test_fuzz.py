@@ -11,7 +11,8 @@ from conftest import ROOT, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xxgk.fuzz import SUFFIXES, check_input
+from xxgk.fuzz import NUMBER_FORMS, NUMBER_SUFFIXES, SUFFIXES, Violation, check_input, label_figures, with_number_forms
+from xxgk.model import Fact, Report
 
 REAL = sorted(p for p in SEEDS.glob("*/input.*") if p.suffix in SUFFIXES)
 FOUND = ROOT / "tests" / "fixtures" / "fuzz"
@@ -46,7 +47,7 @@ def mutated(draw):
         elif kind == "overwrite":
             data[at:at + 8] = draw(st.binary(min_size=1, max_size=8))
         elif kind == "insert":
-            data[at:at] = draw(st.text(alphabet="0123456789 \t\n|<>&;：，。、一二三四五六七八九十（）()-—", max_size=30)).encode()
+            data[at:at] = draw(st.text(alphabet="0123456789 \t\n|<>&;：，。、一二三四五六七八九十（）()-—,.%％ex万亿元", max_size=30)).encode()
         elif kind == "digits":
             data[at:at] = draw(st.from_regex(r"[0-9]{1,12}", fullmatch=True)).encode()
         else:
@@ -58,6 +59,69 @@ def mutated(draw):
 @given(mutated())
 def test_mutated_real_reports(case):
     check_input(*case)
+
+
+# small real reports in three layouts, the figures after their labels to be printed in other forms
+FORM_BASES = [p for p in REAL if p.parent.name in ("seed-000", "26-gwh-2025", "seed-002-markdown", "25-jjp-2024-html")]
+
+
+@st.composite
+def number_forms(draw):
+    """A real report with some figures after its labels printed as other number forms (`1,234`,
+    `1，234`, `1e9`, `0x10`, `3万`, `50%`, `(5)` …), replacing the figure or glued after it."""
+    path = draw(st.sampled_from(FORM_BASES))
+    edits = draw(st.lists(st.one_of(
+        st.tuples(st.integers(0, 200), st.sampled_from(NUMBER_FORMS), st.just(True)),
+        st.tuples(st.integers(0, 200), st.sampled_from(NUMBER_SUFFIXES), st.just(False))), min_size=1, max_size=6))
+    return with_number_forms(path.read_bytes(), edits), path.suffix
+
+
+@bounded
+@given(number_forms())
+def test_number_forms_after_labels(case):
+    check_input(*case)
+
+
+def test_number_forms_reach_every_layout():
+    for path in FORM_BASES:
+        assert label_figures(path.read_bytes()), path
+
+
+@pytest.mark.parametrize("form", NUMBER_FORMS)
+@pytest.mark.parametrize("path", FORM_BASES, ids=lambda p: p.parent.name)
+def test_each_number_form_after_every_label(path, form):
+    data = path.read_bytes()
+    check_input(with_number_forms(data, [(i, form, True) for i in range(len(label_figures(data)))]), path.suffix)
+
+
+def published(monkeypatch, value):
+    """Have the parser publish one figure, whatever the input, to see what the invariant says of it."""
+    report = Report(status="ok", format="text")
+    report.facts.append(Fact("proactive", "penalty", "decisions", value, "reported", "cell", str(value), 1))
+    monkeypatch.setattr("xxgk.fuzz.parse_bytes", lambda data, suffix: report)
+
+
+@pytest.mark.parametrize("printed", ["1,234", "1，234", "1e9", "0x1", "1.5e3", "1万", "1 万", "1%", "(1)", "1,234,5", "1、234",
+                                     "1abc", "1.5", "A1"])
+def test_a_figure_published_from_part_of_a_longer_number_is_a_violation(monkeypatch, printed):
+    published(monkeypatch, 1)
+    with pytest.raises(Violation):
+        check_input(f"行政处罚 {printed}\n".encode(), ".txt")
+
+
+@pytest.mark.parametrize("printed, value", [("1", 1), ("1,234", 1234), ("1，234", 1234), ("12.5", 12.5), ("1,234.5", 1234.5),
+                                            ("1000001", 1), ("1000001", 100), ("3万元", 3), ("0(1)属于国家秘密", 0),
+                                            ("5元", 5), ("1-2", 2), ("1\t万", 1), ("1/2", 1)])
+def test_a_figure_printed_whole_is_no_violation(monkeypatch, printed, value):
+    # a glued run may hold several cells; a cell, a blank marker or a known label ends a figure
+    published(monkeypatch, value)
+    check_input(f"行政处罚 {printed}\n".encode(), ".txt")
+
+
+def test_html_entities_and_markdown_markup_are_read_as_the_readers_read_them(monkeypatch):
+    published(monkeypatch, 1234)
+    check_input("<table><tr><td>行政处罚</td><td>1&#44;234</td></tr></table>".encode(), ".html")
+    check_input("| 行政处罚 | **1,234** |\n".encode(), ".md")
 
 
 @pytest.mark.parametrize("path", sorted(FOUND.glob("*")) if FOUND.is_dir() else [], ids=lambda p: p.name)
