@@ -306,3 +306,15 @@ def test_narrative_figures_are_read_whole():
     columns = ("issued", "repealed", "in_force")
     pairs = _narrative_pairs("本年制发行政规范性文件9件,废止3万件,现行有效1,234件", row, columns)
     assert pairs == {("issued", "9"), ("in_force", "1,234")}
+
+
+def test_a_decimal_in_a_column_that_counts_items_is_withheld():
+    # fees are amounts (万元): 12.5 is a figure; a request count of 1.5 is no plain figure
+    text = seed("002").read_text(encoding="utf-8")
+    line = "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t0\t1"
+    assert line in text and "行政事业性收费\t0" in text
+    report = parse_text(text.replace(line, line.replace("\t1\t0\t0", "\t1.5\t0\t0", 1)).replace("行政事业性收费\t0", "行政事业性收费\t12.5"))
+    assert fact(report, "requests", "new", "natural_person").status == "unresolved"
+    assert [g.found for g in report.findings if g.code == "unreadable-figure"] == ["1.5"]
+    assert fact(report, "proactive", "fees", "amount").value == 12.5
+    assert fact(report, "requests", "carried_over", "total").status == "reported"

@@ -128,3 +128,18 @@ def test_html_entities_and_markdown_markup_are_read_as_the_readers_read_them(mon
 def test_inputs_found_by_fuzzing(path: Path):
     suffix = path.suffixes[0] if path.suffixes else ".txt"
     check_input(path.read_bytes(), suffix)
+
+
+def test_the_invariant_knows_signed_and_decimal_columns():
+    # the 2019 template's 本年增/减 may be negative; a decimal is a figure only in a column of amounts
+    from xxgk.parse import parse_bytes
+
+    text = (SEEDS / "02-jjf-2020" / "input.txt").read_text(encoding="utf-8")
+    assert "行政许可 0 0 0" in text
+    signed = text.replace("行政许可 0 0 0", "行政许可 5 -3 12").encode("utf-8")
+    facts = {f.column: f.value for f in parse_bytes(signed, ".txt").facts if f.row == "licensing"}
+    assert facts == {"prior_items": 5, "change": -3, "decisions": 12}
+    check_input(signed, ".txt")
+    decimal = text.replace("行政许可 0 0 0", "行政许可 5 1.5 12").encode("utf-8")
+    assert {f.status for f in parse_bytes(decimal, ".txt").facts if f.row == "licensing"} == {"unresolved"}
+    check_input(decimal, ".txt")

@@ -477,6 +477,17 @@ def _resolve(pieces, columns, section, row, report: Report, narrative: str, line
         return ("ok", "", (None,) * n, ("",) * n, (line,) * n)
     cands, truncated = digits.candidates(pieces, n)
     printed = " ".join(p.text or "∅" for p in pieces)
+    if any(isinstance(v, float) for c in cands for v in c[0]):
+        # a decimal is a figure only in a column of amounts (fees); in a column that counts items it is no plain figure
+        allowed = [load().column(section, c).decimal for c in columns]
+        fitting = [c for c in cands if all(ok or not isinstance(v, float) for v, ok in zip(c[0], allowed))]
+        if not fitting:
+            wrong = next(t for c in cands for v, t, ok in zip(c[0], c[1], allowed) if isinstance(v, float) and not ok)
+            report.add("unreadable-figure", "error", f"表格中的“{wrong}”带小数，而这一栏是件数，不是可以确定读取的数字，本行数字不予发布",
+                       f"'{wrong}' in the table has a decimal part in a column that counts items: not a figure that can be read "
+                       "with certainty; the row's figures are not published", found=wrong, **where)
+            return ("unresolved", "", (), (), (line,))
+        cands = fitting
     if len(cands) == 1 and not truncated:
         vals, texts, lines = cands[0]
         return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)

@@ -141,9 +141,14 @@ def check_input(data: bytes, suffix: str) -> None:
         cells.setdefault(cell.line, []).append(cell.text)
     lines: dict[int, tuple[set[str], str]] = {}
     for f in reported:
-        if f.value is None or f.value < 0:
-            raise Violation(f"{f.section}/{f.row}/{f.column}: reported without a value ({f.value!r})")
-        figure = shown(f.value)
+        if f.value is None:
+            raise Violation(f"{f.section}/{f.row}/{f.column}: reported without a value")
+        column = load().column(f.section, f.column)
+        if f.value < 0 and not column.signed:
+            raise Violation(f"{f.section}/{f.row}/{f.column} = {f.value!r}: negative in a column that is not signed")
+        if isinstance(f.value, float) and not column.decimal:
+            raise Violation(f"{f.section}/{f.row}/{f.column} = {f.value!r}: a decimal in a column that counts items")
+        figure = shown(abs(f.value))  # the sign of a signed column is printed before the figure
         # a glued run may hold several cells, so a figure may be a part of it; a thousands figure
         # or a decimal is one cell
         if figure not in whole and figure not in glued:
