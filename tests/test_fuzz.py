@@ -97,7 +97,8 @@ def test_each_number_form_after_every_label(path, form):
 def published(monkeypatch, value):
     """Have the parser publish one figure, whatever the input, to see what the invariant says of it."""
     report = Report(status="ok", format="text")
-    report.facts.append(Fact("proactive", "penalty", "decisions", value, "reported", "cell", str(value), 1))
+    row, column = ("fees", "amount") if isinstance(value, float) else ("penalty", "decisions")  # a decimal is an amount
+    report.facts.append(Fact("proactive", row, column, value, "reported", "cell", str(value), 1))
     monkeypatch.setattr("xxgk.fuzz.parse_bytes", lambda data, suffix: report)
 
 
