@@ -420,3 +420,20 @@ def test_writing_the_pages_over_a_folder_that_is_not_ours_is_refused(tmp_path):
     result = xxgk("pages", "--package", tmp_path / "pkg", "--out", theirs, "--corpus", corpus)
     assert result.returncode == 2 and (theirs.with_name("mine-agencies") / "notes.html").read_text() == "mine"
     assert not (tmp_path / "docs" / "data" / publish.MARKER).exists()
+
+
+def test_impossible_dates_do_not_fail_the_build(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    crawl = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
+    assert "发布时间: 2026-01-30 09:49" in crawl
+    (corpus / "page-date.txt").write_text(crawl.replace("发布时间: 2026-01-30 09:49", "发布时间: 2025-13-01 09:49"), encoding="utf-8")
+    text = seed("000").read_text(encoding="utf-8").rstrip("\n")
+    (corpus / "signed.txt").write_text(text + "\n\n洛阳市瀍河回族区城市管理局\n2025年2月30日\n", encoding="utf-8")
+    (corpus / "leap.txt").write_text(seed("001").read_text(encoding="utf-8").rstrip("\n") + "\n\n2023-02-29\n", encoding="utf-8")
+    result = xxgk("package", "--corpus", corpus, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    reports, found = by_file(tmp_path / "out"), findings(tmp_path / "out")
+    for name in ("page-date.txt", "signed.txt", "leap.txt"):
+        assert reports[name]["publication_date"] == "", name
+        assert "invalid-date" in [c["code"] for c in found[reports[name]["report_id"]]], name
