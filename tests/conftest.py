@@ -51,9 +51,6 @@ def package(mixed_corpus, tmp_path_factory) -> Path:
 def site(tmp_path_factory) -> Path:
     """A real site: seeds, one agency over several years (pingtan 行政审批局 2021 + 2025), a
     report whose agency name and text carry script payloads; built by the real MkDocs."""
-    from xxgk.package import build
-    from xxgk.pages import render_agencies, write_pages
-
     work = tmp_path_factory.mktemp("site")
     corpus = work / "corpus"
     corpus.mkdir()
@@ -65,13 +62,26 @@ def site(tmp_path_factory) -> Path:
     hostile = seed("003").read_text(encoding="utf-8").replace("北关区信访局 2024 年", HOSTILE_NAME + " 2024 年", 1)
     hostile = hostile.replace("(一) 主动公开。", "(一) 主动公开。<img src=x onerror=\"window.__xss=2\">**粗体**[链接](javascript:alert(1))</script><script>window.__xss=3</script>{{ x }}", 1)
     (corpus / "hostile.txt").write_text(hostile, encoding="utf-8")
+    site = build_site(corpus, work)
+    assert (work / "datapackage" / "data" / "agencies.csv").read_text(encoding="utf-8").count("\n") == 1 + 7
+    return site
+
+
+def build_site(corpus: Path, work: Path, edit=None) -> Path:
+    """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
+    `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
+    from xxgk.package import build
+    from xxgk.pages import render_agencies, write_pages
+
     build(corpus, work / "datapackage", jobs=1)
-    write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
+    if edit:
+        edit(work / "datapackage")
+    site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
     (work / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=work)
     assert result.returncode == 0, result.stderr
-    assert render_agencies(work / "site", work / "docs") == 7
+    assert render_agencies(work / "site", work / "docs") == len(site.agencies)
     return work / "site"

@@ -183,7 +183,7 @@ def test_no_payload_runs_on_any_page(page, server, site):
 @pytest.fixture(scope="module")
 def sources_site(tmp_path_factory):
     """A site of reports with unusual line breaks and encodings (see test_site_sources)."""
-    from test_site import build_site
+    from conftest import build_site
     from test_site_sources import sources_corpus
 
     work = tmp_path_factory.mktemp("browser-sources")

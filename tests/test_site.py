@@ -3,34 +3,13 @@
 import csv
 import json
 import re
-import subprocess
 from pathlib import Path
 
-from conftest import BIN, HOSTILE_NAME, ROOT
+from conftest import HOSTILE_NAME
 
 
 def page(site, rel):
     return (site / rel).read_text(encoding="utf-8")
-
-
-def build_site(corpus: Path, work: Path, edit=None) -> Path:
-    """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
-    `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
-    from xxgk.package import build
-    from xxgk.pages import render_agencies, write_pages
-
-    build(corpus, work / "datapackage", jobs=1)
-    if edit:
-        edit(work / "datapackage")
-    site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
-    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
-                            capture_output=True, text=True, cwd=work)
-    assert result.returncode == 0, result.stderr
-    assert render_agencies(work / "site", work / "docs") == len(site.agencies)
-    return work / "site"
 
 
 def edit_csv(package: Path, name: str, change) -> None:

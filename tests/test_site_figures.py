@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEEDS, seed
-from test_site import build_site, edit_csv
+from conftest import SEEDS, build_site, seed
+from test_site import edit_csv
 
 from xxgk.pages import file_name
 

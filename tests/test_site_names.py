@@ -9,8 +9,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, seed
-from test_site import build_site, edit_csv
+from conftest import SEEDS, build_site, seed
+from test_site import edit_csv
 
 from xxgk.pages import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEEDS, seed
-from test_site import build_site
+from conftest import SEEDS, build_site, seed
 
 from xxgk.pages import file_name
 from xxgk.read import normalise
