@@ -41,7 +41,7 @@ def _cpu_seconds(who: int) -> float:
 # --- stages (each in its own process) ----------------------------------------------------------
 
 def stage_parse(folder: str, expected: str) -> dict:
-    from xxgk.parse import parse_bytes
+    from xxgk.report import parse_bytes
 
     folder = Path(folder)
     truth = json.loads(Path(expected).read_text(encoding="utf-8"))
@@ -188,7 +188,7 @@ def ensure_corpus(folder: Path, n: int) -> Path:
     """Generate the corpus unless it is already there with n reports."""
     from synth import generate
 
-    from xxgk.package import corpus_files
+    from xxgk.corpus.walk import corpus_files
 
     expected = folder.with_name(folder.name + ".expected.json")  # beside the corpus, never in it
     if not (folder.is_dir() and expected.exists() and len(corpus_files(folder)) == n):

@@ -37,7 +37,6 @@ os.environ["NO_MKDOCS_2_WARNING"] = "1"
 
 from bench import _descendants, _pss_kb  # noqa: E402
 
-
 # --- the corpus and package, one agency per report ---------------------------------------------
 
 def generate_distinct(folder: Path, n: int) -> None:
@@ -61,7 +60,8 @@ def generate_distinct(folder: Path, n: int) -> None:
 
 
 def ensure_package(work: Path, n: int) -> tuple[Path, Path]:
-    from xxgk.package import build, corpus_files
+    from xxgk.corpus.walk import corpus_files
+    from xxgk.package import build
 
     corpus, package = work / "corpus", work / "package"
     if not (corpus.is_dir() and len(corpus_files(corpus)) == n):
@@ -120,7 +120,7 @@ def tree_stats(folder: Path) -> tuple[int, int, int]:
 
 def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, list]:
     """The build as the Makefile runs it; agency pages rendered after MkDocs only where the project does that."""
-    from xxgk import pages
+    from xxgk.site import pages
 
     docs, site = work / "docs", work / "site"
     out = {"pages": [BIN / "xxgk", "pages", "--package", package, "--out", docs, "--corpus", corpus],
@@ -188,7 +188,7 @@ def report_profile(prof: cProfile.Profile, title: str, groups: list[tuple]) -> N
 
 
 def profile_pages(work: Path) -> None:
-    from xxgk.pages import write_pages
+    from xxgk.site.pages import write_pages
 
     prof = cProfile.Profile()
     prof.runcall(write_pages, work / "package", work / "docs", work / "corpus", ROOT / "docs")
@@ -229,7 +229,7 @@ def profile_mkdocs(work: Path) -> None:
 
 
 def profile_render(work: Path) -> None:
-    from xxgk.pages import render_agencies
+    from xxgk.site.pages import render_agencies
 
     prof = cProfile.Profile()
     prof.runcall(render_agencies, work / "site", work / "docs")

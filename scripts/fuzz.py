@@ -46,7 +46,12 @@ def number_form_seeds() -> list[tuple[str, bytes]]:
     the like (xxgk.fuzz.NUMBER_FORMS), replacing a figure or glued after it: the mutations start
     from the forms the parser must read or withhold."""
     sys.path.insert(0, str(ROOT))
-    from xxgk.fuzz import NUMBER_FORMS, NUMBER_SUFFIXES, label_figures, with_number_forms
+    from xxgk.fuzz import (
+        NUMBER_FORMS,
+        NUMBER_SUFFIXES,
+        label_figures,
+        with_number_forms,
+    )
 
     out = []
     for base in FORM_BASES:

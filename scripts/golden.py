@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
 sys.path.insert(0, str(ROOT))
 
-from xxgk.parse import parse_bytes  # noqa: E402
+from xxgk.report import parse_bytes  # noqa: E402
 
 MARK = {"blank": "·", "absent": "-", "unresolved": "?"}
 

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xxgk import paths  # noqa: E402
+from xxgk.corpus.walk import refusal
 from xxgk.model import Report  # noqa: E402
-from xxgk.package import parse_within_limits, refusal  # noqa: E402
+from xxgk.package.worker import parse_within_limits  # noqa: E402
 
 
 def added_files(base: str) -> list[str]:

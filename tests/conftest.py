@@ -71,7 +71,7 @@ def build_site(corpus: Path, work: Path, edit=None) -> Path:
     """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
     `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
     from xxgk.package import build
-    from xxgk.pages import render_agencies, write_pages
+    from xxgk.site.pages import render_agencies, write_pages
 
     build(corpus, work / "datapackage", jobs=1)
     if edit:

@@ -91,7 +91,7 @@ def test_the_package_publishes_the_provenance(tmp_path, server):
 
 
 def test_the_corpus_already_there_is_read_through_the_parse_cache(tmp_path, monkeypatch):
-    import xxgk.package as pkg
+    import xxgk.package.worker as pkg
 
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     for n in ("000", "001"):

@@ -198,7 +198,7 @@ def test_source_page_shows_the_text_and_marks_the_linked_line(browser, sources_s
     package says the figure was read from, in files with CR-only and other line breaks too."""
     import pyarrow.parquet as pq
 
-    from xxgk.pages import file_name
+    from xxgk.site.pages import file_name
 
     url, package = sources_site
     with open(package / "data" / "reports.csv", encoding="utf-8", newline="") as f:

@@ -101,7 +101,7 @@ def test_keys_that_span_reports_are_checked_on_the_whole_table(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from xxgk.package import _keys_across_reports
+    from xxgk.package.validate import _keys_across_reports
 
     corpus = corpus_of(tmp_path, ["000", "001"])
     out = tmp_path / "out"
@@ -122,9 +122,9 @@ def test_keys_that_span_reports_are_checked_on_the_whole_table(tmp_path):
 def test_a_file_changed_in_place_is_read_again_even_with_its_old_size_and_time(tmp_path, monkeypatch):
     import os
 
-    import xxgk.cache
+    import xxgk.package.cache
 
-    monkeypatch.setattr(xxgk.cache, "RACY_SECONDS", 0)
+    monkeypatch.setattr(xxgk.package.cache, "RACY_SECONDS", 0)
     corpus = corpus_of(tmp_path, ["000", "001"])
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "a", jobs=1, cache=cache)

@@ -1,6 +1,6 @@
 import pytest
 
-from xxgk.digits import Piece, candidates, tokenise
+from xxgk.parse.digits import Piece, candidates, tokenise
 
 BLANKS = ["-", "—", "/", "无"]
 
@@ -61,7 +61,7 @@ def test_decimal_is_one_cell():
 
 
 def test_a_run_too_long_for_any_figure_gives_no_candidates():
-    from xxgk.digits import MAX_FIGURE_DIGITS, Piece, candidates
+    from xxgk.parse.digits import MAX_FIGURE_DIGITS, Piece, candidates
 
     long = "1" * 5000
     assert candidates([Piece("digits", long, 1)], 1) == ([], False)

@@ -3,7 +3,7 @@
 import pytest
 from conftest import SEEDS, seed
 
-from xxgk.parse import parse_bytes
+from xxgk.report import parse_bytes
 
 
 def parse_text(text: str, suffix: str = ".txt"):
@@ -300,7 +300,7 @@ def test_narrative_figures_are_read_whole():
     # the narrative evidence for glued digits takes a stated figure whole: not the 234 of 1,234,
     # not the 3 of 3万件
     from xxgk.codebook import load
-    from xxgk.extract import _narrative_pairs
+    from xxgk.parse.extract import _narrative_pairs
 
     row = load().row("proactive", "normative_documents")
     columns = ("issued", "repealed", "in_force")

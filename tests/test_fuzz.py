@@ -11,7 +11,15 @@ from conftest import ROOT, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xxgk.fuzz import NUMBER_FORMS, NUMBER_SUFFIXES, SUFFIXES, Violation, check_input, label_figures, with_number_forms
+from xxgk.fuzz import (
+    NUMBER_FORMS,
+    NUMBER_SUFFIXES,
+    SUFFIXES,
+    Violation,
+    check_input,
+    label_figures,
+    with_number_forms,
+)
 from xxgk.model import Fact, Report
 
 REAL = sorted(p for p in SEEDS.glob("*/input.*") if p.suffix in SUFFIXES)
@@ -133,7 +141,7 @@ def test_inputs_found_by_fuzzing(path: Path):
 
 def test_the_invariant_knows_signed_and_decimal_columns():
     # the 2019 template's 本年增/减 may be negative; a decimal is a figure only in a column of amounts
-    from xxgk.parse import parse_bytes
+    from xxgk.report import parse_bytes
 
     text = (SEEDS / "02-jjf-2020" / "input.txt").read_text(encoding="utf-8")
     assert "行政许可 0 0 0" in text

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import BIN, SEEDS, seed, xxgk
 
-from xxgk import publish
-from xxgk.cache import HEADER, PARSE_DISTRIBUTIONS, ParseCache, parser_version
-from xxgk.package import build, build_year, validate_package
+from xxgk.package import build, build_year, publish, validate_package
+from xxgk.package.cache import HEADER, PARSE_DISTRIBUTIONS, ParseCache, parser_version
 
 
 def rows(package: Path, name: str) -> list[dict]:
@@ -201,7 +200,7 @@ def test_a_cache_entry_swapped_with_another_is_not_served(tmp_path):
 
 
 def test_a_stat_index_key_swapped_with_another_is_not_served(tmp_path, monkeypatch):
-    monkeypatch.setattr("xxgk.cache.RACY_SECONDS", 0)  # remember files changed a moment ago
+    monkeypatch.setattr("xxgk.package.cache.RACY_SECONDS", 0)  # remember files changed a moment ago
     corpus = _aged_corpus(tmp_path)
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "cold", jobs=1, cache=cache)
@@ -222,13 +221,13 @@ def test_the_cache_version_covers_every_library_a_parse_loads(tmp_path):
     script = f"""
 import sys, importlib.metadata as md
 from pathlib import Path
-from xxgk.package import parse_file
+from xxgk.package.worker import parse_file
 root = Path({str(SEEDS)!r})
 for case in ("seed-000", "26-gwh-2025-html", "seed-002-markdown"):
     for f in (root / case).glob("input.*"):
         parse_file((str(f), f.name, "", "", str(root)))
 parse_file((str(root / "seed-000" / "input.txt"), "x", "", "", str(root)))
-from xxgk.read import decode
+from xxgk.parse.read import decode
 decode("政府信息公开工作年度报告".encode("gbk") * 40)
 names = md.packages_distributions()
 print("\\n".join(sorted({{d for m in list(sys.modules) for d in names.get(m.split(".")[0], [])}})))

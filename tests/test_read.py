@@ -7,8 +7,15 @@ import pytest
 from conftest import SEEDS, seed
 
 from xxgk.codebook import load
-from xxgk.parse import parse_bytes
-from xxgk.read import ReadError, decode, read_bytes, read_html, source_lines, source_text
+from xxgk.parse.read import (
+    ReadError,
+    decode,
+    read_bytes,
+    read_html,
+    source_lines,
+    source_text,
+)
+from xxgk.report import parse_bytes
 
 # every line break of str.splitlines, by name
 BREAKS = {"lf": "\n", "cr": "\r", "crlf": "\r\n", "u2028": "\u2028", "u2029": "\u2029", "nel": "\x85", "vt": "\x0b",

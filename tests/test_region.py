@@ -2,7 +2,7 @@
 
 import pytest
 
-from xxgk.region import resolve
+from xxgk.identify.region import resolve
 
 
 @pytest.mark.parametrize("name, province, prefecture, county, code", [

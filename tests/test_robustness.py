@@ -12,7 +12,8 @@ from collections import defaultdict
 import pytest
 from conftest import ROOT, SEEDS
 
-from xxgk.package import MAX_FILE_BYTES, build
+from xxgk.corpus.walk import MAX_FILE_BYTES
+from xxgk.package import build
 
 CORPUS = ROOT / "corpus"
 GOOD = SEEDS / "26-gwh-2025" / "input.txt"  # a real report, not in the bundled corpus under this content
@@ -130,8 +131,9 @@ def test_odd_names_and_encodings_read_like_the_original(built):
 
 
 def test_a_file_over_the_time_limit_fails_alone_and_is_not_cached(tmp_path, monkeypatch):
-    import xxgk.package as pkg
     from conftest import seed
+
+    import xxgk.package.worker as pkg
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -157,8 +159,9 @@ def test_a_file_over_the_time_limit_fails_alone_and_is_not_cached(tmp_path, monk
 
 
 def test_a_parser_failure_is_a_finding_and_the_build_goes_on(tmp_path, monkeypatch):
-    import xxgk.package as pkg
     from conftest import seed
+
+    import xxgk.package.worker as pkg
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -3,7 +3,7 @@
 import pytest
 from conftest import seed
 
-from xxgk.parse import parse_bytes
+from xxgk.report import parse_bytes
 
 # Every non-zero figure printed in each seed (all others are printed as 0).
 NON_ZERO = {

@@ -131,7 +131,7 @@ def test_pages_of_unchanged_agencies_are_kept_and_the_rest_rebuilt(tmp_path):
     from conftest import ROOT, SEEDS, seed
 
     from xxgk.package import build
-    from xxgk.pages import fragments_dir, write_pages
+    from xxgk.site.pages import fragments_dir, write_pages
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

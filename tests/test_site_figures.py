@@ -15,7 +15,7 @@ import pytest
 from conftest import SEEDS, build_site, seed
 from test_site import edit_csv
 
-from xxgk.pages import file_name
+from xxgk.site.pages import file_name
 
 
 def read(package: Path, name: str) -> list[dict]:

@@ -12,7 +12,7 @@ import pytest
 from conftest import SEEDS, build_site, seed
 from test_site import edit_csv
 
-from xxgk.pages import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name
+from xxgk.site.pages import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name
 
 # agency_id -> what the package says; the first three are names the site uses in agencies/
 HOSTILE_IDS = ["index", TEMPLATE_PAGE, "search", "Index/../../index"]

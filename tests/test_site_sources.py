@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import SEEDS, build_site, seed
 
-from xxgk.pages import file_name
-from xxgk.read import normalise
+from xxgk.site.pages import file_name
+from xxgk.text import normalise
 
 # the breaks str.splitlines knows besides "\n": each file below uses some of them
 BREAKS = ["\u2028", "\f", "\x85", "\v", "\r\n", "\x1c", "\u2029", "\n"]

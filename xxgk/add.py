@@ -13,14 +13,15 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import provenance as prov
-from .agency import identity
-from .cache import ParseCache, parser_version
-from .package import corpus_files, parse_all
-from .parse import parse_bytes
-from .read import FORMATS
+from .corpus import provenance as prov
+from .corpus.walk import MAX_FILE_BYTES, corpus_files
+from .identify.agency import identity
+from .package.cache import ParseCache, parser_version
+from .package.worker import parse_all
+from .parse.read import FORMATS
+from .report import parse_bytes
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES  # the same cap as a corpus file's
 TIMEOUT = 30
 CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md"}
 

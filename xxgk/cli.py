@@ -14,7 +14,7 @@ from . import __version__, paths
 
 def _cmd_package(args) -> int:
     from .package import PackageInvalid, build
-    from .publish import NotOurs
+    from .package.publish import NotOurs
 
     try:
         summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate,
@@ -35,8 +35,8 @@ def _cmd_package(args) -> int:
 
 
 def _cmd_parse(args) -> int:
-    from .parse import parse_bytes
-    from .provenance import shown_name
+    from .corpus.provenance import shown_name
+    from .report import parse_bytes
 
     path = Path(args.file)
     if not path.is_file():
@@ -86,8 +86,8 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_pages(args) -> int:
-    from .pages import write_pages
-    from .publish import NotOurs
+    from .package.publish import NotOurs
+    from .site.pages import write_pages
 
     try:
         site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
@@ -101,7 +101,7 @@ def _cmd_pages(args) -> int:
 
 def _cmd_add(args) -> int:
     from .add import AddError, add
-    from .provenance import shown_name
+    from .corpus.provenance import shown_name
 
     failed = 0
     for source in args.sources:
@@ -124,7 +124,7 @@ def _cmd_add(args) -> int:
 
 
 def _cmd_render(args) -> int:
-    from .pages import render_agencies
+    from .site.pages import render_agencies
 
     written = render_agencies(Path(args.site), Path(args.pages))
     print(f"agency pages rendered: {written} in {args.site}/agencies")
@@ -136,8 +136,8 @@ def _cmd_site(args) -> int:
     published site in one step: a build that fails or is killed leaves the site as it was."""
     import subprocess
 
-    from . import publish
-    from .pages import render_agencies
+    from .package import publish
+    from .site.pages import render_agencies
 
     target = Path(args.site)
     try:

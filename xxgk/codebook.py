@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-from .read import normalise
+from .text import normalise
 
 SECTIONS_WITH_TABLES = ("proactive", "requests", "appeals")
 TEXT_SECTIONS = ("overview", "problems", "other_matters")

@@ -9,10 +9,11 @@ import html
 import re
 
 from .codebook import label_regex, load
-from .digits import number_form
-from .extract import known_text_pattern
-from .parse import parse_bytes
-from .read import ReadError, decode, normalise, read_bytes
+from .parse.digits import number_form
+from .parse.extract import known_text_pattern
+from .parse.read import ReadError, decode, read_bytes
+from .report import parse_bytes
+from .text import normalise
 
 SUFFIXES = (".txt", ".html", ".md")
 # digits with what may continue them into one printed number: groups, a decimal part, a list

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from .. import paths
 
 MUNICIPALITY_CITY = {"市辖区", "县"}  # the "prefecture" rows of 北京市, 上海市, 天津市, 重庆市
 
@@ -128,7 +128,7 @@ def index(year: int) -> Index:
 
 @cache
 def overrides() -> list[dict]:
-    text = resources.files("xxgk").joinpath("region_overrides.yaml").read_text(encoding="utf-8")
+    text = resources.files("xxgk.identify").joinpath("region_overrides.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text) or []
 
 

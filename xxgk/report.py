@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import check
+from .check import identities as check
 from .codebook import load
-from .extract import extract
+from .identify.region import resolve
 from .model import Finding, Report
-from .read import ReadError, read_bytes
-from .region import resolve
+from .parse.extract import extract
+from .parse.read import ReadError, read_bytes
 
 
 def parse_bytes(data: bytes, suffix: str) -> Report:

@@ -6,8 +6,8 @@ blank, absent or withheld is not checked (its own finding already says why).
 
 from __future__ import annotations
 
-from .codebook import load
-from .model import Report
+from ..codebook import load
+from ..model import Report
 
 
 def _fmt(v) -> str:

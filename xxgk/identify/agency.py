@@ -32,7 +32,7 @@ def agency_slug(name: str) -> str:
 @cache
 def overrides() -> dict[str, str]:
     """Printed name → the printed name of the same agency under which it is published."""
-    text = resources.files("xxgk").joinpath("agency_overrides.yaml").read_text(encoding="utf-8")
+    text = resources.files("xxgk.identify").joinpath("agency_overrides.yaml").read_text(encoding="utf-8")
     out = {}
     for rule in yaml.safe_load(text) or []:
         for name in rule["names"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .codebook import load
+from ..codebook import load
 
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from .model import Finding, Report
+from ..model import Finding, Report
 
 REQUEST_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
                    "legal_service_org", "other_org", "total")

@@ -26,12 +26,40 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-
 # Every distribution whose code or data takes part in parsing a report: a new version of any of
 # them may change a parse, so it starts a new cache. (A test parses reports in a fresh process and
 # checks that every third-party module it loads comes from one of these.)
 PARSE_DISTRIBUTIONS = ("charset-normalizer", "cnloc", "cnradical", "lxml", "numpy", "pandas", "pyarrow", "pypinyin",
                        "python-dateutil", "PyYAML", "setuptools", "six")
+
+
+# What a cached entry is made by: the stages up to the rows of one file (their code and data, the
+# codebook included) and the encoding of those rows. The site, the command line and the corpus-wide
+# assembly are not in it: changing them keeps every entry.
+PARSER_SOURCES = ("__init__.py", "codebook.py", "codebook.yaml", "model.py", "text.py", "report.py",
+                  "parse", "check", "identify", "package/worker.py", "package/tables.py", "package/schema.py",
+                  "package/cache.py")
+
+
+def parser_sources() -> list[tuple[str, bytes]]:
+    """(path below xxgk/, bytes) of every file in PARSER_SOURCES, in a fixed order."""
+    root = resources.files("xxgk")
+    out = []
+    for name in PARSER_SOURCES:
+        item = root.joinpath(name)
+        if item.is_file():
+            out.append((name, item.read_bytes()))
+            continue
+        stack = [(name, item)]
+        while stack:
+            prefix, folder = stack.pop()
+            for child in folder.iterdir():
+                rel = f"{prefix}/{child.name}"
+                if child.is_dir() and child.name != "__pycache__":
+                    stack.append((rel, child))
+                elif child.name.endswith((".py", ".yaml")):
+                    out.append((rel, child.read_bytes()))
+    return sorted(out)
 
 
 @cache
@@ -41,10 +69,8 @@ def parser_version() -> str:
     from importlib import metadata
 
     h = hashlib.sha256()
-    package = resources.files("xxgk")
-    for item in sorted(package.iterdir(), key=lambda p: p.name):
-        if item.name.endswith((".py", ".yaml")):
-            h.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    for name, data in parser_sources():
+        h.update(name.encode() + b"\0" + data + b"\0")
     # the interpreter (its re and its Unicode tables, which normalisation follows) and the libraries
     h.update(f"python={sys.version_info[:3]} unicode={unicodedata.unidata_version}".encode())
     for dist in PARSE_DISTRIBUTIONS:

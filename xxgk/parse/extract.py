@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..codebook import Codebook, Row, label_regex, load
+from ..model import Fact, Match, Report, Text
+from ..text import normalise
 from . import digits
-from .codebook import Codebook, Row, label_regex, load
-from .model import Fact, Match, Report, Text
-from .read import Cell, Document, normalise
+from .read import Cell, Document
 
 SEP = "\x1f"  # joins cells; counts as whitespace for label patterns
 NUMERAL = "一二三四五六七八九十"

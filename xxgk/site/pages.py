@@ -8,6 +8,7 @@ before it reaches Markdown, HTML or JSON-in-HTML.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -18,9 +19,19 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import paths, publish, read
+from .. import paths
+from ..package import publish
+from ..parse import read
 from .charts import Chart, bar, site_config, trend
-from .published import Published, ReportFigures, counted, problems, rate, superseded_by, total
+from .published import (
+    Published,
+    ReportFigures,
+    counted,
+    problems,
+    rate,
+    superseded_by,
+    total,
+)
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
 # Agency pages are many: MkDocs renders one template page, and `render_agencies` pours each
@@ -795,10 +806,19 @@ class Site:
 KEYS = ".keys.json"  # beside the agency fragments: the digest each was made from
 
 
+@functools.cache
 def pages_version() -> str:
-    from .cache import parser_version  # every source file of the package, the codebook included
+    """What an agency page is made by besides its rows: the parser (its figures and findings) and
+    every source file of the site."""
+    from importlib import resources
 
-    return parser_version()
+    from ..package.cache import parser_version
+
+    h = hashlib.sha256(parser_version().encode())
+    for item in sorted(resources.files("xxgk.site").iterdir(), key=lambda p: p.name):
+        if item.is_file() and item.name.endswith((".py", ".yaml")):
+            h.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def _digest(value) -> str:

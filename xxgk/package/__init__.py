@@ -1,0 +1,55 @@
+"""The packager: a folder of report files in, a validated Frictionless data package out.
+
+Files are parsed in parallel, in a fixed (sorted) order, and streamed to CSV and Parquet, so the
+memory used does not grow with the corpus and the same corpus always gives the same bytes. The
+package is written to a temporary folder beside the target and moved into place only once it has
+been validated: a failed or interrupted run leaves the previous package as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import publish
+from .assemble import Summary, assemble, build_year
+from .cache import ParseCache, parser_version
+from .validate import validate_package
+
+__all__ = ["PackageInvalid", "Summary", "build", "build_year", "validate_package"]
+
+
+def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
+    """Parse every file below `corpus` and publish the package at `out` (atomically)."""
+    corpus = Path(corpus)
+    out = Path(out)
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    tmp = publish.temp_beside(out, "data package")
+    store = ParseCache(cache, parser_version()) if cache else None
+    delta = tmp / ".unvalidated" if validate and store else None
+    try:
+        summary = assemble(corpus, tmp, jobs, store, delta)
+        if validate:
+            problems = validate_package(tmp, delta)
+            if problems:
+                raise PackageInvalid(problems)
+            if delta:
+                shutil.rmtree(delta)
+        publish.replace(tmp, out)
+        if delta:
+            store.mark_validated(summary.keys)  # what is published now is all valid
+            for name, digests in summary.row_digests.items():
+                store.mark_validated_rows(name, digests)
+        if store is not None and store.problem and store.problem not in summary.warnings:
+            summary.warnings.append(store.problem)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return summary
+
+
+class PackageInvalid(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("the data package does not validate:\n" + "\n".join(problems[:50]))
+        self.problems = problems

@@ -1,0 +1,253 @@
+"""The corpus-wide assemble: every file's result (from the workers, in file order) into the tables
+of the package: reports, agencies (one per identity, however its name was printed), one report
+per agency and year, findings that depend on the whole corpus (provenance, years, cross-year
+checks), the register and the codebook table. In: a corpus folder. Out: the package's files in
+a folder, and a summary."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..check import crossyear
+from ..corpus import provenance
+from ..corpus.walk import corpus_files
+from ..identify import register
+from ..identify.agency import overrides
+from ..model import Finding
+from .cache import ParseCache
+from .descriptor import write_descriptor
+from .schema import codes_rows, schemas
+from .tables import FRAGMENTS, TableWriter
+from .worker import REGION_KEYS, parse_all
+
+
+@dataclass
+class Summary:
+    reports: int = 0
+    facts: int = 0
+    figures: int = 0
+    findings: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)
+    cached: int = 0  # reports taken from the parse cache (the rest were parsed)
+    warnings: list = field(default_factory=list)  # about the build itself (a cache that cannot be written)
+    keys: list = field(default_factory=list)  # each file's content key
+    row_digests: dict = field(default_factory=dict)  # resource: the digest of each of its rows (small tables)
+
+    def lines(self) -> list[str]:
+        out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
+               f"parsed: {self.reports - self.cached} (from the cache: {self.cached})",
+               f"facts: {self.facts} ({self.figures} figures reported)",
+               f"findings: {self.findings}"]
+        out += [f"  {code}: {n}" for code, n in sorted(self.codes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None, delta: Path | None = None) -> Summary:
+    """Write the package's files into `folder`. With `delta`, the rows of the report-level resources
+    that no earlier build validated are also written there, as CSV, to be validated alone."""
+    sch = schemas()
+    data = folder / "data"
+    data.mkdir()
+    if delta:
+        delta.mkdir()
+    writers = {name: TableWriter(data, name, sch[name], delta) for name in FRAGMENTS}
+    validated = store.validated() if delta else set()
+    files = corpus_files(corpus)
+    summary = Summary()
+    reports: list[dict] = []
+    seen: dict[str, str] = {}
+    later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
+    summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
+    jobs = jobs or os.cpu_count() or 1
+    results = parse_all(corpus, files, jobs, store)
+    added, problems = provenance.read(corpus)
+    about: dict[str, list[provenance.Problem]] = {}
+    for problem in problems:
+        about.setdefault(problem.source_file, []).append(problem)
+    this_year = build_year()
+    for res in results:
+        summary.cached += res["cached"]
+        if res.get("cache_problem") and res["cache_problem"] not in summary.warnings:
+            summary.warnings.append(res["cache_problem"])
+        if res["key"]:
+            summary.keys.append(res["key"])
+        rep = res["report"]
+        rep["errors"] = res.get("errors", 0)
+        rep["superseded_by"] = ""
+        rep["source_file"], renamed = _shown(rep["source_file"])
+        if renamed:
+            later.append((rep, renamed))
+        record = added.pop(rep["source_file"], {})
+        rep["retrieved"] = record.get("retrieved", "")
+        for problem in about.pop(rep["source_file"], []):
+            later.append((rep, Finding("invalid-provenance", "warning", problem.zh, problem.en)))
+        if not rep["source_url"] and record.get("origin", "").startswith(("http://", "https://")):
+            rep["source_url"] = record["origin"]
+        if rep["year"] is not None and not FIRST_YEAR <= rep["year"] <= this_year:
+            later.append((rep, Finding(
+                "implausible-year", "warning",
+                f"标题中的年度 {rep['year']} 不可能是报告年度（应在 {FIRST_YEAR} 年《政府信息公开条例》施行以后、构建年份 {this_year} 年以前），年度留空；本报告不计入发布登记和跨年度核对",
+                f"the year {rep['year']} in the title cannot be the report's year (it must be from {FIRST_YEAR}, when the regulation took effect, "
+                f"to {this_year}, the build's year): the year is left empty and the report is kept out of the register and the cross-year checks",
+                expected=f"{FIRST_YEAR}–{this_year}", found=str(rep["year"]))))
+            rep["year"] = None
+        rid = rep["report_id"]
+        if rid in seen:
+            first = seen[rid]
+            n = sum(1 for r in reports if r["report_id"].startswith(rid))
+            rep["report_id"] = rid = f"{rid}-{n + 1}"
+            rep["status"] = "duplicate"
+            rep["facts"], rep["findings"] = 0, 1
+            writers["checks"].write((rid, 1, "duplicate-file", "warning", "", "", "", first, rep["source_file"],
+                                     f"与 {first} 内容完全相同，只发布一次", f"same content as {first}; published once", None))
+            summary.codes["duplicate-file"] += 1
+        else:
+            seen[rid] = rep["source_file"]
+            summaries[rid] = res["crossyear"]
+            for name in FRAGMENTS:
+                writers[name].write_block(res[name], validated=res["key"] in validated)
+            summary.figures += res["figures"]
+            rep["figures"] = res["figures"]
+            summary.codes.update(res["codes"])
+        reports.append(rep)
+        summary.reports += 1
+        summary.facts += rep["facts"]
+        summary.findings += rep["findings"]
+        summary.statuses[rep["status"]] += 1
+    for source, items in sorted(about.items()):
+        for problem in items:  # about the provenance file itself, or a file that is not in the corpus
+            summary.warnings.append(f"{provenance.PROVENANCE}: {problem.en}" + (f" ({source})" if source else ""))
+    for source in sorted(added):
+        summary.warnings.append(f"{provenance.PROVENANCE}: {source} is recorded but not in the corpus")
+
+    agencies = _agencies(reports)
+    later += choose_primaries(reports)
+    counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
+    for a in agencies:
+        a["reports"] = counted[a["agency_id"]]
+    by_agency: dict[str, list[crossyear.Entry]] = {}
+    for rep in reports:
+        if register.counted(rep):
+            by_agency.setdefault(rep["agency_id"], []).append(crossyear.Entry(rep["report_id"], rep["year"], summaries[rep["report_id"]]))
+    by_id = {r["report_id"]: r for r in reports}
+    for aid in sorted(by_agency):
+        later += [(by_id[rid], g) for rid, g in crossyear.check_years(by_agency[aid])]
+    rows = []
+    for rep, g in later:
+        rep["findings"] += 1
+        rows.append((rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
+                     g.found, g.message_zh, g.message_en, g.source_line))
+        summary.codes[g.code] += 1
+        summary.findings += 1
+    writers["checks"].write_rows(rows)
+    for w in writers.values():
+        w.close()
+
+    tables = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
+              "agencies": ([a[f] for f in _names(sch["agencies"])] for a in agencies),
+              "register": ([row[f] for f in _names(sch["register"])] for row in register.rows(agencies, reports)),
+              "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
+    for name, rows in tables.items():
+        w = writers[name] = TableWriter(data, name, sch[name], delta)
+        w.write_rows(rows, store.validated_rows(name) if delta else None)
+        w.close()
+        summary.row_digests[name] = w.row_digests
+    write_descriptor(folder, writers, sch)
+    return summary
+
+
+FIRST_YEAR = 2008  # the regulation (政府信息公开条例, 2007) took effect on 1 May 2008: no report covers an earlier year
+
+
+def build_year() -> int:
+    """The build's own year: no report can cover a later one. SOURCE_DATE_EPOCH (the reproducible-
+    builds convention) fixes it for a build that must give the same bytes in another year."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.year
+
+
+def _shown(rel: str) -> tuple[str, Finding | None]:
+    shown, how = provenance.shown_name(rel)
+    if how is None:
+        return rel, None
+    how_zh, how_en = how
+    return shown, Finding("file-name-encoding", "info", f"文件名不是 UTF-8 编码，{how_zh}：{shown}",
+                          f"the file name is not UTF-8; it is {how_en}: {shown}", found=os.fsencode(rel).hex())
+
+
+def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
+    """One report per agency and year. When several files give the same agency and year (the same
+    report as text and HTML, or two different reports), the primary is the most complete parse: the
+    most figures reported, then the fewest errors, then the first by path. The others keep their
+    figures as evidence, name the primary in `superseded_by`, and get a finding."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in reports:
+        if r["agency_id"] and r["year"] and r["status"] != "duplicate":
+            groups.setdefault((r["agency_id"], r["year"]), []).append(r)
+    out = []
+    for (_, year), rs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if len(rs) < 2:
+            continue
+        rs.sort(key=lambda r: (-r.get("figures", 0), r.get("errors", 0), r["source_file"]))
+        primary = rs[0]
+        for r in rs[1:]:
+            r["superseded_by"] = primary["report_id"]
+            out.append((r, Finding(
+                "superseded-report", "warning",
+                f"同一机关 {year} 年度还有另一份报告文件 {primary['source_file']}（{primary['report_id']}，发布 {primary.get('figures', 0)} 个数字、"
+                f"{primary.get('errors', 0)} 个错误），按“数字最多、错误最少”的规则采用那一份；本文件（{r.get('figures', 0)} 个数字、{r.get('errors', 0)} 个错误）"
+                f"不计入该年度，其数字作为证据保留",
+                f"this agency has another file for {year}, {primary['source_file']} ({primary['report_id']}: {primary.get('figures', 0)} figures, "
+                f"{primary.get('errors', 0)} errors), taken as the year's report by the rule 'most figures, then fewest errors'; this file "
+                f"({r.get('figures', 0)} figures, {r.get('errors', 0)} errors) is not counted for the year and its figures are kept as evidence",
+                expected=primary["report_id"], found=r["report_id"])))
+    return out
+
+
+def _names(schema: dict) -> list[str]:
+    return [f["name"] for f in schema["fields"]]
+
+
+def _agencies(reports: list[dict]) -> list[dict]:
+    """One agency per identity key (however its name was printed); sets each report's agency_id."""
+    joined = overrides()
+    key_of_name = {}
+    for r in sorted(reports, key=lambda r: r["source_file"]):
+        if r["agency_name"]:
+            key_of_name.setdefault(r["agency_name"], r["agency_key"])
+    by_key: dict[str, list[dict]] = {}
+    for r in reports:
+        if r["agency_name"] and r["status"] != "duplicate":
+            key = key_of_name.get(joined.get(r["agency_name"], ""), r["agency_key"])
+            by_key.setdefault(key, []).append(r)
+    latest = {key: max(rs, key=lambda r: (r["year"] or 0, r["source_file"])) for key, rs in by_key.items()}
+    slugs: dict[str, list[str]] = {}
+    for key, r in latest.items():
+        slugs.setdefault(r["agency_slug"], []).append(key)
+    out = []
+    for slug, keys in slugs.items():
+        for key in keys:
+            aid = slug if len(keys) == 1 else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            rs = by_key[key]
+            for r in rs:
+                r["agency_id"] = aid
+            years = [r["year"] for r in rs if r["year"] is not None]
+            # the region of the latest report that settles it
+            settled = [r for r in rs if r["region_status"] == "resolved"]
+            place = max(settled or rs, key=lambda r: (r["year"] or 0, r["source_file"]))
+            names = sorted({r["agency_name"] for r in rs}, key=lambda n: (n != latest[key]["agency_name"], n))
+            out.append({"agency_id": aid, "name": latest[key]["agency_name"], "names": "；".join(names),
+                        "agency_type": latest[key]["agency_type"], "level": latest[key]["agency_level"],
+                        "reports": len(rs), "first_year": min(years) if years else None, "last_year": max(years) if years else None,
+                        **{k: place[k] for k in REGION_KEYS}})
+    for r in reports:
+        r.setdefault("agency_id", "")
+    return sorted(out, key=lambda a: a["agency_id"])

@@ -1,0 +1,146 @@
+"""The package's tables as files: each resource's Arrow schema, blocks of rows encoded where they
+are made (CSV text and an Arrow record batch), and the writer that streams a resource to CSV and
+Parquet with fixed settings, so the bytes depend only on the rows."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import schemas
+
+ORDER = ["reports", "agencies", "facts", "checks", "texts", "register", "codes"]
+
+
+FRAGMENTS = ("facts", "checks", "texts")  # resources made of each report's own rows
+
+
+ROW_GROUP = 100_000
+
+
+PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.string(), "datetime": pa.string(),
+            "boolean": pa.bool_()}
+
+
+@lru_cache(maxsize=None)
+def arrow_schemas() -> dict[str, pa.Schema]:
+    return {name: pa.schema([(f["name"], PA_TYPES[f["type"]]) for f in sch["fields"]]) for name, sch in schemas().items()}
+
+
+class Block:
+    """Rows of one resource, encoded where they were made: CSV text and an Arrow record batch (as
+    its IPC message, without the schema, which the resource gives).
+    Encoding in the workers keeps the process that writes the package from being the bottleneck,
+    and a cached block goes into the package without being decoded into Python objects."""
+
+    __slots__ = ("csv", "ipc", "rows")
+
+    def __init__(self, resource: str, rows: list[tuple]):
+        self.csv = self.csv_text(rows).encode("utf-8")
+        self.rows = len(rows)
+        schema = arrow_schemas()[resource]
+        columns = zip(*rows) if rows else [[] for _ in schema.types]
+        arrays = [pa.array([None if v == "" else v for v in col] if "" in col else col, type=t)
+                  for col, t in zip(columns, schema.types)]
+        self.ipc = pa.RecordBatch.from_arrays(arrays, schema=schema).serialize().to_pybytes()
+
+    @staticmethod
+    def csv_text(rows) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)  # None is written as an empty field
+        return buf.getvalue()
+
+    def batch(self, schema: pa.Schema) -> pa.RecordBatch:
+        return pa.ipc.read_record_batch(pa.py_buffer(self.ipc), schema)
+
+
+class TableWriter:
+    """Streams one resource to CSV and Parquet with fixed writer settings: row groups of exactly
+    ROW_GROUP rows whatever the blocks were, so the bytes depend only on the rows. The CSV is
+    hashed as it is written."""
+
+    def __init__(self, folder: Path, name: str, schema: dict, delta: Path | None = None):
+        self.name = name
+        self.fields = [f["name"] for f in schema["fields"]]
+        self.arrow = arrow_schemas()[name]
+        self.csv_path = folder / f"{name}.csv"
+        self.parquet_path = folder / f"{name}.parquet"
+        self._csv_file = open(self.csv_path, "wb")
+        self.csv_hash = hashlib.sha256()
+        header = Block.csv_text([self.fields]).encode("utf-8")
+        self._write_csv(header)
+        self._parquet = pq.ParquetWriter(self.parquet_path, self.arrow, compression="zstd", compression_level=3,
+                                         write_statistics=True, use_dictionary=True)
+        self._batches: list[pa.RecordBatch] = []
+        self._buffered = 0
+        self.rows = 0
+        # rows not yet validated, when only those are to be validated
+        self._delta = open(delta / f"{name}.csv", "wb") if delta else None
+        self._delta_batches: list[pa.RecordBatch] = []
+        self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
+        if self._delta:
+            self._delta.write(header)
+            self._delta_parquet = delta / f"{name}.parquet"
+
+    def _write_csv(self, data: bytes) -> None:
+        self._csv_file.write(data)
+        self.csv_hash.update(data)
+
+    def write(self, row) -> None:
+        self.write_block(Block(self.name, [tuple(row)]))
+
+    def write_rows(self, rows, validated: set | None = None) -> None:
+        """Add rows; with `validated` (digests of rows that passed validation in an earlier build),
+        only the other rows go to the rows to validate."""
+        rows = [tuple(r) for r in rows]
+        block = Block(self.name, rows)
+        if validated is None or self._delta is None:
+            self.write_block(block)
+            return
+        fresh = []
+        for row in rows:
+            line = Block.csv_text([row]).encode("utf-8")
+            digest = hashlib.blake2b(line, digest_size=16).digest()
+            self.row_digests.append(digest)
+            if digest not in validated:
+                fresh.append(line)
+        self.write_block(block, validated=True)
+        self._delta.write(b"".join(fresh))
+
+    def write_block(self, block: Block, validated: bool = False) -> None:
+        """Add a block of rows; `validated` rows passed validation in an earlier build, byte for byte."""
+        if not block.rows:
+            return
+        self._write_csv(block.csv)
+        self._batches.append(block.batch(self.arrow))
+        if self._delta and not validated:
+            self._delta.write(block.csv)
+            self._delta_batches.append(self._batches[-1])
+        self._buffered += block.rows
+        self.rows += block.rows
+        if self._buffered >= ROW_GROUP:
+            self._flush(final=False)
+
+    def _flush(self, final: bool) -> None:
+        if not self._buffered:
+            return
+        table = pa.Table.from_batches(self._batches, schema=self.arrow)
+        whole = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP
+        if whole:
+            self._parquet.write_table(table.slice(0, whole), row_group_size=ROW_GROUP)
+        self._batches = table.slice(whole).to_batches()
+        self._buffered = table.num_rows - whole
+
+    def close(self) -> None:
+        self._flush(final=True)
+        self._parquet.close()
+        self._csv_file.close()
+        if self._delta:
+            self._delta.close()
+            pq.write_table(pa.Table.from_batches(self._delta_batches, schema=self.arrow), self._delta_parquet)

@@ -1,0 +1,177 @@
+"""The per-file map: one corpus file in (read, or refused before reading), its rows out as encoded
+blocks (a report row, facts, checks, texts) with what the cross-year checks need. Runs in worker
+processes, under a time limit, through the parse cache; a file that cannot be used becomes a
+failed report with a finding that says why."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import stat
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from multiprocessing import get_context
+from pathlib import Path
+
+from ..check import crossyear
+from ..corpus.walk import refusal
+from ..identify.agency import identity
+from ..model import Report
+from ..report import parse_bytes
+from .cache import ParseCache
+from .tables import Block
+
+REGION_KEYS = ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code", "region_status", "region_evidence")
+
+
+def region_columns(region) -> dict:
+    if region is None:
+        return dict.fromkeys(REGION_KEYS, "")
+    return {k: getattr(region, k.removeprefix("region_") if k.startswith("region_") else k) for k in REGION_KEYS}
+
+
+PARSE_SECONDS = 60  # per file; only a pathological file comes near it
+
+
+def parse_file(args: tuple) -> dict:
+    """Worker: read one file, parse it (or take it from the cache) and encode its rows. A file that
+    cannot be used becomes a failed report with a finding that says why."""
+    path, rel, folder, version, root = args
+    refused = refusal(path, root)
+    if refused:
+        return _unread(rel, *refused)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _unread(rel, "unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
+    store = ParseCache(folder, version) if folder else None
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"{digest}{Path(path).suffix.lower()}"
+    if store is not None:
+        hit = store.get(key)
+        if hit is not None:
+            hit["report"]["source_file"] = rel
+            hit["cached"] = True
+            return hit
+    report, lasting = parse_within_limits(data, Path(path).suffix)
+    result = _result(report, digest, len(data), rel)
+    result["key"] = key
+    if store is not None and lasting:
+        store.put(key, result)
+    result["cached"] = False
+    result["cache_problem"] = store.problem if store is not None else None
+    return result
+
+
+def _failed(suffix: str, code: str, zh: str, en: str) -> Report:
+    report = Report(status="failed", format=suffix.lstrip(".").lower())
+    report.add(code, "error", zh, en)
+    return report
+
+
+def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
+    report = _failed(Path(rel).suffix, code, zh, en)
+    # no content to name it by: the id comes from the path
+    result = _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
+    result["key"] = None
+    result["cached"] = False
+    return result
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
+    """parse_bytes under the per-file time limit; a parser failure becomes the report's finding
+    (and the build goes on). Returns the report and whether it may be cached."""
+    def out_of_time(signum, frame):
+        raise _OutOfTime
+
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS)
+    try:
+        return parse_bytes(data, suffix), True
+    except _OutOfTime:
+        return _failed(suffix, "parse-timeout", f"解析超过 {PARSE_SECONDS} 秒，已停止",
+                       f"parsing took over {PARSE_SECONDS} s and was stopped"), False
+    except Exception as exc:  # RecursionError and MemoryError included
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        return _failed(suffix, "parse-crashed", f"解析程序出错（{detail}），本报告未发布数字",
+                       f"the parser failed ({detail}); no figures published"), False
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "") -> dict:
+    rid = rid or digest[:16]
+    facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
+    checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
+              for i, g in enumerate(report.findings, start=1)]
+    return {
+        "report": {
+            "report_id": rid, "agency_name": report.agency_name, "year": report.year, "title": report.title,
+            "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
+            "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": size,
+            "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
+            "facts": len(facts), "findings": len(checks),
+            **region_columns(report.region),
+            **identity(report.agency_name, report.region),
+        },
+        "figures": sum(f.status == "reported" for f in report.facts),
+        "errors": sum(g.severity == "error" for g in report.findings),
+        "codes": Counter(g.code for g in report.findings),
+        "facts": Block("facts", facts),
+        "checks": Block("checks", checks),
+        "texts": Block("texts", [(rid, t.section, t.text, t.source_line) for t in report.texts]),
+        "crossyear": crossyear.summarise(report),
+    }
+
+
+def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
+    """Each file's result, in file order. A file unchanged since it was last hashed (same size,
+    times and inode) comes straight from the cache, without being read; the others are parsed in
+    worker processes (or found in the cache by their content)."""
+    plan = []
+    root = os.path.abspath(corpus)
+    folder, version = (str(store.folder.parent), store.folder.name) if store else ("", "")
+    for p in files:
+        rel = p.relative_to(corpus).as_posix()
+        where = os.path.join(root, rel)
+        try:
+            st = os.stat(where)
+        except OSError:  # a broken link: parse_file says so
+            st = None
+        known = store.known(where, st) if store and st and stat.S_ISREG(st.st_mode) and not os.path.islink(where) else None
+        plan.append(((where, rel, folder, version, root), where, st, known))
+    todo = [task for task, _, _, key in plan if key is None]
+    with _workers(jobs if len(todo) >= 8 else 1) as pool:
+        parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
+        for task, where, st, key in plan:
+            res = store.get(key) if key else None
+            if res is not None:
+                res["report"]["source_file"] = task[1]
+                res["cached"] = True
+            else:
+                res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
+            if store is not None and res["key"] and st is not None and not os.path.islink(where):
+                store.remember(where, st, res["key"])
+            yield res
+    if store is not None:
+        store.forget(root, {where for _, where, _, _ in plan})
+        store.save_index()
+
+
+@contextmanager
+def _workers(jobs: int):
+    if jobs <= 1:
+        yield None
+        return
+    with get_context("fork").Pool(jobs) as pool:
+        yield pool
