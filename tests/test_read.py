@@ -6,7 +6,8 @@ import re
 import pytest
 from conftest import SEEDS, seed
 
-from xxgk.codebook import load
+from xxgk.findings import catalogue
+from xxgk.findings import catalogue as findings_catalogue
 from xxgk.parse.read import (
     ReadError,
     decode,
@@ -168,7 +169,7 @@ def _same_but_the_cut(cut, whole) -> None:
 def test_a_cut_inside_a_character_reads_what_a_cut_before_it_reads(name):
     text, encoding, suffix = _gwh()[name]
     data = text.encode(encoding)
-    severity = {f["code"]: f["severity"] for f in load().raw["findings"]}["truncated-file"]
+    severity = catalogue()["truncated-file"].severity
     kept = []
     for at, length in _cut_points(text, encoding):
         whole = parse_bytes(data[:at], suffix)
@@ -249,5 +250,5 @@ def test_notes_become_findings_first_with_the_codebooks_severity():
     assert report.status == "ok" and len(report.facts) == 200
     assert [(g.code, g.severity) for g in report.findings] == [("truncated-file", "warning")]
     assert report.findings[0].message_zh == doc.notes[0][1] and report.findings[0].message_en == doc.notes[0][2]
-    catalogue = {f["code"]: f for f in load().raw["findings"]}
+    catalogue = {code: {"severity": e.severity} for code, e in findings_catalogue().items()}
     assert catalogue["truncated-file"]["severity"] == "warning"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .check import identities as check
-from .codebook import load
+from .findings import catalogue
 from .identify.region import resolve
 from .model import Finding, Report
 from .parse.extract import extract
@@ -20,8 +20,7 @@ def parse_bytes(data: bytes, suffix: str) -> Report:
     report = extract(doc)
     # what the reader noticed of the file itself (a cut last character) comes first, with the
     # severity the codebook gives its code
-    severity = {f["code"]: f["severity"] for f in load().raw["findings"]}
-    report.findings[:0] = [Finding(code, severity[code], zh, en) for code, zh, en in doc.notes]
+    report.findings[:0] = [Finding(code, catalogue()[code].severity, zh, en) for code, zh, en in doc.notes]
     check.check(report)
     if report.agency_name:
         context = " ".join([report.title, report.source_url, doc.meta.get("publisher", ""), *(t.text for t in report.texts)])

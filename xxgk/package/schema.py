@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..codebook import load
+from ..findings import catalogue
 
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]
@@ -37,7 +38,7 @@ def all_codes() -> dict[str, list[str]]:
         "section": ["proactive", "requests", "appeals"],
         "row": rows,
         "column": columns,
-        "finding": [f["code"] for f in cb.raw["findings"]],
+        "finding": list(catalogue()),
         "text_section": ["overview", "problems", "other_matters"],
     }
 
@@ -214,6 +215,6 @@ def codes_rows() -> list[dict]:
             out.append(dict(kind="column", section=section, code=c.code, label_zh=c.label, label_en=c.en, parent=c.parent or "", position=i + 1, template=c.template))
     for i, g in enumerate(cb.groups):
         out.append(dict(kind="group", section="requests", code=g["code"], label_zh=g["label"], label_en=g["en"], parent="", position=i + 1, template="both"))
-    for i, f in enumerate(cb.raw["findings"]):
-        out.append(dict(kind="finding", section="", code=f["code"], label_zh=f["zh"], label_en=f["en"], parent="", position=i + 1, template="", severity=f["severity"]))
+    for i, f in enumerate(catalogue().values()):
+        out.append(dict(kind="finding", section="", code=f.code, label_zh=f.zh, label_en=f.en, parent="", position=i + 1, template="", severity=f.severity))
     return out
