@@ -1,9 +1,13 @@
-"""The packager: a folder of report files in, a validated Frictionless data package out.
+"""Package: the corpus in, a validated Frictionless data package out (`build`).
 
-Files are parsed in parallel, in a fixed (sorted) order, and streamed to CSV and Parquet, so the
-memory used does not grow with the corpus and the same corpus always gives the same bytes. The
-package is written to a temporary folder beside the target and moved into place only once it has
-been validated: a failed or interrupted run leaves the previous package as it was.
+In: a corpus folder. Out: `datapackage/` (reports, agencies, facts, checks, texts, register,
+codes as CSV and Parquet, and datapackage.json). `worker` is the per-file map (one file's rows,
+through the parse cache in `cache`); `assemble` the corpus-wide step (agencies, one report per
+agency and year, cross-year checks, register); `tables` the CSV/Parquet writers; `descriptor` and
+`schema` the descriptor; `validate` Frictionless and key checks; `publish` the atomic swap.
+Files are parsed in parallel in a fixed order and streamed, so memory does not grow with the
+corpus and the same corpus always gives the same bytes; the package is moved into place only
+once validated: a failed or interrupted run leaves the previous package as it was.
 """
 
 from __future__ import annotations
