@@ -1,8 +1,10 @@
 """The package's descriptor (datapackage.json): each resource's path, schema, size and hashes of its
-CSV and Parquet files, the licence, the sources, and the versions of the codebook and parser."""
+CSV and Parquet files, the licence, the sources, and the versions of the codebook and parser. Its
+titles, descriptions, licence, sources and keywords are in schema.yaml."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..codebook import load
 from .cache import parser_version
-from .schema import RESOURCE_INFO
+from .schema import resource_text, texts
 from .tables import ORDER, TableWriter
 
 
@@ -24,10 +26,11 @@ def _sha256(path: Path) -> str:
 
 def write_descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> None:
     cb = load()
+    words = copy.deepcopy(texts()["package"])
     resources = []
     for name in ORDER:
         w = writers[name]
-        title, description = RESOURCE_INFO[name]
+        title, description = resource_text(name)
         resources.append({
             "name": name,
             "title": title,
@@ -46,16 +49,12 @@ def write_descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -
         })
     descriptor = {
         "name": "xxgk-annual-reports",
-        "title": "政府信息公开工作年度报告数据 (xxgk)",
-        "description": ("中国各级行政机关政府信息公开工作年度报告中的统计表格（主动公开、依申请公开、行政复议和行政诉讼）、"
-                        "正文及其核对结果。每个数字都注明来源文件和行号。Figures, narrative text and arithmetic checks "
-                        "of China's government information-disclosure annual reports, each figure traced to its source line."),
+        "title": words["title"],
+        "description": words["description"],
         "version": __version__,
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0"}],
-        "sources": [{"title": "各级行政机关在其政府网站公开发布的政府信息公开工作年度报告",
-                     "description": "Annual reports published by each agency on its government website; reports.source_url gives the page when recorded."}],
-        "keywords": ["政府信息公开", "年度报告", "open government", "China", "FOI"],
+        "licenses": words["licenses"],
+        "sources": words["sources"],
+        "keywords": words["keywords"],
         "x_codebook_version": cb.version,
         "x_codebook_digest": cb.digest,
         "x_parser_version": __version__,
