@@ -219,19 +219,25 @@ def _structure() -> dict[str, dict]:
     }
 
 
+def _code(kind: str, section: str, code: str, zh: str, en: str, parent: str | None, position: int, template: str, **extra) -> dict:
+    return {"kind": kind, "section": section, "code": code, "label_zh": zh, "label_en": en, "parent": parent or "",
+            "position": position, "template": template, **extra}
+
+
 def codes_rows() -> list[dict]:
+    """The `codes` resource: every section, row, column, group and finding code of the codebook."""
     cb = load()
     out: list[dict] = []
     for i, s in enumerate(cb.sections):
-        out.append(dict(kind="section", section="", code=s["code"], label_zh=s["label"], label_en=s["en"], parent="", position=i + 1, template="both"))
+        out.append(_code("section", "", s["code"], s["label"], s["en"], "", i + 1, "both"))
     for section, rows in cb.rows.items():
         for i, r in enumerate(rows):
-            out.append(dict(kind="row", section=section, code=r.code, label_zh=r.label, label_en=r.en, parent=r.group or "", position=i + 1, template=r.template))
+            out.append(_code("row", section, r.code, r.label, r.en, r.group, i + 1, r.template))
     for section, cols in cb.columns.items():
         for i, c in enumerate(cols):
-            out.append(dict(kind="column", section=section, code=c.code, label_zh=c.label, label_en=c.en, parent=c.parent or "", position=i + 1, template=c.template))
+            out.append(_code("column", section, c.code, c.label, c.en, c.parent, i + 1, c.template))
     for i, g in enumerate(cb.groups):
-        out.append(dict(kind="group", section="requests", code=g["code"], label_zh=g["label"], label_en=g["en"], parent="", position=i + 1, template="both"))
+        out.append(_code("group", "requests", g["code"], g["label"], g["en"], "", i + 1, "both"))
     for i, f in enumerate(catalogue().values()):
-        out.append(dict(kind="finding", section="", code=f.code, label_zh=f.zh, label_en=f.en, parent="", position=i + 1, template="", severity=f.severity))
+        out.append(_code("finding", "", f.code, f.zh, f.en, "", i + 1, "", severity=f.severity))
     return out
