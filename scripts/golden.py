@@ -1,7 +1,8 @@
 """Golden files: each case in tests/fixtures/golden/<case>/ is a real report (`input.*`) beside the
-facts and findings expected from it (`expected.json`).
+facts and findings expected from it (`expected.json`); MANIFEST.yaml there says in one line what
+each case covers, and must name exactly the case folders.
 
-    python scripts/golden.py --check    # compare, print the differences, exit 1 if any
+    python scripts/golden.py --check    # compare, print the differences, exit 1 if any (or if the manifest is off)
     python scripts/golden.py --update   # rewrite expected.json from the parser (review the diff!)
 """
 
@@ -13,11 +14,14 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
+MANIFEST = GOLDEN / "MANIFEST.yaml"
 sys.path.insert(0, str(ROOT))
 
-from xxgk.report import parse_bytes  # noqa: E402
+from xxgk.report import parse_bytes
 
 MARK = {"blank": "·", "absent": "-", "unresolved": "?"}
 
@@ -60,6 +64,20 @@ def cases() -> list[Path]:
     return sorted(p for p in GOLDEN.iterdir() if p.is_dir())
 
 
+def manifest() -> dict[str, str]:
+    """MANIFEST.yaml: each case's name and what it covers."""
+    return (yaml.safe_load(MANIFEST.read_text(encoding="utf-8")) or {}).get("cases") or {}
+
+
+def manifest_problems() -> list[str]:
+    """Case folders the manifest does not describe, names it lists that are no case, empty lines."""
+    listed = manifest()
+    names = {c.name for c in cases()}
+    return ([f"{n}: a case missing from {MANIFEST.name} (add a line saying what it covers)" for n in sorted(names - set(listed))]
+            + [f"{n}: in {MANIFEST.name} but no case folder" for n in sorted(set(listed) - names)]
+            + [f"{n}: no description in {MANIFEST.name}" for n in sorted(names & set(listed)) if not str(listed[n] or "").strip()])
+
+
 def input_of(case: Path) -> Path:
     return next(case.glob("input.*"))
 
@@ -88,9 +106,12 @@ def main() -> int:
         else:
             sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
                                                        f"{case.name}/expected.json", f"{case.name} (parser now)"))
+    problems = manifest_problems()
+    for problem in problems:
+        print(f"golden: {problem}", file=sys.stderr)
     if args.check:
         print(f"golden: {len(cases())} cases, {changed} differ" + (" (run `make golden` if the change is intended)" if changed else ""))
-    return 1 if (changed and args.check) else 0
+    return 1 if ((changed or problems) and args.check) else 0
 
 
 if __name__ == "__main__":
