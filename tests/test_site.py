@@ -13,7 +13,12 @@ def page(site, rel):
 
 
 def edit_csv(package: Path, name: str, change) -> None:
-    """Rewrite one published CSV table row by row (`change(row)` edits a row in place)."""
+    """Rewrite one published table row by row (`change(row)` edits a row, as CSV strings, in
+    place), in both its forms: the CSV file and the Parquet file (its values typed as its schema
+    says, an empty cell null), so the package stays one table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     path = package / "data" / f"{name}.csv"
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
@@ -25,6 +30,10 @@ def edit_csv(package: Path, name: str, change) -> None:
         w = csv.DictWriter(f, fields, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+    types = pq.read_schema(path.with_suffix(".parquet"))
+    columns = {k: pa.array([row.get(k) or None for row in rows], pa.string()) for k in fields}
+    table = pa.table({k: col.cast(types.field(k).type) if k in types.names else col for k, col in columns.items()})
+    pq.write_table(table, path.with_suffix(".parquet"))
 
 
 def agency_pages(site):

@@ -124,7 +124,7 @@ class Tables:
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:
             if f["section"] and f["row"]:
-                self.flags[(f["section"], f["row"], f["column"])].append(f)
+                self.flags[(f["section"], f["row"], f["column"] or "")].append(f)
                 self.flags[(f["section"], f["row"], "")].append(f)
 
     def cell(self, section: str, row: str, column: str) -> str:
@@ -196,10 +196,10 @@ class Tables:
         # numbering of the outcome block: (一) (二) … per top-level entry, 1. 2. … inside a group
         entries: list[str] = []
         for r in outcome:
-            key = r["code"] if r["parent"] in ("outcome", "") else r["parent"]
+            key = r["code"] if r["parent"] in ("outcome", "", None) else r["parent"]
             if key not in entries:
                 entries.append(key)
-        group_size = Counter(r["parent"] for r in outcome if r["parent"] not in ("outcome", ""))
+        group_size = Counter(r["parent"] for r in outcome if r["parent"] not in ("outcome", "", None))
         seen_group: Counter = Counter()
         body = []
         first_outcome = True
@@ -214,7 +214,7 @@ class Tables:
                 lead = f'<th rowspan="{len(outcome)}" scope="rowgroup">三、本年度办理结果</th>'
                 first_outcome = False
             parent = r["parent"]
-            if parent in ("outcome", "") :
+            if parent in ("outcome", "", None):
                 n = CN_NUM[entries.index(r["code"])]
                 body.append(f'<tr>{lead}<th colspan="2" scope="row">（{n}）{h(r["label_zh"])}</th>{cells}</tr>')
             else:
@@ -470,7 +470,7 @@ class Site:
             out.append(f'<p>所在地区：<a href="{h(region_href(agency["province_code"]))}">{h(place)}</a>（行政区划代码 {h(codes)}）{h(how)}</p>')
         elif agency.get("region_status") == "ambiguous":
             out.append("<p>所在地区：机关名称对应多个行政区划，无法确定（见检查结果）</p>")
-        out.append(f"<p>报告年度：{h('、'.join(years) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
+        out.append(f"<p>报告年度：{h('、'.join(map(str, years)) or '—')} · 报告 {len(reports)} 份 · 机关编号 <code>{h(aid)}</code></p>")
         out.append(f'<p><a href="{h(file_name(aid))}.csv" download>下载本机关全部数字（CSV，Excel 可直接打开）</a></p>')
         out.append("</div>")
         with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
@@ -480,10 +480,10 @@ class Site:
                 f = self.figures(r["report_id"])
                 for series, v in (("本年新收申请", f.new), ("办理总计", f.handled), ("行政复议", f.review), ("行政诉讼", f.litigation)):
                     if v is not None:
-                        points.append((r["year"], series, v))
+                        points.append((str(r["year"]), series, v))
             out += ['<h2 id="trend">历年变化</h2>', render_chart(trend("trend", "历年申请、复议和诉讼", f"{agency['name']}各年度报告中的本年新收申请、办理总计、行政复议和行政诉讼件数", points), aid)]
         placed = set()
-        for r in sorted(reports, key=lambda r: (r["year"] or "0", r["source_file"]), reverse=True):
+        for r in sorted(reports, key=lambda r: (r["year"] or 0, r["source_file"]), reverse=True):
             notes = [o for o in others if superseded_by(o) == r["report_id"]]
             placed.update(o["report_id"] for o in notes)
             out += self.report_section(aid, r, facts_by_report[r["report_id"]], notes)
@@ -577,7 +577,7 @@ class Site:
         for aid, a in sorted(self.agencies.items(), key=lambda kv: kv[1]["name"]):
             reports = self.by_agency.get(aid, [])
             years = sorted({r["year"] for r in reports if r["year"]})
-            out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h("、".join(years))}</td><td class="num">{len(reports)}</td></tr>')
+            out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h("、".join(map(str, years)))}</td><td class="num">{len(reports)}</td></tr>')
         out.append("</tbody></table></div>")
         self.write("agencies/index.md", "\n".join(out) + "\n")
 
@@ -607,7 +607,7 @@ class Site:
                 page += [f"## {esc(prefecture)}", "",
                          '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>县级</th><th>最近年度</th>'
                          "<th>办理总计</th><th>予以公开＋部分公开</th><th>比例</th><th>检查问题（错误和警告）</th></tr></thead><tbody>"]
-                for a in sorted(members, key=lambda a: (a["county"], a["name"])):
+                for a in sorted(members, key=lambda a: (a["county"] or "", a["name"])):
                     reports = [r for r in self.by_agency.get(a["agency_id"], []) if r["year"]]
                     latest = reports[-1] if reports else None
                     f = self.figures(latest["report_id"]) if latest else None
@@ -635,7 +635,7 @@ class Site:
         rows = [row("reports", "报告", ov.reports,
                     f"语料库共 {ov.files} 个文件，其中{'、'.join(dropped)}，不计入本站任何统计" if dropped else ""),
                 row("agencies", "机关", ov.agencies),
-                row("years", "年度", "、".join(sorted(ov.years)) or "—"),
+                row("years", "年度", "、".join(map(str, sorted(ov.years))) or "—"),
                 row("handled", "办理总计", fmt(ov.handled) or "—",
                     f"各报告第三部分印出的“（七）总计”（总计列）相加，{ov.handled_reports} 份报告印出了这一格"),
                 row("outcome-sum", "办理结果各项之和", fmt(ov.outcome_sum) or "—",
@@ -656,7 +656,7 @@ class Site:
             '<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-overview"><thead><tr><th>项目</th><th>数量</th></tr></thead><tbody>',
             *rows, "</tbody></table></div>", "", explain, "",
             "## 各年度报告数", "",
-            render_chart(bar("years", "各年度的报告数", "每个报告年度计入统计的报告份数（每个机关每年一份）", sorted(ov.years.items()), unit="报告数"), "home"),
+            render_chart(bar("years", "各年度的报告数", "每个报告年度计入统计的报告份数（每个机关每年一份）", [(str(y), n) for y, n in sorted(ov.years.items())], unit="报告数"), "home"),
         ]
         if ov.outcomes:
             out.append(render_chart(bar("outcomes", "全部报告中申请的办理结果",
@@ -689,7 +689,7 @@ class Site:
         else:
             out += ['<div class="xxgk-table-wrap" markdown="0"><table class="xxgk-list xxgk-sortable"><thead><tr><th>机关</th><th>年度</th><th>办理总计</th>'
                     "<th>予以公开＋部分公开</th><th>比例</th><th>不予公开</th><th>比例</th><th>本机关不掌握</th><th>比例</th></tr></thead><tbody>"]
-            for r, f in sorted(rows, key=lambda x: (x[0]["agency_name"], x[0]["year"])):
+            for r, f in sorted(rows, key=lambda x: (x[0]["agency_name"] or "", x[0]["year"])):
                 out.append(f'<tr><td><a href="{h(agency_href(r["agency_id"], ""))}#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
                            f'<td class="num">{fmt(f.handled)}</td><td class="num">{fmt(f.granted)}</td><td class="num">{rate(f.granted, f.handled)}</td>'
                            f'<td class="num">{fmt(f.denied)}</td><td class="num">{rate(f.denied, f.handled)}</td><td class="num">{fmt(f.not_held)}</td><td class="num">{rate(f.not_held, f.handled)}</td></tr>')
@@ -708,7 +708,7 @@ class Site:
                "| 代码 | 严重程度 | 含义 | 次数 |", "| --- | --- | --- | ---: |"]
         for (code, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(codes.get(code, {}).get('label_zh', ''))} | {n} |")
-        order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"], reports[rid]["year"], reports[rid]["source_file"]))
+        order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"] or "", reports[rid]["year"] or 0, reports[rid]["source_file"]))
         main = [rid for rid in order if counted(reports[rid])]
         rest = [rid for rid in order if not counted(reports[rid])]
         out += ["", "## 各报告的问题", "", "下列每个问题都给出应有的值（按勾稽关系）和报告中印出的值，并链接到源文件的相应行。", ""]
@@ -795,7 +795,7 @@ class Site:
 
     def search(self) -> None:
         # each agency: its name, the link to its page (from the top of the site), its years
-        index = [[a["name"], agency_href(aid, ""), "、".join(sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]}))]
+        index = [[a["name"], agency_href(aid, ""), "、".join(map(str, sorted({r["year"] for r in self.by_agency.get(aid, []) if r["year"]})))]
                  for aid, a in sorted(self.agencies.items())]
         (self.out / "search-index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         self.write("search.md", "# 查找机关\n\n输入机关名称的任意一部分（例如“武江”“公安局”）。\n\n"

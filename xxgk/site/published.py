@@ -1,5 +1,9 @@
 """Reading the published data package: the site is generated from this and nothing else.
 
+In: a package folder. Out: `Published`, its descriptor and its tables as Python values of their
+schema's types, read from the Parquet files (years, counts and line numbers as integers, ids and
+names as strings, an empty cell as None; facts kept as an Arrow table and sliced per report).
+
 The second half defines every figure the site shows that is not printed in a report as it is
 (sums, counts, rates): each is defined once here, from the published tables, and the home page,
 region pages, rankings, agency pages and charts all take it from here.
@@ -7,21 +11,21 @@ region pages, rankings, agency pages and charts all take it from here.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 
-def read_csv(package: Path, name: str) -> list[dict]:
-    with open(package / "data" / f"{name}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+def read_table(package: Path, name: str) -> list[dict]:
+    """A resource's rows with their types, from its Parquet file."""
+    return pq.read_table(package / "data" / f"{name}.parquet").to_pylist()
 
 
 @dataclass
@@ -32,17 +36,17 @@ class Published:
     agencies: list[dict]
     codes: list[dict]
     checks: dict[str, list[dict]] = field(default_factory=dict)
-    _facts: object = None
+    _facts: Any = None  # the facts table (pyarrow.Table)
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
-    _figures: dict[str, "ReportFigures"] = field(default_factory=dict)
-    _overview: "Overview | None" = None
+    _figures: dict[str, ReportFigures] = field(default_factory=dict)
+    _overview: Overview | None = None
 
     @classmethod
-    def load(cls, package: Path) -> "Published":
+    def load(cls, package: Path) -> Published:
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-        pub = cls(package, descriptor, read_csv(package, "reports"), read_csv(package, "agencies"), read_csv(package, "codes"))
-        for c in read_csv(package, "checks"):
+        pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
+        for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
         facts = pq.read_table(package / "data" / "facts.parquet")
         pub._facts = facts
@@ -71,7 +75,13 @@ class Published:
         return {(r["section"], r["row"], r["column"]): r for r in rows}
 
     def labels(self, kind: str, section: str = "") -> dict[str, dict]:
+        """The codes-table entries of one kind (and section), by code, in the table's order."""
         return {c["code"]: c for c in self.codes if c["kind"] == kind and (not section or c["section"] == section)}
+
+    def title(self, resource: str, name: str = "") -> str:
+        """The title of a resource, or of one of its fields, as datapackage.json gives it."""
+        res = next(r for r in self.descriptor["resources"] if r["name"] == resource)
+        return next(f["title"] for f in res["schema"]["fields"] if f["name"] == name) if name else res["title"]
 
     @cached_property
     def counted(self) -> list[dict]:
@@ -94,29 +104,29 @@ class Published:
             if r["agency_id"]:
                 out[r["agency_id"]].append(r)
         for rs in out.values():
-            rs.sort(key=lambda r: (r["year"] or "0", r["source_file"]))
+            rs.sort(key=lambda r: (r["year"] or 0, r["source_file"]))
         return out
 
     @cached_property
     def outcome_groups(self) -> list[tuple[str, list[str]]]:
-        """The outcome bars, from the codebook: (label, rows) for each (一)…(六) entry of the
-        requests table's 本年度办理结果 block, in the template's order."""
+        """The outcome bars, from the codebook: (label, rows) for each entry (1)…(6) of the
+        requests table's outcome block (group `outcome`), in the template's order."""
         groups = self.labels("group", "requests")
-        rows = sorted((c for c in self.labels("row", "requests").values() if c["parent"]), key=lambda c: int(c["position"] or 0))
+        rows = sorted((c for c in self.labels("row", "requests").values() if c["parent"]), key=lambda c: c["position"] or 0)
         out: dict[str, tuple[str, list[str]]] = {}
         for c in rows:
             key = c["code"] if c["parent"] == "outcome" else c["parent"]
-            label = groups[key]["label_zh"] if key in groups else c["label_zh"]
-            out.setdefault(label, (label, []))[1].append(c["code"])
+            name = groups[key]["label_zh"] if key in groups else c["label_zh"]
+            out.setdefault(name, (name, []))[1].append(c["code"])
         return list(out.values())
 
-    def figures(self, report_id: str, facts: dict | None = None) -> "ReportFigures":
+    def figures(self, report_id: str, facts: dict | None = None) -> ReportFigures:
         """One report's derived figures (computed once per report)."""
         if report_id not in self._figures:
             self._figures[report_id] = report_figures(self, self.facts(report_id) if facts is None else facts)
         return self._figures[report_id]
 
-    def overview(self) -> "Overview":
+    def overview(self) -> Overview:
         """The figures over the whole package (computed once)."""
         if self._overview is None:
             self._overview = overview(self)
@@ -153,26 +163,26 @@ def total(values) -> float | None:
 
 @dataclass(frozen=True)
 class ReportFigures:
-    handled: float | None  # 三、（七）总计 row, 总计 column, as printed
-    outcomes: list[tuple[str, float]]  # each outcome entry (一)…(六), 总计 column: the sum of its printed rows
+    handled: float | None  # requests row `total` (the printed (7) total), column `total`, as printed
+    outcomes: list[tuple[str, float]]  # each outcome entry (1)…(6), column `total`: the sum of its printed rows
     outcome_sum: float | None  # the sum of `outcomes`: what the outcome bars add up to
-    applicants: list[tuple[str, float]]  # 一、本年新收 by applicant column (总计 column left out)
-    new: float | None  # 一、本年新收, 总计 column
-    granted: float | None  # 予以公开 + 部分公开
-    denied: float | None  # the eight 不予公开 rows
-    not_held: float | None  # 本机关不掌握相关政府信息
-    review: float | None  # 行政复议, 总计
-    litigation: float | None  # 未经复议直接起诉 + 复议后起诉, 总计
+    applicants: list[tuple[str, float]]  # row `new` by applicant column (column `total` left out)
+    new: float | None  # row `new`, column `total`
+    granted: float | None  # rows `granted` + `partial`
+    denied: float | None  # the eight rows of group `denied`
+    not_held: float | None  # row `unable_not_held`
+    review: float | None  # appeals row `review`, column `total`
+    litigation: float | None  # appeals rows `litigation_direct` + `litigation_after_review`, column `total`
     appeals: list[tuple[str, float]]  # every review and lawsuit outcome
 
     @property
     def agrees(self) -> bool:
-        """Whether the printed 总计 equals the sum of the outcome rows (both there, or both not)."""
+        """Whether the printed total equals the sum of the outcome rows (both there, or both not)."""
         return self.handled == self.outcome_sum
 
 
 def report_figures(pub: Published, facts: dict) -> ReportFigures:
-    outcomes = [(label, v) for label, rows in pub.outcome_groups
+    outcomes = [(name, v) for name, rows in pub.outcome_groups
                 if (v := total(value(facts, "requests", r, "total") for r in rows)) is not None]
     columns = pub.labels("column", "requests")
     arows, acols = pub.labels("row", "appeals"), pub.labels("column", "appeals")
@@ -194,14 +204,14 @@ def report_figures(pub: Published, facts: dict) -> ReportFigures:
     )
 
 
-def problems(findings: list[dict]) -> list[dict]:
-    """The findings that say something is wrong (errors and warnings), as against notes (info)."""
-    return [f for f in findings if f["severity"] in ("error", "warning")]
-
-
 def rate(part, whole) -> str:
     """A share as the site prints it: only with a denominator, rounded to whole percent."""
     return "" if part is None or not whole else f"{part / whole:.0%}"
+
+
+def problems(findings: list[dict]) -> list[dict]:
+    """The findings that say something is wrong (errors and warnings), as against notes (info)."""
+    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # --- figures over the whole package (home and quality pages) ------------------------------------
@@ -212,13 +222,13 @@ class Overview:
     reports: int  # counted reports
     not_counted: Counter  # files not counted: "duplicate" and "superseded"
     agencies: int
-    years: Counter  # counted reports per year
+    years: Counter  # counted reports per year (an integer)
     statuses: Counter  # counted reports per parse status
-    handled: float | None  # the sum of the counted reports' printed 总计 (requests, 总计 column)
+    handled: float | None  # the sum of the counted reports' printed totals (requests row and column `total`)
     handled_reports: int  # counted reports that print that figure
     outcomes: dict[str, float]  # per outcome entry, the sum over counted reports (the outcome bars)
     outcome_sum: float | None  # the sum of the outcome bars
-    disagreeing: int  # counted reports whose printed 总计 differs from the sum of their outcome rows
+    disagreeing: int  # counted reports whose printed total differs from the sum of their outcome rows
     applicants: dict[str, float]  # per applicant type, the sum of new requests over counted reports
     findings: int  # checks' findings on counted reports
     findings_by_code: Counter  # (code, severity) -> findings on counted reports
@@ -226,7 +236,7 @@ class Overview:
 
 def overview(pub: Published) -> Overview:
     reports = pub.counted
-    outcomes: dict[str, float] = {label: 0 for label, _ in pub.outcome_groups}
+    outcomes: dict[str, float] = {name: 0 for name, _ in pub.outcome_groups}
     applicants: dict[str, float] = {}
     handled, handled_reports, disagreeing = [], 0, 0
     for r in reports:
@@ -236,12 +246,12 @@ def overview(pub: Published) -> Overview:
             handled_reports += 1
         if not f.agrees:
             disagreeing += 1
-        for label, v in f.outcomes:
-            outcomes[label] += v
-        for label, v in f.applicants:
-            applicants[label] = applicants.get(label, 0) + v
-    seen = {label for r in reports for label, _ in pub.figures(r["report_id"]).outcomes}
-    outcomes = {label: v for label, v in outcomes.items() if label in seen}
+        for name, v in f.outcomes:
+            outcomes[name] += v
+        for name, v in f.applicants:
+            applicants[name] = applicants.get(name, 0) + v
+    seen = {name for r in reports for name, _ in pub.figures(r["report_id"]).outcomes}
+    outcomes = {name: v for name, v in outcomes.items() if name in seen}
     findings = Counter((c["code"], c["severity"]) for r in reports for c in pub.checks.get(r["report_id"], []))
     return Overview(
         files=len(pub.reports),
