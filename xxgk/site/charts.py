@@ -1,16 +1,24 @@
-"""Charts as data: Vega-Lite specs built once with Altair, then filled with each page's figures.
+"""Charts as data. In: a chart's key, title, description and figures (label and value pairs, or
+year, series and value points). Out: a `Chart` (its Vega-Lite spec, built once per kind with
+Altair and then filled with the page's figures, and its numbers as rows), and `render_chart`, the
+chart's figure on a page: title and description, the spec (drawn by the site's script) and the
+table of its numbers.
 
-Every chart carries a Chinese title and description and the table of its numbers, so the figures
-are readable without the picture (screen readers, copying, no JavaScript).
-"""
+Every chart carries its title and description and the table of its numbers, so the figures are
+readable without the picture (screen readers, copying, no JavaScript). Axis and table headings
+are the site's strings (`chart_*`)."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import altair as alt
+
+from .html import fmt, h, json_in_html
+from .strings import t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
@@ -45,9 +53,9 @@ def site_config() -> dict:
 def _bar_template() -> dict:
     data = alt.Data(values=[{"label": "", "value": 0}])
     chart = alt.Chart(data).mark_bar(color="#3f6fb5").encode(
-        x=alt.X("value:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("value:Q", title=t("chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-        tooltip=[alt.Tooltip("label:N", title="项目"), alt.Tooltip("value:Q", title="件数")],
+        tooltip=[alt.Tooltip("label:N", title=t("item")), alt.Tooltip("value:Q", title=t("chart_count"))],
     ).properties(width="container", height=alt.Step(20))
     return _strip_config(chart.to_dict())
 
@@ -56,10 +64,11 @@ def _bar_template() -> dict:
 def _line_template() -> dict:
     data = alt.Data(values=[{"year": "2024", "series": "", "value": 0}])
     chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:O", title="年度"),
-        y=alt.Y("value:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("year:O", title=t("year")),
+        y=alt.Y("value:Q", title=t("chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("series:N", title="项目"), alt.Tooltip("value:Q", title="件数")],
+        tooltip=[alt.Tooltip("year:O", title=t("year")), alt.Tooltip("series:N", title=t("item")),
+                 alt.Tooltip("value:Q", title=t("chart_count"))],
     ).properties(width="container", height=220)
     return _strip_config(chart.to_dict())
 
@@ -70,19 +79,40 @@ def _fill(template: dict, title: str, description: str, values: list[dict]) -> d
     spec["data"] = {"values": values}
     # the page prints the title and description above the chart (they must read without scripts)
     spec["usermeta"] = {"title": title, "description": description}
-    spec["description"] = f"{title}：{description}"
+    spec["description"] = t("titled", title=title, description=description)
     return spec
 
 
-def bar(key: str, title: str, description: str, items: list[tuple[str, float]], unit: str = "件数") -> Chart:
+def bar(key: str, title: str, description: str, items: Sequence[tuple[str, float]], unit: str | None = None) -> Chart:
+    """A bar per item (label, value); `unit` names the values (by default the count of requests)."""
+    unit = unit or t("chart_count")
     values = [{"label": label, "value": value} for label, value in items]
     spec = _fill(_bar_template(), title, description, values)
     spec["encoding"]["x"]["title"] = unit
-    return Chart(key, title, description, spec, ("项目", unit), [(label, value) for label, value in items])
+    return Chart(key, title, description, spec, (t("item"), unit), [(label, value) for label, value in items])
 
 
 def trend(key: str, title: str, description: str, points: list[tuple[str, str, float]]) -> Chart:
-    """points: (year, series, value)."""
+    """A line per series over the years; points: (year, series, value)."""
     values = [{"year": y, "series": s, "value": v} for y, s, v in points]
     spec = _fill(_line_template(), title, description, values)
-    return Chart(key, title, description, spec, ("年度", "项目", "件数"), list(points))
+    return Chart(key, title, description, spec, (t("year"), t("item"), t("chart_count")), list(points))
+
+
+def render_chart(chart: Chart, page_key: str) -> str:
+    """A chart on a page: title and description, the Vega-Lite spec (drawn by the site's script),
+    and its numbers as a table."""
+    cid = f"chart-{page_key}-{chart.key}"
+    head = "".join(f"<th>{h(c)}</th>" for c in chart.columns)
+
+    def td(v) -> str:
+        return f'<td class="num">{h(fmt(v))}</td>' if isinstance(v, (int, float)) else f"<td>{h(v)}</td>"
+
+    body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in chart.rows)
+    return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
+            f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
+            f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}"></div>\n'
+            f'<script type="application/json" class="xxgk-spec">{json_in_html(chart.spec)}</script>\n'
+            f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary><div class="xxgk-table-wrap"><table>'
+            f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
+            f"</figure>\n")

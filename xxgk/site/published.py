@@ -5,8 +5,8 @@ schema's types, read from the Parquet files (years, counts and line numbers as i
 names as strings, an empty cell as None; facts kept as an Arrow table and sliced per report).
 
 The second half defines every figure the site shows that is not printed in a report as it is
-(sums, counts, rates): each is defined once here, from the published tables, and the home page,
-region pages, rankings, agency pages and charts all take it from here.
+(sums, counts): each is defined once here, from the published tables, and the home page, region
+pages, rankings, agency pages and charts all take it from here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from .strings import label
 
 
 def read_table(package: Path, name: str) -> list[dict]:
@@ -116,7 +118,7 @@ class Published:
         out: dict[str, tuple[str, list[str]]] = {}
         for c in rows:
             key = c["code"] if c["parent"] == "outcome" else c["parent"]
-            name = groups[key]["label_zh"] if key in groups else c["label_zh"]
+            name = label(groups[key]) if key in groups else label(c)
             out.setdefault(name, (name, []))[1].append(c["code"])
         return list(out.values())
 
@@ -191,7 +193,7 @@ def report_figures(pub: Published, facts: dict) -> ReportFigures:
         handled=value(facts, "requests", "total", "total"),
         outcomes=outcomes,
         outcome_sum=total(v for _, v in outcomes),
-        applicants=[(columns[c]["label_zh"], v) for c in columns if c != "total"
+        applicants=[(label(columns[c]), v) for c in columns if c != "total"
                     if (v := value(facts, "requests", "new", c)) is not None],
         new=value(facts, "requests", "new", "total"),
         granted=total([value(facts, "requests", "granted", "total"), value(facts, "requests", "partial", "total")]),
@@ -199,14 +201,9 @@ def report_figures(pub: Published, facts: dict) -> ReportFigures:
         not_held=value(facts, "requests", "unable_not_held", "total"),
         review=value(facts, "appeals", "review", "total"),
         litigation=total([value(facts, "appeals", "litigation_direct", "total"), value(facts, "appeals", "litigation_after_review", "total")]),
-        appeals=[(f"{arows[r]['label_zh']}·{acols[c]['label_zh']}", v) for r in arows for c in acols if c != "total"
+        appeals=[(f"{label(arows[r])}·{label(acols[c])}", v) for r in arows for c in acols if c != "total"
                  if (v := value(facts, "appeals", r, c)) is not None],
     )
-
-
-def rate(part, whole) -> str:
-    """A share as the site prints it: only with a denominator, rounded to whole percent."""
-    return "" if part is None or not whole else f"{part / whole:.0%}"
 
 
 def problems(findings: list[dict]) -> list[dict]:

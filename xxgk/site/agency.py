@@ -1,0 +1,214 @@
+"""Agency pages and their cache. In: one agency_id and the build's state (`Site`: the package, the
+agency's counted reports and its other files, which source pages were published). Out: the
+agency's CSV of figures (agencies/<name>.csv) and its page as an HTML fragment for
+`render.render_agencies` (a title line, then the page: the agency's facts, a trend over its
+years, and per report its tables, checks and charts), unless the fragment made from the same rows
+by the same code is there already (`pages_version`, the digest kept in KEYS beside the
+fragments)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import json
+from pathlib import Path
+
+from .charts import bar, render_chart, trend
+from .context import Site
+from .html import fmt, h
+from .links import file_name, region_href, source_href
+from .published import ReportFigures, problems, superseded_by
+from .strings import label, message, t, words
+from .tables import Tables, section_heading
+
+KEYS = ".keys.json"  # beside the agency fragments: the digest each was made from
+NAMES_SEPARATOR = "\uff1b"  # between the names in agencies.names (the package's separator)
+
+
+@functools.cache
+def pages_version() -> str:
+    """What an agency page is made by besides its rows: the parser (its figures and findings) and
+    every source file of the site (its code and its strings)."""
+    from importlib import resources
+
+    from ..package.cache import parser_version
+
+    digest = hashlib.sha256(parser_version().encode())
+    for item in sorted(resources.files("xxgk.site").iterdir(), key=lambda p: p.name):
+        if item.is_file() and item.name.endswith((".py", ".yaml")):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_keys(path: Path) -> dict:
+    """The digests the agency fragments were made from; nothing when the record is unreadable."""
+    try:
+        keys = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def outcomes_description(f: ReportFigures) -> str:
+    """What a report's outcome bars add up to, and how that compares with its printed total."""
+    text = t("outcomes_description", sum=fmt(f.outcome_sum))
+    if f.agrees:
+        return text + t("outcomes_agree")
+    if f.handled is None:
+        return text + t("outcomes_no_total")
+    return text + t("outcomes_disagree", handled=fmt(f.handled))
+
+
+def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
+    """Write the agency's CSV and, unless the page made from the same rows is there already,
+    its page (as HTML for `xxgk render`). Returns the digest of what the page is made from."""
+    pub = site.pub
+    agency = site.agencies[aid]
+    reports = site.by_agency.get(aid, [])  # counted reports only
+    others = site.secondary_by_agency.get(aid, [])  # another file of one of its years: a note, not counted
+    facts_by_report = {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
+    for rid, facts in facts_by_report.items():
+        pub.figures(rid, facts)
+    write_agency_csv(site, aid, reports, facts_by_report)
+    fragment = site.fragments / f"{file_name(aid)}.html"
+    # a report's figures follow from its file (report_id, sha256) and the parser that read it
+    figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
+    key = _digest([pages_version(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
+                   [r["report_id"] in site.published_sources for r in reports + others]])
+    site.pages += 1
+    if key == previous_key and fragment.exists():
+        site.reused += 1
+        return key
+    years = sorted({r["year"] for r in reports if r["year"]})
+    out = ['<div class="xxgk-meta">']
+    kind = words("agency_types").get(agency.get("agency_type") or "", "")
+    level = words("agency_levels").get(agency.get("level") or "", "")
+    if kind or level:
+        out.append(f"<p>{h(' · '.join(x for x in (level, kind) if x))}</p>")
+    if NAMES_SEPARATOR in (agency.get("names") or ""):
+        out.append(f"<p>{t('agency_names', names=h(agency['names']))}</p>")
+    if agency.get("region_status") == "resolved":
+        place = " ".join(x for x in (agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]) if x)
+        codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
+        how = words("region_evidence").get(agency["region_evidence"] or "", "")
+        link = f'<a href="{h(region_href(agency["province_code"]))}">{h(place)}</a>'
+        out.append(f"<p>{t('agency_region', place=link, code=h(codes), how=h(how))}</p>")
+    elif agency.get("region_status") == "ambiguous":
+        out.append(f"<p>{h(t('agency_region_ambiguous'))}</p>")
+    out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
+    out.append(f'<p><a href="{h(file_name(aid))}.csv" download>{h(t("agency_csv"))}</a></p>')
+    out.append("</div>")
+    with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
+    if len({r["year"] for r in with_requests}) >= 2:
+        review = label(pub.labels("row", "appeals")["review"])
+        points = []
+        for r in with_requests:
+            f = pub.figures(r["report_id"])
+            for series, v in ((t("series_new"), f.new), (t("handled"), f.handled), (review, f.review), (t("litigation"), f.litigation)):
+                if v is not None:
+                    points.append((str(r["year"]), series, v))
+        chart = trend("trend", t("chart_trend_title"), t("chart_trend_description", agency=agency["name"]), points)
+        out += [f'<h2 id="trend">{h(t("agency_trend"))}</h2>', render_chart(chart, aid)]
+    placed: set[str] = set()
+    for r in sorted(reports, key=lambda r: (r["year"] or 0, r["source_file"]), reverse=True):
+        notes = [o for o in others if superseded_by(o) == r["report_id"]]
+        placed.update(o["report_id"] for o in notes)
+        out += report_section(site, aid, r, facts_by_report[r["report_id"]], notes)
+    unplaced = [o for o in others if o["report_id"] not in placed]
+    if unplaced:  # a primary that is not among this agency's reports: still say the file exists
+        out += [f'<h2 id="other-files">{h(t("agency_other_files"))}</h2>', *secondary_notes(site, unplaced)]
+    tmp = fragment.with_name(f".{fragment.name}.tmp")
+    tmp.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
+    tmp.replace(fragment)
+    return key
+
+
+def secondary_notes(site: Site, others: list[dict]) -> list[str]:
+    """A small note for each other file of a year: named, linked to its source page and its
+    findings, and said not to be used."""
+    out = []
+    for o in sorted(others, key=lambda o: o["source_file"]):
+        orid = o["report_id"]
+        parts = [t("secondary_file", file=f"<code>{h(o['source_file'])}</code>")]
+        codes = sorted({f["code"] for f in site.pub.checks.get(orid, []) if not f["section"]})
+        if orid in site.pub.checks:
+            listed = t("sep_list").join(f"<code>{h(c)}</code>" for c in codes) or h(t("all_findings"))
+            parts.append(t("secondary_checks", link=f'<a href="../quality.html#q-{h(orid)}">{h(t("see_checks"))}</a>', codes=listed))
+        if orid in site.published_sources:
+            parts.append(f'<a href="{h(source_href(orid))}">{h(t("source_with_lines"))}</a>')
+        out.append(f'<p class="xxgk-secondary" id="r-{h(orid)}"><small>{" · ".join(parts)}</small></p>')
+    return out
+
+
+def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict] | None = None) -> list[str]:
+    """One report on its agency's page: its facts and links, its checks, its tables and charts."""
+    pub = site.pub
+    rid = r["report_id"]
+    findings = pub.checks.get(rid, [])
+    source = source_href(rid) if rid in site.published_sources else None
+    year = r["year"] or t("year_unknown")
+    out = [f'<h2 id="r-{h(rid)}">{h(t("report_heading", year=year))}</h2>']
+    out += secondary_notes(site, others or [])
+    links = []
+    if source:
+        links.append(f'<a href="{h(source)}">{h(t("source_with_lines"))}</a>')
+        links.append(f'<a href="{h(source_href(rid, ext=".orig.txt"))}" download>{h(t("original_file"))}</a>')
+    if r["source_url"]:
+        links.append(t("source_url", title=h(pub.title("reports", "source_url")), url=f'<span class="url">{h(r["source_url"])}</span>'))
+    out.append('<div class="xxgk-meta">')
+    out.append(f"<p>{h(r['title'])}</p>")
+    meta = [t("field", title=h(pub.title("reports", "template")), value=h(r["template"] or "—")),
+            t("field", title=h(pub.title("reports", "status")), value=h(r["status"]))]
+    if r["publication_date"]:
+        meta.append(t("field", title=h(pub.title("reports", "publication_date")), value=h(r["publication_date"])))
+    out.append("<p>" + " · ".join(meta) + "</p>")
+    if links:
+        out.append("<p>" + " · ".join(links) + "</p>")
+    out.append("</div>")
+    serious = problems(findings)
+    if findings:
+        heading = t("titled_count", title=h(pub.title("checks")), count=len(findings))
+        out.append(f'<div class="admonition {"warning" if serious else "info"}"><p class="admonition-title">{heading}</p><ul>')
+        for f in findings:
+            where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
+            line = f' <a href="{h(source)}#L{h(f["source_line"])}">{t("line_number", line=h(f["source_line"]))}</a>' if source and f["source_line"] else ""
+            out.append(f'<li><code>{h(f["code"])}</code> {h(message(f))}{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
+        out.append("</ul></div>")
+    tables = Tables(pub, r, facts, findings, source)
+    if tables.has("proactive"):
+        out += [f"<h3>{section_heading(pub, 'proactive')}</h3>", tables.proactive()]
+    if tables.has("requests"):
+        out += [f"<h3>{section_heading(pub, 'requests')}</h3>", tables.requests()]
+        fig = pub.figures(rid, facts)
+        items = fig.outcomes
+        if items:
+            out += [render_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), items), aid)]
+        items = fig.applicants
+        if items:
+            out += [render_chart(bar(f"applicants-{rid}", t("chart_report_applicants", year=year), t("chart_report_applicants_description"), items), aid)]
+    if tables.has("appeals"):
+        out += [f"<h3>{section_heading(pub, 'appeals')}</h3>", tables.appeals()]
+        items = pub.figures(rid, facts).appeals
+        if items:
+            out += [render_chart(bar(f"appeals-{rid}", t("chart_report_appeals", year=year), t("chart_report_appeals_description"), items), aid)]
+    return out
+
+
+def write_agency_csv(site: Site, aid: str, reports: list[dict], facts_by_report: dict) -> None:
+    """The agency's figures as one CSV (UTF-8 with a byte-order mark, so that Excel opens it)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["year", "report_id", "section", "row", "column", "value", "status", "evidence", "printed", "source_file", "source_line"])
+    for r in reports:
+        for (section, row, column), f in facts_by_report[r["report_id"]].items():
+            w.writerow([r["year"], r["report_id"], section, row, column, fmt(f["value"]), f["status"], f["evidence"] or "",
+                        f["printed"] or "", r["source_file"], f["source_line"] or ""])
+    path = site.out / "agencies" / f"{file_name(aid)}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))

@@ -1,0 +1,53 @@
+"""What the pages of one build share. In: the package folder, the folder the pages go to, the
+corpus and the hand-written pages. Out: `Site`: the package read once (`Published`), the agencies
+and their counted reports, which agency's page shows which file (secondary files under the agency
+of their primary), which source pages were published, and `write`, which writes a page and counts
+it. The page writers (`sources`, `agency`, `aggregate`) take a `Site`; `pages.build` runs them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from .. import paths
+from .published import Published, ReportFigures, superseded_by
+from .render import fragments_dir
+
+
+class Site:
+    """One build of the pages: the package and what every page needs to know of the others."""
+
+    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS):
+        self.pub = Published.load(package)
+        self.package = Path(package)
+        self.out = Path(out)
+        self.corpus = Path(corpus) if corpus else None
+        self.sources = Path(sources)
+        self.fragments = fragments_dir(self.out)
+        self.by_agency = self.pub.reports_by_agency()
+        self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
+        self.published_sources: set[str] = set()
+        self.pages = 0
+        self.reused = 0  # agency pages kept from the previous run (made from the same rows)
+        by_id = {r["report_id"]: r for r in self.pub.reports}
+        # secondary files (another file of an agency and year) under the agency of their primary
+        self.secondary_by_agency: dict[str, list[dict]] = defaultdict(list)
+        self.agency_of: dict[str, str] = {}  # report_id -> the agency whose page shows the file
+        for r in self.pub.reports:
+            primary = by_id.get(superseded_by(r))
+            aid = (primary or {}).get("agency_id") or r["agency_id"]
+            if aid in self.agencies:
+                self.agency_of[r["report_id"]] = aid
+                if superseded_by(r):
+                    self.secondary_by_agency[aid].append(r)
+
+    def figures(self, rid: str, facts: dict | None = None) -> ReportFigures:
+        return self.pub.figures(rid, facts)
+
+    def write(self, rel: str, text: str) -> None:
+        """Write a file of the pages; a Markdown file is a page, and counted."""
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if rel.endswith(".md"):
+            self.pages += 1

@@ -1,0 +1,56 @@
+"""Text that is safe where it goes, and numbers as the site prints them. In: any value of the
+package (strings from reports, typed figures, shares, file sizes). Out: text for Markdown (`esc`),
+raw HTML (`h`) and JSON inside a <script> element (`json_in_html`); the one number formatter of
+the site (`fmt`: figures, counts, sums), shares (`percent`) and file sizes (`size`).
+
+Every string that comes from a report (agency names, titles, narrative, printed text) goes
+through `esc` or `h` before it reaches a page."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|~>"})
+
+
+def esc(text) -> str:
+    """Safe inside Markdown text and table cells: HTML-escaped, Markdown syntax neutralised."""
+    s = "" if text is None else str(text)
+    s = html.escape(s.replace("\r", " ").replace("\n", " "), quote=True)
+    return s.translate(_MD_SPECIAL)
+
+
+def h(text) -> str:
+    """Safe inside raw HTML (element text or a quoted attribute)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def json_in_html(data) -> str:
+    """JSON that cannot close its <script> element or open another."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def fmt(v) -> str:
+    """A figure, count or sum: whole numbers without a decimal point, others as printed (%g);
+    nothing for no value."""
+    if v is None:
+        return ""
+    return f"{v:g}" if isinstance(v, float) and v != int(v) else str(int(v))
+
+
+def percent(part, whole) -> str:
+    """A share: only with a denominator, rounded to whole percent."""
+    return "" if part is None or not whole else f"{part / whole:.0%}"
+
+
+def size(path: Path) -> str:
+    """A file's size in B, KB, MB or GB."""
+    n = float(path.stat().st_size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""

@@ -1,0 +1,56 @@
+"""Names of and links to the pages made from the data. In: an agency_id, region code or report_id
+as the package has it (any string). Out: the file name of its page (`file_name`), never one of
+the names the site uses itself (RESERVED_NAMES), and the links to agency, region and source pages
+from a page at the top of the site (base "") or in a subfolder (base "../"). Every link to such a
+page is made here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# Agency pages are many: MkDocs renders one template page (agencies/<TEMPLATE_PAGE>), and
+# `render.render_agencies` pours each agency's HTML into it.
+TEMPLATE_PAGE = "_agency"
+
+# Pages named after the data (agencies/<agency>, regions/<code>, sources/<report>) share their
+# folders with pages the site names itself. These names are the site's own, in those folders and
+# at the top: no page made from the data ever takes one of them.
+RESERVED_NAMES = frozenset({"index", TEMPLATE_PAGE, "search", "search-index", "404", "sitemap", "rankings", "quality", "downloads",
+                            "dictionary", "about", "agencies", "regions", "sources", "data", "excel", "assets", "javascripts",
+                            "stylesheets"})
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_PLAIN = re.compile(r"[^a-z0-9]+")
+
+
+def file_name(key: str) -> str:
+    """The file name (no extension) of the page made for one agency_id, region code or report_id.
+
+    A key of lower-case ASCII letters and digits joined by single hyphens (what the package
+    makes), at most 120 characters and not a RESERVED_NAMES name, is its own file name, so links
+    stay as they were. Any other key is named `_<its letters and digits>-<12 hex digits of its
+    SHA-256>`: the leading `_` keeps these apart from every name of the first kind and the digest
+    from one another, and no name of the site has that form, so no page made from the data can
+    overwrite a page of the site or another data page, whatever the key. Every link to such a page
+    goes through this function."""
+    key = "" if key is None else str(key)
+    if len(key) <= 120 and _PLAIN_NAME.fullmatch(key) and key not in RESERVED_NAMES:
+        return key
+    readable = _NOT_PLAIN.sub("-", key.lower()).strip("-")[:60]
+    return f"_{readable}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+def agency_href(aid: str, base: str = "../") -> str:
+    """The link to an agency's page, from a page in a subfolder (base "../") or at the top ("")."""
+    return f"{base}agencies/{file_name(aid)}.html"
+
+
+def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
+    """The link to a report's source page (".html"), its text as shown (".txt") or the original
+    file (".orig.txt")."""
+    return f"{base}sources/{file_name(rid)}{ext}"
+
+
+def region_href(code: str, base: str = "../") -> str:
+    """The link to a province's page."""
+    return f"{base}regions/{file_name(code)}.html"
