@@ -49,7 +49,7 @@ def stage_parse(folder: str, expected: str) -> dict:
     items = sorted(truth["reports"].items())
     first = folder / items[0][0]
     parse_bytes(first.read_bytes(), first.suffix)  # loads the codebook and compiles the patterns once
-    layouts: dict[str, dict] = defaultdict(lambda: dict(reports=0, exact=0, facts=0, withheld=0, wrong=0, metadata=0, seconds=0.0, sample=None))
+    layouts: dict[str, dict] = defaultdict(lambda: {"reports": 0, "exact": 0, "facts": 0, "withheld": 0, "wrong": 0, "metadata": 0, "seconds": 0.0, "sample": None})
     seconds = 0.0
     for rel, want in items:
         path = folder / rel

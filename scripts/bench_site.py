@@ -35,7 +35,7 @@ PLACES = ("安柏碧苍昌辰春翠丹德东峰福冈高歌谷桂海禾红湖华
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
 
-from bench import _descendants, _pss_kb  # noqa: E402
+from bench import _descendants, _pss_kb
 
 # --- the corpus and package, one agency per report ---------------------------------------------
 
@@ -172,7 +172,7 @@ def report_profile(prof: cProfile.Profile, title: str, groups: list[tuple]) -> N
     stats = pstats.Stats(prof).stats
     total = sum(v[2] for v in stats.values())
     print(f"\n{title}: {total:.1f} s profiled (cProfile slows Python-heavy code about threefold)")
-    line = lambda label, t: print(f"  {label:58} {t:7.1f} s {100 * t / total:5.1f} %")  # noqa: E731
+    line = lambda label, t: print(f"  {label:58} {t:7.1f} s {100 * t / total:5.1f} %")
     rest = total
     for label, entries, parts in groups:
         t = sum(_cum(stats, fn) for fn in entries)
@@ -268,11 +268,11 @@ def summarize(results: list[dict]) -> None:
     print(f"\nSite build benchmark: synthetic packages, one report per agency; code {commit or '?'}; {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}, MkDocs {mkdocs.__version__}, Material {material.__version__}, Markdown {markdown.__version__}\n")
     names = list(results[0]["stages"])
-    total = lambda r: sum(s["seconds"] for s in r["stages"].values())  # noqa: E731
+    total = lambda r: sum(s["seconds"] for s in r["stages"].values())
     # the stages run one after another, so the build's peak is the largest stage's
-    peak = lambda r: max(s["rss_mb"] for s in r["stages"].values())  # noqa: E731
-    per_page = lambda r, s: 1000 * s / r["n"]  # noqa: E731
-    marginal = ["—"] + [f"{1000 * (total(b) - total(a)) / (b['n'] - a['n']):.1f}" for a, b in zip(results, results[1:])]
+    peak = lambda r: max(s["rss_mb"] for s in r["stages"].values())
+    per_page = lambda r, s: 1000 * s / r["n"]
+    marginal = ["—"] + [f"{1000 * (total(b) - total(a)) / (b['n'] - a['n']):.1f}" for a, b in itertools.pairwise(results)]
     rows = [("measure", *(f"N={r['n']}" for r in results)),
             ("Markdown pages", *(r["md"] for r in results)),
             ("agency pages kept out of Markdown", *(r["fragments"] for r in results)),

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xxgk import paths  # noqa: E402
+from xxgk import paths
 from xxgk.corpus.walk import refusal
-from xxgk.model import Report  # noqa: E402
-from xxgk.package.worker import parse_within_limits  # noqa: E402
+from xxgk.model import Report
+from xxgk.package.worker import parse_within_limits
 
 
 def added_files(base: str) -> list[str]:

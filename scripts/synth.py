@@ -191,7 +191,7 @@ def _split(rng: random.Random, word: str) -> tuple[str, ...]:
 def _proactive_table(v, full: bool) -> tuple[list[list[C]], int]:
     lp, rp = ("（", "）") if full else ("(", ")")
     unit = "本年收费金额（单位：万元）" if full else "本年收费金额(单位:万元)"
-    val = lambda key, cs=1: c(_num(v[f"proactive/{key}"]), cs=cs)  # noqa: E731
+    val = lambda key, cs=1: c(_num(v[f"proactive/{key}"]), cs=cs)
     rows = [[c(f"第二十条第{lp}一{rp}项", cs=4)],
             [c("信息内容"), c("本年制发件数"), c("本年废止件数"), c("现行有效件数")]]
     for code, label in (("rules", "规章"), ("normative_documents", "行政规范性文件")):
@@ -217,7 +217,7 @@ def _requests_table(v, full: bool, rng: random.Random) -> tuple[list[list[C]], i
     sub = (lambda n, t: f"（{n}）{t}") if full else (lambda n, t: f"({n}) {t}")
     item = (lambda k, t: f"{k}.{t}") if full else (lambda k, t: f"{k}. {t}")
     partial = "部分公开（区分处理的，只计这一情形，不计其他情形）" if full else "部分公开 (区分处理的, 只计这一情形, 不计其他情形)"
-    values = lambda row: [c(_num(v[f"requests/{row}/{col}"])) for col in REQUEST_COLUMNS]  # noqa: E731
+    values = lambda row: [c(_num(v[f"requests/{row}/{col}"])) for col in REQUEST_COLUMNS]
     note = "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"
     rows = [[c(f"（{note}）" if full else f"({note})", rs=3, cs=3), c("申请人情况", cs=7)],
             [c("自然人", rs=2), c("法人或其他组织", cs=5), c("总计", rs=2)],
@@ -304,7 +304,7 @@ def _blocks(rng: random.Random, agency: Agency, year: int, v) -> tuple[str, list
                 forward=v["requests/carried_forward/total"],
                 **{k: v[f"proactive/normative_documents/{k}"] for k in ("issued", "repealed", "in_force")})
     fill["news"] = rng.randint(0, fill["items"])
-    say = lambda text: text.format(**fill)  # noqa: E731
+    say = lambda text: text.format(**fill)
     title = rng.choice(("{agency}{year}年政府信息公开工作年度报告", "{agency}{year}年度政府信息公开工作年度报告",
                         "{agency} {year} 年政府信息公开工作年度报告")).format(**fill)
     blocks: list = []

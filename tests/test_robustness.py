@@ -112,7 +112,7 @@ def test_good_reports_keep_their_figures(built):
         return sorted(tuple(f.values()) for f in rows(package, "facts"))
     reports = {r["source_file"]: r for r in rows(hostile, "reports")}
     kept = {r["report_id"] for r in rows(clean, "reports")}
-    assert kept <= set(reports[k]["report_id"] for k in reports)
+    assert kept <= {reports[k]["report_id"] for k in reports}
     assert figures(clean) == sorted(tuple(f.values()) for f in rows(hostile, "facts") if f["report_id"] in kept)
 
 

@@ -34,7 +34,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 def test_workflows_run_make_targets_and_pin_actions():
     for path in WORKFLOWS:
         text = path.read_text(encoding="utf-8")
-        for run in re.findall(r"^\s*- run: (.*)$", text, flags=re.M):
+        for run in re.findall(r"^\s*- run: (.*)$", text, flags=re.MULTILINE):
             assert run.startswith("make "), f"{path.name}: {run}"
         for uses in re.findall(r"uses: (\S+)", text):
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), f"{path.name}: {uses} is not pinned by SHA"

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from .corpus import provenance as prov
 from .corpus.walk import MAX_FILE_BYTES, corpus_files
 from .identify.agency import identity
+from .model import Report
 from .package.cache import ParseCache, parser_version
 from .package.worker import parse_all
 from .parse.read import FORMATS
@@ -33,7 +34,7 @@ class AddError(Exception):
 @dataclass
 class Added:
     path: Path
-    report: object
+    report: Report
 
 
 def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tuple[bytes, str]:

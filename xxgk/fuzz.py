@@ -68,7 +68,7 @@ class Violation(AssertionError):
     """The parser broke one of its promises on this input."""
 
 
-def shown(value: int | float) -> str:
+def shown(value: float) -> str:
     """A published value as it is compared with the printed figures."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 

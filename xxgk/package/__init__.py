@@ -41,7 +41,7 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
             if delta:
                 shutil.rmtree(delta)
         publish.replace(tmp, out)
-        if delta:
+        if delta and store is not None:
             store.mark_validated(summary.keys)  # what is published now is all valid
             for name, digests in summary.row_digests.items():
                 store.mark_validated_rows(name, digests)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,7 +28,7 @@ PA_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()
             "boolean": pa.bool_()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def arrow_schemas() -> dict[str, pa.Schema]:
     return {name: pa.schema([(f["name"], PA_TYPES[f["type"]]) for f in sch["fields"]]) for name, sch in schemas().items()}
 
@@ -84,7 +84,7 @@ class TableWriter:
         self._delta = open(delta / f"{name}.csv", "wb") if delta else None
         self._delta_batches: list[pa.RecordBatch] = []
         self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
-        if self._delta:
+        if delta is not None and self._delta:
             self._delta.write(header)
             self._delta_parquet = delta / f"{name}.parquet"
 
