@@ -43,9 +43,10 @@ class Tables:
         self.groups = pub.labels("group", "requests")
         self.evidence = words("evidence")
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
-        for f in findings:
+        for f in findings:  # a cell's own findings; under column "", every finding of its row
             if f["section"] and f["row"]:
-                self.flags[(f["section"], f["row"], f["column"] or "")].append(f)
+                if f["column"]:
+                    self.flags[(f["section"], f["row"], f["column"])].append(f)
                 self.flags[(f["section"], f["row"], "")].append(f)
 
     def cell(self, section: str, row: str, column: str) -> str:
