@@ -24,7 +24,6 @@ from .strings import label, message, t, words
 from .tables import Tables, section_heading
 
 KEYS = ".keys.json"  # beside the agency fragments: the digest each was made from
-NAMES_SEPARATOR = "\uff1b"  # between the names in agencies.names (the package's separator)
 
 
 @functools.cache
@@ -91,7 +90,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     level = words("agency_levels").get(agency.get("level") or "", "")
     if kind or level:
         out.append(f"<p>{h(' · '.join(x for x in (level, kind) if x))}</p>")
-    if NAMES_SEPARATOR in (agency.get("names") or ""):
+    if agency.get("names") and agency["names"] != agency["name"]:  # the reports printed other names too
         out.append(f"<p>{t('agency_names', names=h(agency['names']))}</p>")
     if agency.get("region_status") == "resolved":
         place = " ".join(x for x in (agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]) if x)
