@@ -1,0 +1,67 @@
+"""The site's wording is data: every word of the site's own is in xxgk/site/strings.zh.yaml, each
+key the code uses is there with the parameters the code fills, and the code holds no Chinese."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+from conftest import ROOT
+
+from xxgk.package.schema import schemas
+from xxgk.site.strings import table
+
+SITE = ROOT / "xxgk" / "site"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and full-width punctuation
+
+
+def calls(name: str) -> list[tuple[Path, ast.Call]]:
+    """Every call of `name("key", ...)` in the site's modules."""
+    out = []
+    for path in sorted(SITE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name and node.args:
+                out.append((path, node))
+    return out
+
+
+def test_the_code_holds_no_chinese():
+    found = []
+    for path in sorted(SITE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value):
+                found.append(f"{path.name}:{node.lineno} {node.value[:40]!r}")
+    assert found == []
+
+
+def test_every_key_used_is_there_and_every_key_there_is_used():
+    used = set()
+    for name in ("t", "words"):
+        for path, call in calls(name):
+            key = call.args[0]
+            assert isinstance(key, ast.Constant) and isinstance(key.value, str), f"{path.name}:{call.lineno}: a key is a literal"
+            assert key.value in table(), f"{path.name}:{call.lineno}: no string {key.value!r}"
+            used.add(key.value)
+    assert set(table()) - used == set()
+
+
+def test_every_template_gets_exactly_its_parameters():
+    for path, call in calls("t"):
+        template = table()[call.args[0].value]
+        assert isinstance(template, str), call.args[0].value
+        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        given = {k.arg for k in call.keywords}
+        assert given == fields, f"{path.name}:{call.lineno}: {call.args[0].value} takes {fields}, is given {given}"
+    for path, call in calls("words"):
+        assert isinstance(table()[call.args[0].value], (list, dict)), f"{path.name}:{call.lineno}"
+
+
+def test_words_for_published_values_name_values_the_schema_allows():
+    def enum(resource: str, field: str) -> set:
+        return set(next(f for f in schemas()[resource]["fields"] if f["name"] == field)["constraints"]["enum"])
+
+    assert set(table()["agency_types"]) <= enum("agencies", "agency_type")
+    assert set(table()["agency_levels"]) <= enum("agencies", "level")
+    assert set(table()["region_evidence"]) <= enum("agencies", "region_evidence")
+    assert set(table()["evidence"]) <= enum("facts", "evidence")
+    assert set(table()["code_kinds"]) == enum("codes", "kind")
