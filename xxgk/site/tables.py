@@ -10,6 +10,7 @@ says so, and a cell that a finding concerns is marked with the finding's message
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cache
 
 from .html import fmt, h
 from .published import Published
@@ -17,6 +18,16 @@ from .strings import label, message, t, words
 
 # The requests table's top-level entries, numbered 1 to 4 (the outcome block is a group)
 TOP = ("new", "carried_over", "outcome", "carried_forward")
+
+
+@cache
+def cell_words() -> dict:
+    """The fixed words of the table cells, made once (a page has thousands of cells)."""
+    return {"absent_cell": f'<td class="num absent" title="{h(t("cell_not_in_report"))}">{h(t("mark_absent"))}</td>',
+            "flag": f'<span class="xxgk-flag" aria-label="{h(t("cell_flagged"))}">⚠</span>',
+            "evidence": {k: t("cell_evidence", how=v) for k, v in words("evidence").items()},
+            "blank": (t("mark_blank"), t("cell_blank")), "absent": (t("mark_absent"), t("cell_absent")),
+            "unresolved": (t("mark_unresolved"), t("cell_unresolved"))}
 
 
 def numeral(n: int) -> str:
@@ -41,7 +52,7 @@ class Tables:
         self.rows = {s: pub.labels("row", s) for s in ("proactive", "requests", "appeals")}
         self.columns = {s: pub.labels("column", s) for s in ("proactive", "requests", "appeals")}
         self.groups = pub.labels("group", "requests")
-        self.evidence = words("evidence")
+        self.words = cell_words()
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:  # a cell's own findings; under column "", every finding of its row
             if f["section"] and f["row"]:
@@ -52,32 +63,26 @@ class Tables:
     def cell(self, section: str, row: str, column: str) -> str:
         fact = self.facts.get((section, row, column))
         flagged = self.flags.get((section, row, column)) or self.flags.get((section, row, ""))
+        w = self.words
         if fact is None:
-            return f'<td class="num absent" title="{h(t("cell_not_in_report"))}">{h(t("mark_absent"))}</td>'
+            return w["absent_cell"]
         status, line = fact["status"], fact["source_line"]
         if status == "reported" and not flagged:  # the common case, kept cheap: ids and numbers need no escaping
-            how = self.evidence.get(fact["evidence"] or "")
-            title = t("cell_source", line=line, printed=h(fact["printed"])) + (t("cell_evidence", how=how) if how else "")
+            title = t("cell_source", line=line, printed=h(fact["printed"])) + w["evidence"].get(fact["evidence"] or "", "")
             value = fmt(fact["value"])
             if self.source_href and line:
                 return f'<td class="num"><a href="{self.source_href}#L{line}" title="{title}">{value}</a></td>'
             return f'<td class="num"><span title="{title}">{value}</span></td>'
         cls = ["num"] + (["flag"] if flagged else [])
-        mark = f'<span class="xxgk-flag" aria-label="{h(t("cell_flagged"))}">⚠</span>' if flagged else ""
+        mark = w["flag"] if flagged else ""
         link = f"{self.source_href}#L{line}" if self.source_href and line else None
         if status == "reported":
             text = fmt(fact["value"])
-            how = self.evidence.get(fact["evidence"] or "", "")
-            title = t("cell_source", line=line, printed=fact["printed"]) + (t("cell_evidence", how=how) if how else "")
-        elif status == "blank":
-            text, title = t("mark_blank"), t("cell_blank")
-            cls.append("blank")
-        elif status == "absent":
-            text, title = t("mark_absent"), t("cell_absent")
-            cls.append("absent")
+            title = t("cell_source", line=line, printed=fact["printed"]) + w["evidence"].get(fact["evidence"] or "", "")
         else:
-            text, title = t("mark_unresolved"), t("cell_unresolved")
-            cls.append("unresolved")
+            kind = status if status in ("blank", "absent") else "unresolved"
+            text, title = w[kind]
+            cls.append(kind)
         if flagged:
             title = t("cell_checked", title=title, messages=t("sep_clause").join(message(f) for f in flagged))
         inner = f'<a href="{h(link)}" title="{h(title)}">{h(text)}</a>' if link else f'<span title="{h(title)}">{h(text)}</span>'
