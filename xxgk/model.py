@@ -67,7 +67,12 @@ class Report:
     matches: list[Match] = field(default_factory=list)
     region: object = None  # region.Region, once resolved
 
-    def add(self, code: str, severity: str, zh: str, en: str, **where) -> Finding:
-        finding = Finding(code=code, severity=severity, message_zh=zh, message_en=en, **where)
+    def add(self, finding: Finding | str, severity: str = "", zh: str = "", en: str = "", **where) -> Finding:
+        """Append a finding: one made by xxgk.findings.finding(), or (the older form) its code,
+        severity, messages and where-fields."""
+        if not isinstance(finding, Finding):
+            finding = Finding(code=finding, severity=severity, message_zh=zh, message_en=en, **where)
+        elif severity or zh or en or where:
+            raise TypeError("Report.add: a Finding takes no other arguments")
         self.findings.append(finding)
         return finding
