@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from ..findings import finding
 from ..model import Finding, Report
 
 REQUEST_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -46,19 +47,16 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
         if year - prev_year > 1:
             gap = "、".join(str(y) for y in range(prev_year + 1, year))
             for e in by_year[year]:
-                out.append((e.report_id, Finding(
-                    "missing-year", "info", f"语料库中有{prev_year}年和{year}年的报告，缺少{gap}年的报告",
-                    f"the corpus has this agency's {prev_year} and {year} reports but none for {gap}", expected=gap)))
+                out.append((e.report_id, finding("missing-year", previous_year=prev_year, year=year, missing_years=gap,
+                                                 expected=gap)))
             continue
         if len(by_year[prev_year]) != 1 or len(by_year[year]) != 1:
             continue  # two reports for one year: which one to compare is not certain
         prev, cur = by_year[prev_year][0], by_year[year][0]
         for col, before, now in zip(REQUEST_COLUMNS, prev.summary["carried_forward"], cur.summary["carried_over"]):
             if before is not None and now is not None and before != now:
-                out.append((cur.report_id, Finding(
-                    "carry-over-mismatch", "warning",
-                    f"“{col}”列：本年报告的上年结转为{_n(now)}，而{prev_year}年报告的结转下年度为{_n(before)}",
-                    f"column {col}: carried_over is {_n(now)} but the {prev_year} report carried forward {_n(before)}",
+                out.append((cur.report_id, finding(
+                    "carry-over-mismatch", column_code=col, carried_over=_n(now), previous_year=prev_year, carried_forward=_n(before),
                     section="requests", row="carried_over", column=col, expected=_n(before), found=_n(now))))
         for row in STOCKS:
             _, _, before = prev.summary["stocks"][row]
@@ -67,15 +65,12 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
                 continue
             expected = before + issued - repealed
             if expected != now:
-                out.append((cur.report_id, Finding(
-                    "in-force-mismatch", "warning",
-                    f"“{row}”行：{prev_year}年现行有效{_n(before)}件＋本年制发{_n(issued)}件－本年废止{_n(repealed)}件＝{_n(expected)}件，而本年报告现行有效{_n(now)}件",
-                    f"row {row}: {prev_year} in force {_n(before)} + issued {_n(issued)} − repealed {_n(repealed)} = {_n(expected)}, but this report says {_n(now)}",
+                out.append((cur.report_id, finding(
+                    "in-force-mismatch", row_code=row, previous_year=prev_year, in_force_before=_n(before), issued=_n(issued),
+                    repealed=_n(repealed), in_force_expected=_n(expected), in_force=_n(now),
                     section="proactive", row=row, column="in_force", expected=_n(expected), found=_n(now))))
         if cur.summary["digest"] and cur.summary["digest"] == prev.summary["digest"]:
-            out.append((cur.report_id, Finding(
-                "repeated-figures", "warning", f"本报告的表格数字与{prev_year}年报告完全相同",
-                f"every figure of this report's tables is the same as in the {prev_year} report")))
+            out.append((cur.report_id, finding("repeated-figures", previous_year=prev_year)))
     return out
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..findings import message
+
 PROVENANCE = ".provenance.tsv"
 FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
 
@@ -22,11 +24,15 @@ FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
 @dataclass(frozen=True)
 class Problem:
     """Something wrong in the provenance file; `source_file` is the report it concerns ("" for the
-    file as a whole)."""
+    file as a whole). `zh` and `en` are the messages of an invalid-provenance finding."""
 
     source_file: str
     zh: str
     en: str
+
+
+def _problem(source_file: str, variant: str, **params) -> Problem:
+    return Problem(source_file, *message("invalid-provenance", variant, **params))
 
 
 def utc_now() -> str:
@@ -54,28 +60,24 @@ def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [Problem("", f"来源记录文件 {PROVENANCE} 无法读取（{exc.strerror}）",
-                            f"the provenance file {PROVENANCE} cannot be read ({exc.strerror})")]
+        return {}, [_problem("", "unreadable", provenance_file=PROVENANCE, os_error=exc.strerror)]
     problems: list[Problem] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
-            problems.append(Problem("", f"来源记录文件 {PROVENANCE} 不是 UTF-8 编码，已按 GB18030 读取",
-                                    f"the provenance file {PROVENANCE} is not UTF-8; it was read as GB18030"))
+            problems.append(_problem("", "gb18030", provenance_file=PROVENANCE))
         except UnicodeDecodeError:
             text = data.decode("utf-8", errors="replace")
-            problems.append(Problem("", f"来源记录文件 {PROVENANCE} 的编码无法识别，无法识别的字节已替换",
-                                    f"the provenance file {PROVENANCE} has bytes of no known encoding; they were replaced"))
+            problems.append(_problem("", "unknown-encoding", provenance_file=PROVENANCE))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
     if not rows:
         return {}, problems
     header = [h.strip() for h in rows[0]]
     missing = [f for f in ("source_file",) if f not in header]
     if missing:
-        problems.append(Problem("", f"来源记录文件 {PROVENANCE} 缺少表头“source_file”，其中的记录未使用",
-                                f"the provenance file {PROVENANCE} has no 'source_file' header; its records are not used"))
+        problems.append(_problem("", "no-header", provenance_file=PROVENANCE))
         return {}, problems
     records: dict[str, dict] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -84,18 +86,15 @@ def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
         record = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
         source = record.get("source_file", "")
         if not source:
-            problems.append(Problem("", f"来源记录文件第 {number} 行没有文件路径，未使用",
-                                    f"line {number} of the provenance file names no file; not used"))
+            problems.append(_problem("", "no-file", line=number))
             continue
         if len(row) != len(header):
-            problems.append(Problem(source, f"来源记录第 {number} 行有 {len(row)} 栏，应为 {len(header)} 栏；缺少的栏留空",
-                                    f"line {number} of the provenance file has {len(row)} fields, not {len(header)}; missing ones are left empty"))
+            problems.append(_problem(source, "default", line=number, fields=len(row), header_fields=len(header)))
         retrieved = record.get("retrieved", "")
         if retrieved:
             normal = iso_utc(retrieved)
             if normal is None:
-                problems.append(Problem(source, f"来源记录第 {number} 行的收录时间“{retrieved[:40]}”不是带时区的 ISO 8601 时间，留空",
-                                        f"line {number} of the provenance file: retrieved '{retrieved[:40]}' is no ISO 8601 time with a zone; left empty"))
+                problems.append(_problem(source, "retrieved", line=number, retrieved=retrieved[:40]))
             record["retrieved"] = normal or ""
         records[source] = {name: record.get(name, "") for name in FIELDS}
     return records, problems
@@ -111,10 +110,11 @@ def append(corpus: Path, row: dict) -> None:
         w.writerow(row)
 
 
-def shown_name(name: str) -> tuple[str, tuple[str, str] | None]:
-    """A file name or path as text that can be written anywhere, and how it was made (zh, en) when
-    it is not the name itself. A name that is not UTF-8 (GBK bytes from a Windows zip) reaches
-    Python with its bytes escaped: it is shown as GB18030 when it is that, else with `\\x` escapes."""
+def shown_name(name: str) -> tuple[str, str | None]:
+    """A file name or path as text that can be written anywhere, and how it was made when it is not
+    the name itself (the file-name-encoding variant: `gb18030` or `escaped`). A name that is not
+    UTF-8 (GBK bytes from a Windows zip) reaches Python with its bytes escaped: it is shown as
+    GB18030 when it is that, else with `\\x` escapes."""
     try:
         name.encode("utf-8")
         return name, None
@@ -122,6 +122,6 @@ def shown_name(name: str) -> tuple[str, tuple[str, str] | None]:
         pass
     raw = os.fsencode(name)
     try:
-        return raw.decode("gb18030"), ("按 GB18030（GBK）编码显示", "shown as GB18030 (GBK)")
+        return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        return raw.decode("utf-8", errors="backslashreplace"), ("无法识别的字节以 \\x 转义显示", "bytes of no known encoding are shown as \\x escapes")
+        return raw.decode("utf-8", errors="backslashreplace"), "escaped"

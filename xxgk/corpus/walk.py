@@ -8,6 +8,8 @@ import os
 import stat
 from pathlib import Path
 
+from ..findings import message
+
 
 def corpus_files(corpus: Path) -> list[Path]:
     """Every file below the corpus root, in a stable order; hidden files are not reports. A link
@@ -33,23 +35,22 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # reports are a few hundred KB; the cap bound
 
 
 def refusal(path: str, root: str) -> tuple | None:
-    """Why a corpus entry is not read at all, if it is not."""
+    """Why a corpus entry is not read at all, if it is not: (code, zh, en), and the file's size when
+    that is the reason."""
     real, inside = os.path.realpath(path), os.path.realpath(root)
     if os.path.commonpath([real, inside]) != inside:
-        return ("outside-corpus", "文件是指向语料库以外的链接，未读取", "the file is a link that leaves the corpus; not read")
+        return ("outside-corpus", *message("outside-corpus"))
     try:
         st = os.stat(path)
     except OSError as exc:
-        return ("unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
+        return ("unreadable-file", *message("unreadable-file", os_error=exc.strerror))
     if stat.S_ISDIR(st.st_mode) and not os.path.islink(path):
         try:
             os.listdir(path)
         except OSError as exc:
-            return ("unreadable-file", f"文件夹无法读取（{exc.strerror}），其中的报告文件未能收录",
-                    f"the folder cannot be read ({exc.strerror}); the report files in it are not in the package")
+            return ("unreadable-file", *message("unreadable-file", "folder", os_error=exc.strerror))
     if not stat.S_ISREG(st.st_mode):
-        return ("unreadable-file", "不是普通文件（例如指向文件夹的链接），未读取", "not a regular file (a link to a folder, say); not read")
+        return ("unreadable-file", *message("unreadable-file", "not-regular"))
     if st.st_size > MAX_FILE_BYTES:
-        return ("file-too-large", f"文件大小 {st.st_size} 字节，超过单个报告的上限 {MAX_FILE_BYTES} 字节，未读取",
-                f"the file has {st.st_size} bytes, over the limit of {MAX_FILE_BYTES} for one report; not read", st.st_size)
+        return ("file-too-large", *message("file-too-large", size=st.st_size, limit=MAX_FILE_BYTES), st.st_size)
     return None

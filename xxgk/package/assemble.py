@@ -16,6 +16,7 @@ from pathlib import Path
 from ..check import crossyear
 from ..corpus import provenance
 from ..corpus.walk import corpus_files
+from ..findings import catalogue, finding
 from ..identify import register
 from ..identify.agency import overrides
 from ..model import Finding
@@ -87,16 +88,12 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
         record = added.pop(rep["source_file"], {})
         rep["retrieved"] = record.get("retrieved", "")
         for problem in about.pop(rep["source_file"], []):
-            later.append((rep, Finding("invalid-provenance", "warning", problem.zh, problem.en)))
+            later.append((rep, Finding("invalid-provenance", catalogue()["invalid-provenance"].severity, problem.zh, problem.en)))
         if not rep["source_url"] and record.get("origin", "").startswith(("http://", "https://")):
             rep["source_url"] = record["origin"]
         if rep["year"] is not None and not FIRST_YEAR <= rep["year"] <= this_year:
-            later.append((rep, Finding(
-                "implausible-year", "warning",
-                f"标题中的年度 {rep['year']} 不可能是报告年度（应在 {FIRST_YEAR} 年《政府信息公开条例》施行以后、构建年份 {this_year} 年以前），年度留空；本报告不计入发布登记和跨年度核对",
-                f"the year {rep['year']} in the title cannot be the report's year (it must be from {FIRST_YEAR}, when the regulation took effect, "
-                f"to {this_year}, the build's year): the year is left empty and the report is kept out of the register and the cross-year checks",
-                expected=f"{FIRST_YEAR}–{this_year}", found=str(rep["year"]))))
+            later.append((rep, finding("implausible-year", year=rep["year"], first_year=FIRST_YEAR, build_year=this_year,
+                                       expected=f"{FIRST_YEAR}–{this_year}", found=str(rep["year"]))))
             rep["year"] = None
         rid = rep["report_id"]
         if rid in seen:
@@ -105,8 +102,9 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
             rep["report_id"] = rid = f"{rid}-{n + 1}"
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
-            writers["checks"].write((rid, 1, "duplicate-file", "warning", "", "", "", first, rep["source_file"],
-                                     f"与 {first} 内容完全相同，只发布一次", f"same content as {first}; published once", None))
+            g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
+            writers["checks"].write((rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
+                                     g.message_zh, g.message_en, g.source_line))
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
@@ -178,9 +176,7 @@ def _shown(rel: str) -> tuple[str, Finding | None]:
     shown, how = provenance.shown_name(rel)
     if how is None:
         return rel, None
-    how_zh, how_en = how
-    return shown, Finding("file-name-encoding", "info", f"文件名不是 UTF-8 编码，{how_zh}：{shown}",
-                          f"the file name is not UTF-8; it is {how_en}: {shown}", found=os.fsencode(rel).hex())
+    return shown, finding("file-name-encoding", how, name=shown, found=os.fsencode(rel).hex())
 
 
 def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
@@ -200,15 +196,10 @@ def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
         primary = rs[0]
         for r in rs[1:]:
             r["superseded_by"] = primary["report_id"]
-            out.append((r, Finding(
-                "superseded-report", "warning",
-                f"同一机关 {year} 年度还有另一份报告文件 {primary['source_file']}（{primary['report_id']}，发布 {primary.get('figures', 0)} 个数字、"
-                f"{primary.get('errors', 0)} 个错误），按“数字最多、错误最少”的规则采用那一份；本文件（{r.get('figures', 0)} 个数字、{r.get('errors', 0)} 个错误）"
-                f"不计入该年度，其数字作为证据保留",
-                f"this agency has another file for {year}, {primary['source_file']} ({primary['report_id']}: {primary.get('figures', 0)} figures, "
-                f"{primary.get('errors', 0)} errors), taken as the year's report by the rule 'most figures, then fewest errors'; this file "
-                f"({r.get('figures', 0)} figures, {r.get('errors', 0)} errors) is not counted for the year and its figures are kept as evidence",
-                expected=primary["report_id"], found=r["report_id"])))
+            out.append((r, finding(
+                "superseded-report", year=year, primary_file=primary["source_file"], primary_id=primary["report_id"],
+                primary_figures=primary.get("figures", 0), primary_errors=primary.get("errors", 0),
+                figures=r.get("figures", 0), errors=r.get("errors", 0), expected=primary["report_id"], found=r["report_id"])))
     return out
 
 

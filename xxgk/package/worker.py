@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ..check import crossyear
 from ..corpus.walk import refusal
+from ..findings import finding, message
 from ..identify.agency import identity
-from ..model import Report
+from ..model import Finding, Report
 from ..report import parse_bytes
 from .cache import ParseCache
 from .tables import Block
@@ -45,7 +46,7 @@ def parse_file(args: tuple) -> dict:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return _unread(rel, "unreadable-file", f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})")
+        return _unread(rel, "unreadable-file", *message("unreadable-file", os_error=exc.strerror))
     store = ParseCache(folder, version) if folder else None
     digest = hashlib.sha256(data).hexdigest()
     key = f"{digest}{Path(path).suffix.lower()}"
@@ -65,14 +66,15 @@ def parse_file(args: tuple) -> dict:
     return result
 
 
-def _failed(suffix: str, code: str, zh: str, en: str) -> Report:
+def _failed(suffix: str, why: Finding) -> Report:
     report = Report(status="failed", format=suffix.lstrip(".").lower())
-    report.add(code, "error", zh, en)
+    report.add(why)
     return report
 
 
 def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
-    report = _failed(Path(rel).suffix, code, zh, en)
+    """A file refused before reading (the refusal's code and messages) as a failed report."""
+    report = _failed(Path(rel).suffix, Finding(code, "error", zh, en))
     # no content to name it by: the id comes from the path
     result = _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
     result["key"] = None
@@ -97,12 +99,10 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     try:
         return parse_bytes(data, suffix), True
     except _OutOfTime:
-        return _failed(suffix, "parse-timeout", f"解析超过 {PARSE_SECONDS} 秒，已停止",
-                       f"parsing took over {PARSE_SECONDS} s and was stopped"), False
+        return _failed(suffix, finding("parse-timeout", seconds=PARSE_SECONDS)), False
     except Exception as exc:  # RecursionError and MemoryError included
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-        return _failed(suffix, "parse-crashed", f"解析程序出错（{detail}），本报告未发布数字",
-                       f"the parser failed ({detail}); no figures published"), False
+        return _failed(suffix, finding("parse-crashed", exception=detail)), False
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
