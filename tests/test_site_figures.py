@@ -107,10 +107,10 @@ def overview(html: str) -> dict[str, tuple[str, str]]:
 
 
 def chart_table(html: str, chart: str) -> dict[str, float]:
-    figure = re.search(rf'<figure class="xxgk-chart" id="chart-home-{chart}">(.*?)</figure>', html, re.S).group(1)
-    body = re.search(r"<tbody>(.*?)</tbody>", figure, re.S).group(1)
+    figure = re.search(rf'<figure class="xxgk-chart" id="chart-home-{chart}">(.*?)</figure>', html, re.DOTALL).group(1)
+    body = re.search(r"<tbody>(.*?)</tbody>", figure, re.DOTALL).group(1)
     table = {unescape(k): number(v) for k, v in re.findall(r'<tr><td>(.*?)</td><td class="num">(.*?)</td></tr>', body)}
-    spec = json.loads(re.search(r'class="xxgk-spec">(.*?)</script>', figure, re.S).group(1))
+    spec = json.loads(re.search(r'class="xxgk-spec">(.*?)</script>', figure, re.DOTALL).group(1))
     assert {v["label"]: v["value"] for v in spec["data"]["values"]} == table  # the bars are the table
     return table
 
@@ -130,12 +130,12 @@ def test_every_home_figure_is_recomputed_from_the_package(built):
     assert chart_table(html, "years") == {y: n for y, n in want["year_bars"].items()}
     assert chart_table(html, "outcomes") == want["outcome_bars"]
     assert chart_table(html, "applicants") == want["applicant_bars"]
-    statuses = re.search(r'>解析状态<.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    statuses = re.search(r'>解析状态<.*?<tbody>(.*?)</tbody>', html, re.DOTALL).group(1)
     assert {s: number(n) for s, n in re.findall(r"<td>(.*?)</td>\s*<td[^>]*>(\d+)</td>", statuses)} == want["statuses"]
     # the corpus is built so that the two sums differ: the page says so, and why
     assert want["handled"] != want["outcome_sum"] and want["disagreeing"] >= 2
     assert f"有 {want['disagreeing']} 份报告印出的总计与其各项办理结果之和不符" in html
-    outcomes_caption = re.search(r'id="chart-home-outcomes">\s*<figcaption>(.*?)</figcaption>', html, re.S).group(1)
+    outcomes_caption = re.search(r'id="chart-home-outcomes">\s*<figcaption>(.*?)</figcaption>', html, re.DOTALL).group(1)
     assert f"各条合计 {want['outcome_sum']:g} 件" in outcomes_caption and "办理结果各项之和" in outcomes_caption
     # files that do not count are said not to
     assert want["files"] - want["reports"] >= 2
@@ -197,7 +197,7 @@ def test_a_secondary_file_is_a_note_under_its_year_and_counts_nowhere(built):
         # the primary has the year's section, the secondary a note right under its heading
         assert f'<h2 id="r-{primary["report_id"]}">' in text and f'<h2 id="r-{s["report_id"]}">' not in text
         section = text.split(f'<h2 id="r-{primary["report_id"]}">', 1)[1].split("<h2", 1)[0]
-        note = re.search(rf'<p class="xxgk-secondary" id="r-{s["report_id"]}">(.*?)</p>', section, re.S)
+        note = re.search(rf'<p class="xxgk-secondary" id="r-{s["report_id"]}">(.*?)</p>', section, re.DOTALL)
         assert note and "未采用" in note.group(1) and s["source_file"] in unescape(note.group(1))
         assert f'href="../sources/{file_name(s["report_id"])}.html"' in note.group(1)
         assert (site / "sources" / f"{file_name(s['report_id'])}.html").is_file()

@@ -63,7 +63,7 @@ def hostile_site(tmp_path_factory):
 
 
 def h1(path: Path) -> str:
-    return unescape(re.search(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.S).group(1)).rstrip("¶").strip()
+    return unescape(re.search(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.DOTALL).group(1)).rstrip("¶").strip()
 
 
 def test_site_pages_keep_their_names(hostile_site):

@@ -69,7 +69,7 @@ def test_the_corpus_has_what_it_should(built):
 
 
 def test_every_figure_is_on_its_line_of_the_published_text(built):
-    site, package, corpus = built
+    site, package, _ = built
     by_id = {r["report_id"]: r for r in reports(package).values()}
     checked = defaultdict(int)
     for f in pq.read_table(package / "data" / "facts.parquet").to_pylist():
