@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import paths
-from .published import Published, ReportFigures, superseded_by
+from .published import Published, superseded_by
 from .render import fragments_dir
 
 
@@ -40,9 +40,6 @@ class Site:
                 self.agency_of[r["report_id"]] = aid
                 if superseded_by(r):
                     self.secondary_by_agency[aid].append(r)
-
-    def figures(self, rid: str, facts: dict | None = None) -> ReportFigures:
-        return self.pub.figures(rid, facts)
 
     def write(self, rel: str, text: str) -> None:
         """Write a file of the pages; a Markdown file is a page, and counted."""
