@@ -131,7 +131,7 @@ def test_html_past_libxml2s_last_line_number_has_no_line_rather_than_a_wrong_one
 def _gwh():
     text = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
     html = (SEEDS / "26-gwh-2025-html" / "input.html").read_text(encoding="utf-8")
-    gbk_html = re.sub(r"""charset=["']?utf-8["']?""", 'charset="gbk"', html, count=1, flags=re.I)
+    gbk_html = re.sub(r"""charset=["']?utf-8["']?""", 'charset="gbk"', html, count=1, flags=re.IGNORECASE)
     assert gbk_html != html
     return {"utf-8": (text, "utf-8", ".txt"), "gb18030": (text, "gb18030", ".txt"), "utf-16": (text, "utf-16", ".txt"),
             "utf-8-sig": (text, "utf-8-sig", ".txt"), "gbk-html": (gbk_html, "gb18030", ".html")}

@@ -10,19 +10,21 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from ..findings import message
 from ..text import normalise, source_lines, source_text  # noqa: F401  (the readers' rules, and for those who read through them)
+from .vocabulary import load as vocabulary
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
 class ReadError(Exception):
-    """The file cannot be turned into cells. `code` is the finding code."""
+    """The file cannot be turned into cells. `code` is the finding code; its message is the
+    catalogue's `variant`, filled with `params`."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str):
-        super().__init__(message_en)
+    def __init__(self, code: str, variant: str = "default", /, **params):
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+        self.message_zh, self.message_en = message(code, variant, **params)
+        super().__init__(self.message_en)
 
 
 @dataclass(frozen=True)
@@ -43,25 +45,12 @@ class Document:
     notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-# Files that are something else under a report's name (a zip or an image renamed .txt).
-_SIGNATURES = ((b"PK\x03\x04", "ZIP 压缩包（或 docx/xlsx）", "a zip archive (or docx/xlsx)"), (b"%PDF", "PDF 文件", "a PDF file"),
-               (b"\x89PNG", "PNG 图片", "a PNG image"), (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
-               (b"GIF8", "GIF 图片", "a GIF image"), (b"\xd0\xcf\x11\xe0", "Office 97-2003 文档（doc/xls）", "an Office 97-2003 document"),
-               (b"Rar!", "RAR 压缩包", "a RAR archive"), (b"\x1f\x8b", "gzip 压缩文件", "a gzip file"),
-               (b"7z\xbc\xaf", "7z 压缩包", "a 7z archive"), (b"\x7fELF", "可执行程序", "an executable"))
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.IGNORECASE)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030",
               "utf-8": "utf-8", "utf8": "utf-8", "big5": "big5", "big5-hkscs": "big5hkscs"}
 # the encodings a Chinese report can come in (what the detector may name)
 _ACCEPTED = {"utf_8": "utf-8", "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "big5": "big5",
              "big5hkscs": "big5hkscs", "utf_16": "utf-16", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be"}
-# words every report prints: text in which they appear only after undoing a wrong decoding is mojibake
-_COMMON = ("政府", "信息", "公开", "年度", "报告", "申请")
-_MOJIBAKE = (("gb18030", "utf-8", "UTF-8 文本被当作 GBK 解码后保存", "UTF-8 text decoded as GBK and saved"),
-             ("big5", "utf-8", "UTF-8 文本被当作 Big5 解码后保存", "UTF-8 text decoded as Big5 and saved"),
-             ("cp1252", "utf-8", "UTF-8 文本被当作西文（cp1252）解码后保存", "UTF-8 text decoded as cp1252 and saved"),
-             ("latin-1", "utf-8", "UTF-8 文本被当作西文（latin-1）解码后保存", "UTF-8 text decoded as latin-1 and saved"),
-             ("latin-1", "gb18030", "GBK 文本被当作西文解码后保存", "GBK text decoded as latin-1 and saved"))
 
 
 def decode(data: bytes, html: bool = False, notes: list[tuple[str, str, str]] | None = None) -> tuple[str, str]:
@@ -75,22 +64,17 @@ def decode(data: bytes, html: bool = False, notes: list[tuple[str, str, str]] | 
     incomplete last character (at most 3), and the cut is appended to `notes` as (code, zh, en).
     An invalid byte anywhere else is never skipped: such a file is refused as before."""
     if not data.strip():
-        raise ReadError("empty-file", "文件为空", "the file is empty")
-    for magic, zh, en in _SIGNATURES:
-        if data.startswith(magic):
-            raise ReadError("not-a-text-file", f"文件内容是{zh}，不是文本或网页", f"the file is {en}, not text or HTML")
+        raise ReadError("empty-file")
+    for signature in vocabulary().signatures:
+        if data.startswith(signature.magic):
+            raise ReadError("not-a-text-file", signature.finding)
     text, encoding, dropped = _decode(data, html)
     if _control_share(text[:20000]) > 0.01:
-        raise ReadError("not-a-text-file", "文件含二进制内容，不是文本或网页", "the file has binary content, not text or HTML")
+        raise ReadError("not-a-text-file")
     _refuse_mojibake(text)
     if dropped and notes is not None:
-        at = len(data) - dropped
-        notes.append(("truncated-file",
-                      f"文件不完整（下载中断？）：共 {len(data)} 字节，自第 {at} 字节（从 0 起算）起的最后 {dropped} 个字节"
-                      f"是一个没有写完的 {encoding} 字符，文本在此处中断；此前的内容照常读取，此后的内容缺失",
-                      f"the file is cut short (a broken download?): of its {len(data)} bytes, the text stops being decodable "
-                      f"at byte offset {at}, where the last {dropped} byte(s) are an incomplete {encoding} character; "
-                      f"what comes before is read, what came after is missing"))
+        notes.append(("truncated-file", *message("truncated-file", size=len(data), cut_at=len(data) - dropped,
+                                                 dropped=dropped, encoding=encoding)))
     return text, encoding
 
 
@@ -140,7 +124,7 @@ def _decode(data: bytes, html: bool) -> tuple[str, str, int]:
                 text, dropped = _decode_cut(data, encoding)
                 return text, encoding.replace("-sig", ""), dropped
             except UnicodeDecodeError:
-                raise ReadError("unreadable-file", "文件开头标明的编码与内容不符", f"the file starts with a {encoding} mark but is not {encoding}") from None
+                raise ReadError("unreadable-file", "bom-mismatch", encoding=encoding) from None
     tried = []
     if html:
         declared = _META_CHARSET.search(data[:4096])
@@ -177,30 +161,28 @@ def _decode(data: bytes, html: bool) -> tuple[str, str, int]:
         except UnicodeDecodeError:
             continue
     if b"\x00" in data[:4096]:
-        raise ReadError("not-a-text-file", "文件含二进制内容，不是文本或网页", "the file has binary content, not text or HTML")
-    raise ReadError("unreadable-file", "无法识别文件编码", "the file's text encoding could not be recognised")
+        raise ReadError("not-a-text-file")
+    raise ReadError("unreadable-file", "unknown-encoding")
 
 
 def _refuse_mojibake(text: str) -> None:
     sample = text[:20000]
-    if any(w in sample for w in _COMMON):
+    words = vocabulary().mojibake_words
+    if any(w in sample for w in words):
         return
-    for wrong, right, zh, en in _MOJIBAKE:
+    for decoding in vocabulary().mojibake_decodings:
         try:
-            repaired = sample.encode(wrong).decode(right, errors="ignore")
+            repaired = sample.encode(decoding.wrong).decode(decoding.right, errors="ignore")
         except UnicodeEncodeError:
             continue
-        if sum(w in repaired for w in _COMMON) >= 2:
-            raise ReadError("mojibake", f"文件是乱码：{zh}，无法可靠读取（按原样保留，不作修复）",
-                            f"the text is mojibake ({en}); it cannot be read reliably and is not repaired")
+        if sum(w in repaired for w in words) >= 2:
+            raise ReadError("mojibake", decoding.finding)
 
 
 # --- plain text and Markdown -------------------------------------------------------------------
 
-_CRAWL_SEPARATOR = re.compile(r"^=+\s*正文\s*=+\s*$")
-_CRAWL_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*[:：]\s*(.*)$")
-_CRAWL_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_number", "发布机构": "publisher",
-               "栏目": "channel", "原文链接": "url", "本地目录": "local_dir"}
+_CRAWL_SEPARATOR = re.compile(rf"^=+\s*{re.escape(vocabulary().crawler_separator)}\s*=+\s*$")
+_CRAWL_FIELD = re.compile(rf"^({'|'.join(map(re.escape, vocabulary().crawler_fields))})\s*[{re.escape(vocabulary().crawler_colons)}]\s*(.*)$")
 _MD_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _ONLY_PIPES = re.compile(r"^\s*\|+\s*$")
 _MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__|(?<!\\)`")
@@ -225,7 +207,7 @@ def _line_cells(line: str, number: int) -> list[Cell]:
         if _MD_SEPARATOR_ROW.match(s):
             return []
         return [Cell(part.strip(), number) for part in s[1:-1].split("|")]
-    if stripped.endswith(" |") or stripped.endswith("\t|"):
+    if stripped.endswith((" |", "\t|")):
         return [Cell(stripped[:-1].strip(), number)]
     if stripped.startswith("\t") and "\t" not in stripped[1:]:
         return [Cell(stripped[1:].strip(), number)]
@@ -253,7 +235,7 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             for header in lines[:i]:
                 m = _CRAWL_FIELD.match(header.strip())
                 if m and m.group(2).strip():
-                    meta[_CRAWL_KEYS[m.group(1)]] = normalise(m.group(2)).strip()
+                    meta[vocabulary().crawler_fields[m.group(1)]] = normalise(m.group(2)).strip()
             start = i + 1
             fmt = "crawl-text" if fmt == "text" else fmt
             break
@@ -296,15 +278,14 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise ReadError("unreadable-file", "HTML 无法解析", f"the HTML cannot be parsed ({exc})") from exc
+        raise ReadError("unreadable-file", "html-unparsable", parser_error=exc) from exc
     if any("Excessive depth" in e.message for e in parser.error_log):
         # libxml2 stops reading past 256 levels: what follows would be lost without a word
-        raise ReadError("unreadable-file", "HTML 嵌套层数过深（超过 256 层），无法完整读取",
-                        "the HTML is nested too deeply (over 256 levels) to be read whole")
+        raise ReadError("unreadable-file", "html-depth")
     if root is None:
-        raise ReadError("unreadable-file", "HTML 无法解析", "the HTML cannot be parsed (no document)")
+        raise ReadError("unreadable-file", "html-no-document")
     meta: dict[str, str] = {}
-    for name, key in (("ArticleTitle", "title"), ("PubDate", "published"), ("ContentSource", "publisher"), ("Url", "url")):
+    for name, key in vocabulary().html_meta.items():
         node = root.find(f".//meta[@name='{name}']")
         if node is not None and node.get("content", "").strip():
             meta[key] = node.get("content").strip()
@@ -337,12 +318,11 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         if tag in ("td", "th"):
             cells.append(Cell(_clean("".join(node.itertext())), line(node)))
             return
-        if node not in blocky:
-            if tag in _BLOCK_TAGS:
-                t = _clean("".join(node.itertext()))
-                if t:
-                    cells.append(Cell(t, line(node)))
-                return
+        if node not in blocky and tag in _BLOCK_TAGS:
+            t = _clean("".join(node.itertext()))
+            if t:
+                cells.append(Cell(t, line(node)))
+            return
         if node.text and node.text.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
             cells.append(Cell(_clean(node.text), line(node)))
         for child in node:
@@ -359,7 +339,7 @@ def read_bytes(data: bytes, suffix: str) -> Document:
     """Read a report file's bytes; `suffix` is the file's extension (chooses the reader)."""
     fmt = FORMATS.get(suffix.lower())
     if fmt is None:
-        raise ReadError("unsupported-format", f"不支持的文件格式（{suffix}）", f"unsupported file format ({suffix})")
+        raise ReadError("unsupported-format", suffix=suffix)
     notes: list[tuple[str, str, str]] = []
     text, encoding = decode(data, html=fmt == "html", notes=notes)
     doc = read_html(text, encoding) if fmt == "html" else read_text(text, fmt, encoding)
