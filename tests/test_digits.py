@@ -73,7 +73,7 @@ def test_a_run_too_long_for_any_figure_gives_no_candidates():
 
 def read(text, n=1, signed_ok=False):
     """The values one cell of printed text gives for a row of `n` cells, and the form that stopped it."""
-    ps, stop, _, form = tokenise([(text, 1)], BLANKS, signed_ok=signed_ok)
+    ps, _stop, _, form = tokenise([(text, 1)], BLANKS, signed_ok=signed_ok)
     cands, _ = candidates(ps, n) if ps else ([], False)
     return [c[0] for c in cands], form
 
@@ -111,7 +111,7 @@ def test_signed_thousands():
     ("1.2.3", "1.2.3", "separator"), ("12:30", "12:30", "separator"), ("٣", "٣", "script"), ("5000元", "5000元", "currency"),
 ])
 def test_number_forms_that_are_not_plain(text, form, reason):
-    ps, stop, _, found = tokenise([(text, 1)], BLANKS)
+    _ps, stop, _, found = tokenise([(text, 1)], BLANKS)
     assert stop and found == (form, reason)
 
 

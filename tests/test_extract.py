@@ -300,11 +300,11 @@ def test_narrative_figures_are_read_whole():
     # the narrative evidence for glued digits takes a stated figure whole: not the 234 of 1,234,
     # not the 3 of 3万件
     from xxgk.codebook import load
-    from xxgk.parse.extract import _narrative_pairs
+    from xxgk.parse.resolve import narrative_pairs
 
     row = load().row("proactive", "normative_documents")
     columns = ("issued", "repealed", "in_force")
-    pairs = _narrative_pairs("本年制发行政规范性文件9件,废止3万件,现行有效1,234件", row, columns)
+    pairs = narrative_pairs("本年制发行政规范性文件9件,废止3万件,现行有效1,234件", row, columns)
     assert pairs == {("issued", "9"), ("in_force", "1,234")}
 
 

@@ -1,12 +1,16 @@
 """Checks: the template's own arithmetic, as coded findings. A check never changes a figure.
 
-Every identity is declared in the codebook; this module only evaluates them. A figure that is
-blank, absent or withheld is not checked (its own finding already says why).
+Every identity is declared in the codebook and evaluated by its one evaluator
+(`codebook.Identity.evaluate`), the one the glued-digit solver settles splits with; this module
+only turns the instances that do not hold into findings. A figure that is blank, absent or withheld
+is not checked (its own finding already says why). In: a parsed `Report`. Out: the same report,
+with one finding per broken instance of an identity (where it points, the two sums, its message).
 """
 
 from __future__ import annotations
 
-from ..codebook import load
+from ..codebook import Codebook, Identity, Outcome, load
+from ..findings import catalogue, finding, parameters
 from ..model import Report
 
 
@@ -16,77 +20,47 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def templates(report: Report, cb: Codebook) -> dict[str, str]:
+    """The template each table was read in: 2019 where the report has a row only it prints."""
+    only_2019 = {(s, r.code) for s, rows in cb.rows.items() for r in rows if r.template == "2019"}
+    return {f.section: "2019" for f in report.facts if (f.section, f.row) in only_2019}
+
+
+def across(identity: Identity, cb: Codebook) -> list[str]:
+    """Where an identity is evaluated: its rows (or columns) if it names them, else every column
+    (an identity between rows) or every row (between columns) of its section, in codebook order."""
+    if identity.only:
+        return list(identity.only)
+    if identity.axis == "rows":
+        return [c.code for c in cb.columns[identity.section]]
+    return [r.code for r in cb.rows[identity.section]]
+
+
+def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):
+    """The finding of an instance that does not hold: it points at the first cell of the total
+    side; its messages take what they name of the two sums, the row, the column and the terms."""
+    ident, section = outcome.identity, outcome.identity.section
+    offered = {ident.names[0]: _fmt(outcome.total), ident.names[1]: _fmt(outcome.parts),
+               "row_code": outcome.row, "row_label": cb.row(section, outcome.row).label,
+               "column_code": outcome.column, "column_label": cb.column(section, outcome.column).label, **dict(ident.terms)}
+    templates = catalogue()[ident.code].messages["default"]
+    named = parameters(templates["zh"]) | parameters(templates["en"])
+    expected = _fmt(outcome.parts) if ident.relation == "=" else f"{ident.relation} {_fmt(outcome.parts)}"
+    return finding(ident.code, section=section, row=outcome.row, column=outcome.column, expected=expected,
+                   found=_fmt(outcome.total), source_line=source_line, **{k: v for k, v in offered.items() if k in named})
+
+
 def check(report: Report) -> None:
     cb = load()
     values = {(f.section, f.row, f.column): f.value for f in report.facts}
     lines = {(f.section, f.row, f.column): f.source_line for f in report.facts}
-    rows_present = {(f.section, f.row) for f in report.facts}
-    columns = {s: [c.code for c in cb.columns[s]] for s in ("requests", "appeals")}
-    labels = {(s, r.code): r.label for s, rows in cb.rows.items() for r in rows}
-    col_labels = {(s, c.code): c.label for s, cols in cb.columns.items() for c in cols}
+    template = templates(report, cb)
+    for ident in cb.rules:
+        section = ident.section
 
-    def get(section, row, column):
-        return values.get((section, row, column))
+        def get(row: str, column: str, section=section):
+            return values.get((section, row, column))
 
-    def known(section, rows, column):
-        return all(get(section, r, column) is not None for r in rows)
-
-    for ident in cb.identities:
-        code, section = ident["code"], ident["section"]
-        if code == "requests-balance":
-            left, right = ident["left"], ident["right"]
-            for col in columns["requests"]:
-                if not (known(section, left, col) and known(section, right, col)):
-                    continue
-                lv = sum(get(section, r, col) for r in left)
-                rv = sum(get(section, r, col) for r in right)
-                if lv != rv:
-                    report.add(code, "warning",
-                               f"“{col_labels[(section, col)]}”列：本年新收＋上年结转＝{_fmt(lv)}，而总计＋结转下年度＝{_fmt(rv)}，不相等",
-                               f"column {col}: new + carried_over = {_fmt(lv)} but total + carried_forward = {_fmt(rv)}",
-                               section=section, row="total", column=col, expected=_fmt(lv), found=_fmt(rv),
-                               source_line=lines.get((section, "total", col)))
-        elif code == "requests-total-row":
-            parts = ident["sum_of_2019"] if (section, "other") in rows_present else ident["sum_of_2021"]
-            for col in columns["requests"]:
-                total = get(section, "total", col)
-                if total is None or not known(section, parts, col):
-                    continue
-                expected = sum(get(section, r, col) for r in parts)
-                if expected != total:
-                    report.add(code, "warning",
-                               f"“{col_labels[(section, col)]}”列：各办理结果之和为{_fmt(expected)}，而（七）总计为{_fmt(total)}",
-                               f"column {col}: the outcome rows add up to {_fmt(expected)} but the total row says {_fmt(total)}",
-                               section=section, row="total", column=col, expected=_fmt(expected), found=_fmt(total),
-                               source_line=lines.get((section, "total", col)))
-        elif code in ("requests-total-column", "appeals-total"):
-            total_col = ident["column"]
-            parts = cb.column(section, total_col).sum_of
-            for row in [r.code for r in cb.rows[section]]:
-                if (section, row) not in rows_present:
-                    continue
-                total = get(section, row, total_col)
-                if total is None or not all(get(section, row, p) is not None for p in parts):
-                    continue
-                expected = sum(get(section, row, p) for p in parts)
-                if expected != total:
-                    report.add(code, "warning",
-                               f"“{labels[(section, row)]}”行：各列之和为{_fmt(expected)}，而总计为{_fmt(total)}",
-                               f"row {row}: the columns add up to {_fmt(expected)} but its total says {_fmt(total)}",
-                               section=section, row=row, column=total_col, expected=_fmt(expected), found=_fmt(total),
-                               source_line=lines.get((section, row, total_col)))
-        elif ident.get("at_least"):
-            rule = ident["at_least"]
-            for row in ident["rows"]:
-                names = [rule["column"], *rule["plus"], *rule["minus"]]
-                vals = {n: get(section, row, n) for n in names}
-                if any(v is None for v in vals.values()):
-                    continue
-                have = vals[rule["column"]] + sum(vals[n] for n in rule["plus"])
-                need = sum(vals[n] for n in rule["minus"])
-                if have < need:
-                    report.add(code, "warning",
-                               f"“{labels[(section, row)]}”行：现行有效件数加本年废止件数为{_fmt(have)}，少于本年制发件数{_fmt(need)}",
-                               f"row {row}: {rule['column']} + {'+'.join(rule['plus'])} = {_fmt(have)} is less than {'+'.join(rule['minus'])} = {_fmt(need)}",
-                               section=section, row=row, column=rule["column"], expected=f">= {_fmt(need)}", found=_fmt(have),
-                               source_line=lines.get((section, row, rule["column"])))
+        for outcome in ident.evaluate(get, across(ident, cb), template.get(section, "2021")):
+            if not outcome.holds:
+                report.add(broken(outcome, cb, lines.get((section, outcome.row, outcome.column))))

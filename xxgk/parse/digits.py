@@ -13,12 +13,16 @@ exactly three) and a decimal part (`12.5`, `1,234.5`). A thousands figure is one
 split, so a row whose cells were joined by commas (`1,234` for two cells) cannot be read as its
 cells and is withheld by the count of cells, not guessed. The ideographic comma `、` lists figures
 and never groups digits. What continues a figure makes it not plain (`number_form`): a letter, a
-digit of another script, a percent sign or a multiplier (万, 亿, 千, 百) glued to it, or after it
-in the same cell with only spaces between (`3 万`); 元 likewise, where the column counts in 万元; a
-punctuation mark glued to it and followed by a digit (`1,234,5`, `1、234`, `1.2.3`, `5(3)`); and a
-figure printed in brackets (`(5)`). The caller withholds such a row rather than keep the digits
-read before the form (`1e9` is not 1). Text that merely ends the figures (a label, a heading, a
-count word such as 件 or 个) does not.
+digit of another script, a percent sign or a multiplier (the vocabulary's `percent` and
+`multipliers`) glued to it, or after it in the same cell with only spaces between; the currency
+word likewise, where the column does not count in it; a punctuation mark glued to it and followed
+by a digit (`1,234,5`, `1、234`, `1.2.3`, `5(3)`); and a figure printed in brackets (`(5)`). The
+caller withholds such a row rather than keep the digits read before the form (`1e9` is not 1).
+Text that merely ends the figures (a label, a heading, a count word) does not.
+
+In: the cells printed after a label, the codebook's blank markers. Out: pieces, the text that
+stopped them and its number `Form` (why it is not plain: a variant of the unreadable-figure
+finding), and every split of the pieces into a row's cells.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+from .vocabulary import load as vocabulary
 
 MAX_CANDIDATES = 5000
 MAX_FIGURE_DIGITS = 12  # no count or amount in these tables has more; a longer run is no figure
@@ -43,7 +49,7 @@ Value = int | float | None
 
 
 class Form(NamedTuple):
-    """A printed number form that is not a plain figure, and why (a key of REASONS)."""
+    """A printed number form that is not a plain figure, and why (one of REASONS)."""
 
     text: str
     reason: str
@@ -53,7 +59,7 @@ def _valid(run: str) -> bool:
     return (run == "0" or not run.startswith("0")) and len(run) <= MAX_FIGURE_DIGITS
 
 
-def _plausible(p: "Piece") -> bool:
+def _plausible(p: Piece) -> bool:
     return p.kind == "blank" or len(p.text.split(".")[0].lstrip("+-").replace(",", "")) <= MAX_FIGURE_DIGITS
 
 
@@ -64,7 +70,7 @@ def _splits_of_run(run: str, parts: int) -> tuple[tuple[str, ...], ...]:
         return ((run,),) if _valid(run) else ()
     if len(run) > parts * MAX_FIGURE_DIGITS:
         return ()
-    out = []
+    out: list[tuple[str, ...]] = []
     for cut in range(1, min(len(run) - parts + 2, MAX_FIGURE_DIGITS + 1)):
         head = run[:cut]
         if not _valid(head):
@@ -140,38 +146,30 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
 _GROUPS = r"[1-9][0-9]{0,2}(?:,[0-9]{3})+"
 _GROUPED = _GROUPS + r"(?![0-9]|[,.][0-9])"
 _FIGURE_KINDS = ("digits", "grouped", "decimal", "signed")
-MULTIPLIERS = "万亿千百"
-PERCENT = "%‰‱"
-CURRENCY = "元"
+MULTIPLIERS = vocabulary().multipliers
+PERCENT = vocabulary().percent
+CURRENCY = vocabulary().currency
 # A figure in brackets (`(5)`, `(1,234)`, `(50%)`): a negative amount in accounts, a note, never a plain cell
-BRACKETED = re.compile(r"\(\s*[-+]?[0-9][0-9,.]*\s*[%‰‱万亿千百]?\s*\)")
+BRACKETED = re.compile(rf"\(\s*[-+]?[0-9][0-9,.]*\s*[{re.escape(PERCENT + MULTIPLIERS)}]?\s*\)")
 
 
 @lru_cache(maxsize=8)
 def _token_pattern(blank_markers: tuple[str, ...]) -> re.Pattern:
     markers = "|".join(re.escape(m) for m in sorted(blank_markers, key=len, reverse=True))
     return re.compile(rf"(?P<decimal>(?:{_GROUPS}|[0-9]+)\.[0-9]+)|(?P<grouped>{_GROUPED})"
-                      rf"|(?P<signed>[-+](?:{_GROUPED}|[0-9]+))|(?P<digits>[0-9]+)|(?P<blank>{markers})|(?P<space>\s+)", re.S)
+                      rf"|(?P<signed>[-+](?:{_GROUPED}|[0-9]+))|(?P<digits>[0-9]+)|(?P<blank>{markers})|(?P<space>\s+)", re.DOTALL)
 
 
-# Why a form is not plain: (zh, en), for the finding that withholds the row.
-REASONS = {
-    "bracketed": ("数字写在括号中", "the figure is printed in brackets"),
-    "script": ("数字不是阿拉伯数字", "the digits are of another script"),
-    "letters": ("数字后紧接字母（如科学计数法、十六进制或编号）", "letters follow the figure (an exponent, hex or a code)"),
-    "unit": ("数字带有倍数单位（万、亿等）", "a multiplier unit (万, 亿 …) follows the figure"),
-    "percent": ("数字带有百分号", "a percent sign follows the figure"),
-    "currency": ("数字带有货币单位“元”，与本栏的计量单位不符", "the figure carries the unit 元, which is not the column's unit"),
-    "separator": ("数字之间的分隔符不是规范的千分位（三位一组）", "a separator joins digits and is no well-formed thousands separator"),
-}
+# Why a form is not plain: each is a variant of the unreadable-figure finding, which withholds the row.
+REASONS = ("bracketed", "script", "letters", "unit", "percent", "currency", "separator")
 
 
 def number_form(after: str, glued: bool, spaced: bool) -> str | None:
-    """Why `after`, the text that stopped the figures, makes the figure before it not plain (a
-    key of REASONS), or None.
+    """Why `after`, the text that stopped the figures, makes the figure before it not plain (one
+    of REASONS), or None.
 
     `glued`: nothing stands between the last figure and `after`; `spaced`: only spaces do (same
-    cell). Text that starts a label or a sentence (`第二十条`, `五、`, `个`) ends the figures; a
+    cell). Text that starts a label, a heading or a sentence, or a count word, ends the figures; a
     unit that changes the value, a letter, a digit, or a separator followed by a digit continues
     them."""
     c = after[0]
@@ -202,14 +200,14 @@ def _form_text(text: str, start: int, pos: int) -> str:
 
 
 def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
-             signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None, "Form | None"]:
+             signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None, Form | None]:
     """Cut the text after a label into pieces, stopping at the first text that is not a figure.
 
     `cells` are (text, line) pairs in order: an empty cell is an explicit blank. Leading and
     trailing blanks belong to the layout (row spans, padding), not to the row.
     Returns (pieces, stop_text, stop_line, form): the text that ended the figures, if any, and,
     when that text continues a figure into a form that is not plain (`number_form`), the printed
-    form (`1e9`, `3万`, `(5)`) and why, so that the caller withholds the row instead of keeping the
+    form (`1e9`, `50%`, `(5)`) and why, so that the caller withholds the row instead of keeping the
     digits read before it.
     """
     pieces: list[Piece] = []
@@ -227,9 +225,10 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
                 spaced = figure is not None and not glued and text[figure[1]:pos].isspace()
                 stop = text[pos:].strip()
                 reason = number_form(text[pos:], glued, spaced)
-                form = Form(_form_text(text, figure[0] if (glued or spaced) else pos, pos), reason) if reason else None
+                start = figure[0] if figure is not None and (glued or spaced) else pos
+                form = Form(_form_text(text, start, pos), reason) if reason else None
                 return _trim(pieces), stop, line, form
-            kind = m.lastgroup
+            kind = m.lastgroup or ""  # every alternative of the pattern is a named group
             if kind == "signed" and not signed_ok:
                 pieces.append(Piece("blank", m.group()[0], line))
                 pieces.append(Piece("grouped" if "," in m.group() else "digits", m.group()[1:], line))

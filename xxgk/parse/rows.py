@@ -1,0 +1,168 @@
+"""The tables: each row's label located in its section, in template order, and the figures printed
+after it read into facts. In: the `Stream`, a table section's `Span`, the narrative (evidence for
+glued digits). Out: the section's template, its facts (one per row and column: reported, blank,
+absent or unresolved), the label matches (`--explain`), and findings for what could not be read
+(a missing row, a number form that is not plain, text that is no known label)."""
+
+from __future__ import annotations
+
+import re
+
+from ..codebook import Row, load
+from ..findings import finding
+from ..model import Fact, Match, Report
+from . import digits
+from .patterns import appeals_header, known_text_pattern, numbered_pattern, row_pattern, template_of
+from .resolve import Pending, resolve, settle_across_rows, withhold
+from .stream import SEP, Span, Stream
+
+_AFTER_LABEL_FIGURES = re.compile(rf"[\s{SEP}]*(?:[\d\-—/]|{SEP}[\s]*{SEP}|$)")
+_BRACKETED_AFTER_LABEL = re.compile(rf"[\s{SEP}]*{digits.BRACKETED.pattern}")
+_FIGURE_START = re.compile(rf"[\s{SEP}]*[\d\-—/]")
+
+
+def _first_good(stream: Stream, section: str, code: str, start: int, end: int) -> re.Match | None:
+    """The first match of a row's label that stands in the table: followed by figures, a blank
+    cell, another printed label or the end of the section (a label inside prose is not)."""
+    for m in row_pattern(section, code).finditer(stream.text, start, end):
+        after = m.end()
+        bracketed = _BRACKETED_AFTER_LABEL.match(stream.text, after, end)
+        if bracketed:  # a figure in brackets after the label: judged by what follows the brackets
+            after = bracketed.end()
+        if _AFTER_LABEL_FIGURES.match(stream.text, after, end) or after >= end:
+            return m
+        rest = stream.text[after:min(end, after + 120)].lstrip(" " + SEP)
+        if known_text_pattern().match(rest):
+            return m
+    return None
+
+
+def _locate(stream: Stream, span: Span, section: str, rows: list[Row]) -> dict[str, re.Match]:
+    """Find each row's label in template order. A label found only beyond the next row's label is
+    taken as missing (a short label, such as other_other's, must not jump ahead)."""
+    found: dict[str, re.Match] = {}
+    cursor = span.start
+    for i, row in enumerate(rows):
+        m = _first_good(stream, section, row.code, cursor, span.end)
+        if m is None:
+            continue
+        if i + 1 < len(rows) and _first_good(stream, section, rows[i + 1].code, cursor, m.start()) is not None:
+            continue
+        found[row.code] = m
+        cursor = m.end()
+    return found
+
+
+def table(stream: Stream, span: Span, section: str, report: Report, narrative: str) -> str:
+    """Read a table of rows (proactive, requests) in the template it follows; returns it."""
+    template = template_of(section, stream.text, span.start, span.end) or "2021"
+    _read_rows(stream, span, section, load().template_rows(section, template), template, report, narrative)
+    return template
+
+
+def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], template: str,
+               report: Report, narrative: str) -> None:
+    cb = load()
+    located = _locate(stream, span, section, rows)
+    ordered = [(r, located[r.code]) for r in rows if r.code in located]
+    starts = [m.start() for _, m in ordered] + [span.end]
+    values: dict[str, tuple] = {}
+    for k, (row, m) in enumerate(ordered):
+        columns = cb.row_columns(section, row, template)
+        signed = any(cb.column(section, c).signed for c in columns)
+        cells = stream.cells_between(m.end(), starts[k + 1])
+        pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
+        line = stream.line_at(m.start())
+        report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
+                                    " ".join(p.text or "∅" for p in pieces)))
+        units = {cb.column(section, c).unit for c in columns}
+        unreadable = _stop(report, stop_text, stop_line, form, section, row.code, units.pop() if len(units) == 1 else None)
+        if unreadable:
+            values[row.code] = unreadable
+            continue
+        values[row.code] = resolve(pieces, columns, section, row, report, narrative, line, [row.code], template)
+    settle_across_rows(values, section, template, report)
+    for code, v in values.items():
+        if isinstance(v, Pending):
+            values[code] = withhold(report, v)
+    for row in rows:
+        columns = cb.row_columns(section, row, template)
+        if row.code not in located:
+            report.add(finding("missing-row", label=row.label, row_code=row.code, section=section, row=row.code))
+        resolved = values.get(row.code)
+        for j, col in enumerate(columns):
+            report.facts.append(_fact(section, row.code, col, resolved, j))
+
+
+def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: digits.Form | None,
+          section: str, row: str, unit: str | None = None, note: bool = True) -> tuple | None:
+    """What the text that ended a row's figures means. A number form that is not plain (`1e9`,
+    a multiplier, a percent sign, a figure in brackets, `1,234,5`): the row is withheld (returns
+    its unresolved value), since the digits read before the form are not the figure. A known label
+    or furniture: nothing, unless a unit or percent sign glued to the figure starts it (a figure
+    followed by the column's own `unit` is that figure; followed by another unit it is not), or a
+    figure in brackets (only a row's, group's or section's label is numbered). Any other text: an
+    info finding (if `note`), the figures read before it stand."""
+    if not stop_text:
+        return None
+    units = ("unit", "percent", "currency")
+    reason = form.reason if form is not None else None
+    if reason in units and ((unit and stop_text.startswith(unit)) or (reason == "currency" and not unit)):
+        form = reason = None  # the column's own unit, or a column with no unit of its own
+    if reason == "bracketed":
+        bracket = digits.BRACKETED.match(stop_text)
+        if bracket and numbered_pattern().match(stop_text, bracket.end()):
+            return None  # the numbering of the label that follows, not a figure
+    elif reason not in units and known_text_pattern().match(stop_text):
+        return None
+    if form is not None:
+        report.add(finding("unreadable-figure", form.reason, printed=form.text,
+                           section=section, row=row, found=form.text, source_line=stop_line))
+        return ("unresolved", "", (), (), (stop_line,))
+    if note:
+        report.add(finding("unrecognised-label", text=stop_text[:40],
+                           section=section, row=row, found=stop_text[:40], source_line=stop_line))
+    return None
+
+
+def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
+    if resolved is None:
+        return Fact(section, row, column, None, "absent", "", "", None)
+    status, evidence, vals, texts, lines = resolved
+    if status != "ok":
+        return Fact(section, row, column, None, status, "", "", lines[0] if lines else None)
+    v = vals[j]
+    if v is None:
+        return Fact(section, row, column, None, "blank", "", texts[j], lines[j])
+    return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j])
+
+
+def appeals(stream: Stream, span: Span, report: Report) -> None:
+    """Read the appeals section: its three rows under one header, their figures in one run."""
+    cb = load()
+    rows = cb.rows["appeals"]
+    columns = [c.code for c in cb.columns["appeals"]]
+    start = None
+    for m in appeals_header().finditer(stream.text, span.start, span.end):
+        if _FIGURE_START.match(stream.text, m.end(), span.end):
+            start = m.end()
+            break
+    if start is None:
+        report.add(finding("missing-row", "appeals", severity="error", section="appeals"))
+        resolved = None
+    else:
+        cells = stream.cells_between(start, span.end)
+        pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers)
+        line = stream.line_at(start)
+        report.matches.append(Match("appeals", "review+litigation", cb.appeals_header["printed"], line,
+                                    " ".join(p.text or "∅" for p in pieces)))
+        # the text after the figures (the next heading, the narrative) needs no note; a number form does
+        resolved = _stop(report, stop_text, stop_line, form, "appeals", "", note=False)
+        if resolved is None:
+            resolved = resolve(pieces, columns * len(rows), "appeals", None, report, "", line, [r.code for r in rows], "2021")
+        if isinstance(resolved, Pending):
+            resolved = withhold(report, resolved)
+    width = len(columns)
+    for i, row in enumerate(rows):
+        for j, col in enumerate(columns):
+            report.facts.append(_fact("appeals", row.code, col, resolved, i * width + j))

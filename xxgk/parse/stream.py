@@ -1,0 +1,61 @@
+"""The cells of a document as one string: labels are found by regular expressions over it, and
+every position leads back to its cell and source line. In: a reader's cells. Out: a `Stream` (the
+joined text, positions of cells, the cells or text between two positions) and `Span`s of it."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from .read import Cell
+
+SEP = "\x1f"  # joins cells; counts as whitespace for label patterns
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+class Stream:
+    """The cells of a document as one string, with a way back from a position to its line."""
+
+    def __init__(self, cells: list[Cell]):
+        self.cells = cells
+        self.starts: list[int] = []
+        pos = 0
+        for c in cells:
+            self.starts.append(pos)
+            pos += len(c.text) + 1
+        self.text = SEP.join(c.text for c in cells)
+
+    def line_at(self, pos: int) -> int | None:
+        if not self.cells:
+            return None
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.cells[i].line
+
+    def cells_between(self, start: int, end: int) -> list[tuple[str, int | None]]:
+        """The cells (or their parts) inside [start, end). A cell cut by a label counts only if
+        something of it remains; a whole empty cell is an explicit blank."""
+        out: list[tuple[str, int | None]] = []
+        if start >= end:
+            return out
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        while i < len(self.cells) and self.starts[i] < end:
+            cell = self.cells[i]
+            c_start, c_end = self.starts[i], self.starts[i] + len(cell.text)
+            lo, hi = max(start, c_start), min(end, c_end)
+            whole = lo == c_start and hi == c_end
+            if c_end < start:
+                i += 1
+                continue
+            part = cell.text[lo - c_start:hi - c_start] if hi > lo else ""
+            if part.strip() or (whole and start <= c_start and c_end < end):
+                out.append((part, cell.line))
+            i += 1
+        return out
+
+    def text_between(self, start: int, end: int) -> str:
+        return "\n".join(t.strip() for t, _ in self.cells_between(start, end) if t.strip())
