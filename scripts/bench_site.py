@@ -192,19 +192,20 @@ def profile_pages(work: Path) -> None:
 
     prof = cProfile.Profile()
     prof.runcall(write_pages, work / "package", work / "docs", work / "corpus", ROOT / "docs")
-    pages = "xxgk/pages.py"
+    site = "xxgk/site/"
+    agency, tables, charts, published = site + "agency.py", site + "tables.py", site + "charts.py", site + "published.py"
     report_profile(prof, "xxgk pages", [
-        ("reading the package (Published.load)", [("xxgk/published.py", "load")], []),
-        ("source pages (Site.source_page)", [(pages, "source_page")], []),
-        ("agency pages (Site.agency_page)", [(pages, "agency_page")], [
-            ("report tables (Tables.proactive/requests/appeals)", [(pages, f) for f in ("proactive", "requests", "appeals")]),
-            ("charts (charts.bar/trend, render_chart)", [("xxgk/charts.py", "bar", pages), ("xxgk/charts.py", "trend", pages), (pages, "render_chart")]),
-            ("per-agency CSV (write_agency_csv)", [(pages, "write_agency_csv")]),
-            ("facts from Parquet (Published.facts)", [("xxgk/published.py", "facts", pages)]),
-            ("codebook look-ups (Published.labels)", [("xxgk/published.py", "labels", pages)])]),
+        ("reading the package (Published.load)", [(published, "load")], []),
+        ("source pages (source_page)", [(site + "sources.py", "source_page")], []),
+        ("agency pages (agency_page)", [(agency, "agency_page")], [
+            ("report tables (Tables.proactive/requests/appeals)", [(tables, f) for f in ("proactive", "requests", "appeals")]),
+            ("charts (charts.bar/trend, render_chart)", [(charts, "bar", agency), (charts, "trend", agency), (charts, "render_chart")]),
+            ("per-agency CSV (write_agency_csv)", [(agency, "write_agency_csv")]),
+            ("facts from Parquet (Published.facts)", [(published, "facts", agency)]),
+            ("codebook look-ups (Published.labels)", [(published, "labels")])]),
         ("overview pages (home, rankings, quality, …)",
-         [(pages, f) for f in ("agency_list", "home", "rankings", "quality", "dictionary", "downloads", "search")], []),
-        ("copying the package and Vega", [(pages, "copy_package"), (pages, "vendor_vega")], []),
+         [(site + "aggregate.py", f) for f in ("agency_list", "home", "rankings", "quality", "dictionary", "downloads", "search")], []),
+        ("copying the package and Vega", [(site + "pages.py", "copy_package"), (site + "render.py", "vendor_vega")], []),
     ])
 
 
@@ -234,8 +235,8 @@ def profile_render(work: Path) -> None:
     prof = cProfile.Profile()
     prof.runcall(render_agencies, work / "site", work / "docs")
     report_profile(prof, "xxgk render", [
-        ("reading fragments and the template", [("pathlib.py", "read_text", "xxgk/pages.py")], []),
-        ("writing agency pages", [("pathlib.py", "write_text", "xxgk/pages.py")], []),
+        ("reading fragments and the template", [("pathlib.py", "read_text", "xxgk/site/render.py")], []),
+        ("writing agency pages", [("pathlib.py", "write_text", "xxgk/site/render.py")], []),
     ])
 
 
