@@ -393,7 +393,7 @@ def test_every_finding_code_raised_is_in_the_catalogue():
     from xxgk.findings import catalogue as findings_catalogue
 
     catalogue = set(findings_catalogue())
-    call = re.compile(r"""(?:\.add|Finding|ReadError|_failed|_unread|return|write)\s*\(\s*(?:\(?[\w.\[\]"]+\s*,\s*(?:\d+\s*,\s*)?)?"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"""")
+    call = re.compile(r"""(?:\.add|Finding|finding|message|ReadError|_failed|_unread|return|write)\s*\(\s*(?:\(?[\w.\[\]"]+\s*,\s*(?:\d+\s*,\s*)?)?"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"""")
     raised = set()
     for path in sorted((Path(__file__).parent.parent / "xxgk").rglob("*.py")):
         raised |= set(call.findall(path.read_text(encoding="utf-8")))
