@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .check import identities as check
 from .findings import catalogue, finding
-from .identify.region import resolve
+from .identify.region import Region, resolve
 from .model import Finding, Report
 from .parse.extract import extract
 from .parse.read import ReadError, read_bytes
@@ -24,13 +24,13 @@ def parse_bytes(data: bytes, suffix: str) -> Report:
     check.check(report)
     if report.agency_name:
         context = " ".join([report.title, report.source_url, doc.meta.get("publisher", ""), *(t.text for t in report.texts)])
-        report.region = resolve(report.agency_name, report.year, context)
-        _region_findings(report)
+        region = resolve(report.agency_name, report.year, context)
+        report.region = region
+        _region_findings(report, region)
     return report
 
 
-def _region_findings(report: Report) -> None:
-    r = report.region
+def _region_findings(report: Report, r: Region) -> None:
     place = "".join(x for x in (r.province, r.prefecture if r.prefecture != r.province else "", r.county) if x)
     if r.status == "resolved" and r.evidence == "corrected":
         report.add(finding("region-corrected", printed=r.corrected_from, division=r.county, region=place,

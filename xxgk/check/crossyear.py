@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..findings import finding
 from ..model import Finding, Report
@@ -43,7 +44,7 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
     for e in entries:
         by_year.setdefault(e.year, []).append(e)
     years = sorted(by_year)
-    for prev_year, year in zip(years, years[1:]):
+    for prev_year, year in pairwise(years):
         if year - prev_year > 1:
             gap = "、".join(str(y) for y in range(prev_year + 1, year))
             for e in by_year[year]:

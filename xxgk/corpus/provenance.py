@@ -12,7 +12,7 @@ import csv
 import io
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..findings import message
@@ -36,7 +36,7 @@ def _problem(source_file: str, variant: str, **params) -> Problem:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def iso_utc(value: str) -> str | None:
@@ -48,7 +48,7 @@ def iso_utc(value: str) -> str | None:
         return None
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:

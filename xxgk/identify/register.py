@@ -9,7 +9,10 @@ sets no deadline for townships and subdistricts, whose reports are published wit
 
 from __future__ import annotations
 
-BASIS = "《中华人民共和国政府信息公开条例》（2019）第四十九条"
+# the provision as it is cited, published in register.deadline_basis
+BASIS = "《中华人民共和国政府信息公开条例》（2019）第四十九条"  # noqa: RUF001
+
+
 def kind(agency: dict) -> str:
     """government | department | township | unknown — what the deadline depends on."""
     t = agency.get("agency_type", "")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..check import crossyear
@@ -59,7 +60,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     if delta:
         delta.mkdir()
     writers = {name: TableWriter(data, name, sch[name], delta) for name in FRAGMENTS}
-    validated = store.validated() if delta else set()
+    validated = store.validated() if delta and store is not None else set()
     files = corpus_files(corpus)
     summary = Summary()
     reports: list[dict] = []
@@ -93,7 +94,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
             rep["source_url"] = record["origin"]
         if rep["year"] is not None and not FIRST_YEAR <= rep["year"] <= this_year:
             later.append((rep, finding("implausible-year", year=rep["year"], first_year=FIRST_YEAR, build_year=this_year,
-                                       expected=f"{FIRST_YEAR}–{this_year}", found=str(rep["year"]))))
+                                       expected=f"{FIRST_YEAR}-{this_year}", found=str(rep["year"]))))
             rep["year"] = None
         rid = rep["report_id"]
         if rid in seen:
@@ -148,19 +149,20 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     for w in writers.values():
         w.close()
 
-    tables = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
+    tables: dict[str, Iterable[list]] = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
               "agencies": ([a[f] for f in _names(sch["agencies"])] for a in agencies),
               "register": ([row[f] for f in _names(sch["register"])] for row in register.rows(agencies, reports)),
               "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
-    for name, rows in tables.items():
+    for name, table_rows in tables.items():
         w = writers[name] = TableWriter(data, name, sch[name], delta)
-        w.write_rows(rows, store.validated_rows(name) if delta else None)
+        w.write_rows(table_rows, store.validated_rows(name) if delta and store is not None else None)
         w.close()
         summary.row_digests[name] = w.row_digests
     write_descriptor(folder, writers, sch)
     return summary
 
 
+NAMES_SEPARATOR = "；"  # noqa: RUF001 (agencies.names: the printed names, as a Chinese list is written)
 FIRST_YEAR = 2008  # the regulation (政府信息公开条例, 2007) took effect on 1 May 2008: no report covers an earlier year
 
 
@@ -168,7 +170,7 @@ def build_year() -> int:
     """The build's own year: no report can cover a later one. SOURCE_DATE_EPOCH (the reproducible-
     builds convention) fixes it for a build that must give the same bytes in another year."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
     return moment.year
 
 
@@ -210,7 +212,7 @@ def _names(schema: dict) -> list[str]:
 def _agencies(reports: list[dict]) -> list[dict]:
     """One agency per identity key (however its name was printed); sets each report's agency_id."""
     joined = overrides()
-    key_of_name = {}
+    key_of_name: dict[str, str] = {}
     for r in sorted(reports, key=lambda r: r["source_file"]):
         if r["agency_name"]:
             key_of_name.setdefault(r["agency_name"], r["agency_key"])
@@ -235,7 +237,7 @@ def _agencies(reports: list[dict]) -> list[dict]:
             settled = [r for r in rs if r["region_status"] == "resolved"]
             place = max(settled or rs, key=lambda r: (r["year"] or 0, r["source_file"]))
             names = sorted({r["agency_name"] for r in rs}, key=lambda n: (n != latest[key]["agency_name"], n))
-            out.append({"agency_id": aid, "name": latest[key]["agency_name"], "names": "；".join(names),
+            out.append({"agency_id": aid, "name": latest[key]["agency_name"], "names": NAMES_SEPARATOR.join(names),
                         "agency_type": latest[key]["agency_type"], "level": latest[key]["agency_level"],
                         "reports": len(rs), "first_year": min(years) if years else None, "last_year": max(years) if years else None,
                         **{k: place[k] for k in REGION_KEYS}})

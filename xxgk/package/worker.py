@@ -154,7 +154,7 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
     with _workers(jobs if len(todo) >= 8 else 1) as pool:
         parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
         for task, where, st, key in plan:
-            res = store.get(key) if key else None
+            res = store.get(key) if key and store is not None else None
             if res is not None:
                 res["report"]["source_file"] = task[1]
                 res["cached"] = True
