@@ -96,7 +96,7 @@ def _existing(corpus: Path, cache: Path | None):
         return
     store = ParseCache(cache, parser_version()) if cache else None
     for res in parse_all(corpus, corpus_files(corpus), os.cpu_count() or 1, store):
-        yield res["report"]
+        yield res.report
 
 
 def provenance(corpus: Path) -> dict[str, dict]:

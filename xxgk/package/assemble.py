@@ -75,13 +75,13 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
         about.setdefault(problem.source_file, []).append(problem)
     this_year = build_year()
     for res in results:
-        summary.cached += res["cached"]
-        if res.get("cache_problem") and res["cache_problem"] not in summary.warnings:
-            summary.warnings.append(res["cache_problem"])
-        if res["key"]:
-            summary.keys.append(res["key"])
-        rep = res["report"]
-        rep["errors"] = res.get("errors", 0)
+        summary.cached += res.cached
+        if res.cache_problem and res.cache_problem not in summary.warnings:
+            summary.warnings.append(res.cache_problem)
+        if res.key:
+            summary.keys.append(res.key)
+        rep = res.report
+        rep["errors"] = res.errors
         rep["superseded_by"] = ""
         rep["source_file"], renamed = _shown(rep["source_file"])
         if renamed:
@@ -109,12 +109,12 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
-            summaries[rid] = res["crossyear"]
+            summaries[rid] = res.crossyear
             for name in FRAGMENTS:
-                writers[name].write_block(res[name], validated=res["key"] in validated)
-            summary.figures += res["figures"]
-            rep["figures"] = res["figures"]
-            summary.codes.update(res["codes"])
+                writers[name].write_block(getattr(res, name), validated=res.key in validated)
+            summary.figures += res.figures
+            rep["figures"] = res.figures
+            summary.codes.update(res.codes)
         reports.append(rep)
         summary.reports += 1
         summary.facts += rep["facts"]

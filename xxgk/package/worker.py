@@ -12,6 +12,7 @@ import stat
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def region_columns(region) -> dict:
 PARSE_SECONDS = 60  # per file; only a pathological file comes near it
 
 
-def parse_file(args: tuple) -> dict:
+def parse_file(args: tuple) -> FileResult:
     """Worker: read one file, parse it (or take it from the cache) and encode its rows. A file that
     cannot be used becomes a failed report with a finding that says why."""
     path, rel, folder, version, root = args
@@ -52,17 +53,15 @@ def parse_file(args: tuple) -> dict:
     key = f"{digest}{Path(path).suffix.lower()}"
     if store is not None:
         hit = store.get(key)
-        if hit is not None:
-            hit["report"]["source_file"] = rel
-            hit["cached"] = True
+        if isinstance(hit, FileResult):
+            hit.report["source_file"] = rel
+            hit.cached = True
             return hit
     report, lasting = parse_within_limits(data, Path(path).suffix)
-    result = _result(report, digest, len(data), rel)
-    result["key"] = key
+    result = _result(report, digest, len(data), rel, key=key)
     if store is not None and lasting:
         store.put(key, result)
-    result["cached"] = False
-    result["cache_problem"] = store.problem if store is not None else None
+    result.cache_problem = store.problem if store is not None else None
     return result
 
 
@@ -72,14 +71,11 @@ def _failed(suffix: str, why: Finding) -> Report:
     return report
 
 
-def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> dict:
+def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> FileResult:
     """A file refused before reading (the refusal's code and messages) as a failed report."""
     report = _failed(Path(rel).suffix, Finding(code, "error", zh, en))
     # no content to name it by: the id comes from the path
-    result = _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
-    result["key"] = None
-    result["cached"] = False
-    return result
+    return _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
 
 
 class _OutOfTime(Exception):
@@ -109,29 +105,52 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
             signal.signal(signal.SIGALRM, previous)
 
 
-def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "") -> dict:
+@dataclass
+class FileResult:
+    """What the per-file map hands to the assemble for one corpus file (and what the parse cache
+    keeps): its reports row, its rows of the report-level tables as encoded blocks, and counts."""
+
+    report: dict  # the reports row, by field name (see report_row); assemble adds the corpus-wide fields
+    facts: Block
+    checks: Block
+    texts: Block
+    crossyear: dict  # what the cross-year checks compare (check.crossyear.summarise)
+    figures: int  # facts reported
+    errors: int  # findings of severity error
+    codes: Counter = field(default_factory=Counter)  # findings by code
+    key: str | None = None  # the content key (None: the file was not read)
+    cached: bool = False  # taken from the parse cache
+    cache_problem: str | None = None  # why the cache could not be written, if it could not
+
+
+def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str) -> dict:
+    """The reports row of one parsed file (the fields its parse settles)."""
+    return {
+        "report_id": rid, "agency_name": report.agency_name, "year": report.year, "title": report.title,
+        "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
+        "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": size,
+        "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
+        "facts": len(report.facts), "findings": len(report.findings),
+        **region_columns(report.region),
+        **identity(report.agency_name, report.region),
+    }
+
+
+def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "", key: str | None = None) -> FileResult:
     rid = rid or digest[:16]
     facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
     checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
               for i, g in enumerate(report.findings, start=1)]
-    return {
-        "report": {
-            "report_id": rid, "agency_name": report.agency_name, "year": report.year, "title": report.title,
-            "template": report.template, "status": report.status, "format": report.format, "encoding": report.encoding,
-            "source_file": rel, "source_url": report.source_url, "sha256": digest, "bytes": size,
-            "publication_date": report.publication_date, "publication_date_source": report.publication_date_source,
-            "facts": len(facts), "findings": len(checks),
-            **region_columns(report.region),
-            **identity(report.agency_name, report.region),
-        },
-        "figures": sum(f.status == "reported" for f in report.facts),
-        "errors": sum(g.severity == "error" for g in report.findings),
-        "codes": Counter(g.code for g in report.findings),
-        "facts": Block("facts", facts),
-        "checks": Block("checks", checks),
-        "texts": Block("texts", [(rid, t.section, t.text, t.source_line) for t in report.texts]),
-        "crossyear": crossyear.summarise(report),
-    }
+    return FileResult(
+        report=report_row(report, rid, digest, size, rel),
+        facts=Block("facts", facts), checks=Block("checks", checks),
+        texts=Block("texts", [(rid, t.section, t.text, t.source_line) for t in report.texts]),
+        crossyear=crossyear.summarise(report),
+        figures=sum(f.status == "reported" for f in report.facts),
+        errors=sum(g.severity == "error" for g in report.findings),
+        codes=Counter(g.code for g in report.findings),
+        key=key,
+    )
 
 
 def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | None):
@@ -155,13 +174,13 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
         parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
         for task, where, st, key in plan:
             res = store.get(key) if key and store is not None else None
-            if res is not None:
-                res["report"]["source_file"] = task[1]
-                res["cached"] = True
+            if isinstance(res, FileResult):
+                res.report["source_file"] = task[1]
+                res.cached = True
             else:
                 res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
-            if store is not None and res["key"] and st is not None and not os.path.islink(where):
-                store.remember(where, st, res["key"])
+            if store is not None and res.key and st is not None and not os.path.islink(where):
+                store.remember(where, st, res.key)
             yield res
     if store is not None:
         store.forget(root, {where for _, where, _, _ in plan})
