@@ -9,7 +9,6 @@ exactly one division fits: otherwise the region stays empty and a finding says w
 from __future__ import annotations
 
 import csv
-import os
 import pickle
 import re
 from dataclasses import astuple, dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .. import paths
+from ..files import write_atomic
 
 MUNICIPALITY_CITY = {"市辖区", "县"}  # the "prefecture" rows of 北京市, 上海市, 天津市, 重庆市
 
@@ -88,12 +88,9 @@ def _rows() -> dict[int, list[Division]]:
         pass
     by_year = _read_rows(source)
     try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
         numbers: dict[Division, int] = {}
         years = {y: [numbers.setdefault(d, len(numbers)) for d in v] for y, v in by_year.items()}
-        tmp.write_bytes(pickle.dumps(([astuple(d) for d in numbers], years), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(store)
+        write_atomic(store, pickle.dumps(([astuple(d) for d in numbers], years), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:  # a read-only checkout still works, only slower
         pass
     return by_year

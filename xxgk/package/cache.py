@@ -19,12 +19,13 @@ import hashlib
 import os
 import pickle
 import struct
-import tempfile
 import time
 import zlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from ..files import write_atomic
 
 # Every distribution whose code or data takes part in parsing a report: a new version of any of
 # them may change a parse, so it starts a new cache. (A test parses reports in a fresh process and
@@ -108,7 +109,7 @@ class ParseCache:
         if self.problem is not None:
             return False  # one failure is enough: a full disk stays full for this build
         try:
-            _write_atomic(path, data)
+            write_atomic(path, data)
         except OSError as exc:
             self.problem = f"the parse cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
             return False
@@ -216,15 +217,3 @@ class ParseCache:
 def _bound(path: str, sk: tuple, key: str) -> bytes:
     """Ties an index entry to its path: an entry moved to another path no longer matches."""
     return hashlib.blake2b(repr((path, sk, key)).encode("utf-8", "surrogateescape"), digest_size=8).digest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

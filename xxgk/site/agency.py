@@ -15,6 +15,7 @@ import io
 import json
 from pathlib import Path
 
+from ..files import write_atomic
 from .charts import bar, render_chart, trend
 from .context import Site
 from .html import fmt, h
@@ -122,9 +123,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     unplaced = [o for o in others if o["report_id"] not in placed]
     if unplaced:  # a primary that is not among this agency's reports: still say the file exists
         out += [f'<h2 id="other-files">{h(t("agency_other_files"))}</h2>', *secondary_notes(site, unplaced)]
-    tmp = fragment.with_name(f".{fragment.name}.tmp")
-    tmp.write_text(h(agency["name"]) + "\n" + "\n".join(out) + "\n", encoding="utf-8")
-    tmp.replace(fragment)
+    write_atomic(fragment, (h(agency["name"]) + "\n" + "\n".join(out) + "\n").encode("utf-8"))
     return key
 
 

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from .. import paths
+from ..files import write_atomic
 from .links import RESERVED_NAMES, TEMPLATE_PAGE
 
 TITLE_MARK = "XXGK-AGENCY-TITLE"
@@ -71,10 +72,7 @@ def vendor_vega(target: Path) -> None:
     version = getattr(vl_convert, "__version__", "") or "bundle"
     cache = paths.BUILD / "vendor" / f"vega-{version}.js"
     if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
         # the stub asks for a snippet; the default one sets the globals the charts use
-        tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")  # type: ignore[call-arg]
-        tmp.replace(cache)
+        write_atomic(cache, vl_convert.javascript_bundle().encode("utf-8"))  # type: ignore[call-arg]
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cache, target)
