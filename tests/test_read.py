@@ -252,3 +252,20 @@ def test_notes_become_findings_first_with_the_codebooks_severity():
     assert report.findings[0].message_zh == doc.notes[0][1] and report.findings[0].message_en == doc.notes[0][2]
     catalogue = {code: {"severity": e.severity} for code, e in findings_catalogue().items()}
     assert catalogue["truncated-file"]["severity"] == "warning"
+
+
+def test_readers_are_chosen_by_suffix_then_by_content():
+    from xxgk.parse.read import READERS, reader_for
+
+    page = (SEEDS / "26-gwh-2025-html" / "input.html").read_bytes()
+    assert {r.format for r in READERS} >= {"text", "html", "markdown"}
+    assert reader_for(page, ".html").format == "html" and reader_for(b"x", ".TXT").format == "text"
+    # a report page saved under the server's own extension, or none, is read as the HTML it is
+    base = parse_bytes(page, ".html")
+    for suffix in (".shtml", ".jsp", ""):
+        assert reader_for(page, suffix).format == "html"
+        again = parse_bytes(page, suffix)
+        assert [(f.row, f.column, f.value, f.source_line) for f in again.facts] == [(f.row, f.column, f.value, f.source_line) for f in base.facts]
+    # content no reader claims stays unsupported
+    assert reader_for(b"%PDF-1.7\n", ".pdf") is None
+    assert [g.code for g in parse_bytes(b"%PDF-1.7\n", ".pdf").findings] == ["unsupported-format"]

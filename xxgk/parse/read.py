@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..findings import message
 from ..text import normalise, source_lines, source_text  # noqa: F401  (the readers' rules, and for those who read through them)
 from .vocabulary import load as vocabulary
-
-FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
 class ReadError(Exception):
@@ -335,13 +334,53 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     return Document(cells=cells, format="html", encoding=encoding, meta=meta)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One file format: the suffixes it is named by, a test of the content for a file whose suffix
+    names no reader, and the function that turns the decoded text into a Document."""
+
+    format: str
+    suffixes: tuple[str, ...]
+    read: Callable[[str, str], Document]  # (text, encoding) -> Document
+    sniff: Callable[[bytes], bool] | None = None
+
+
+READERS: list[Reader] = []
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader (a new format is one call here, and its module)."""
+    READERS.append(reader)
+    return reader
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<table" in data[:65536].lower())
+
+
+register(Reader("text", (".txt", ".text"), lambda text, encoding: read_text(text, "text", encoding)))
+register(Reader("html", (".html", ".htm"), read_html, sniff=_looks_like_html))
+register(Reader("markdown", (".md", ".markdown"), lambda text, encoding: read_text(text, "markdown", encoding)))
+FORMATS = {suffix: r.format for r in READERS for suffix in r.suffixes}
+
+
+def reader_for(data: bytes, suffix: str) -> Reader | None:
+    """The reader a file's suffix names; for a suffix no reader claims, the first whose content
+    test the bytes pass (an HTML page saved without its extension); None when nothing fits."""
+    for r in READERS:
+        if suffix.lower() in r.suffixes:
+            return r
+    return next((r for r in READERS if r.sniff is not None and r.sniff(data)), None)
+
+
 def read_bytes(data: bytes, suffix: str) -> Document:
-    """Read a report file's bytes; `suffix` is the file's extension (chooses the reader)."""
-    fmt = FORMATS.get(suffix.lower())
-    if fmt is None:
+    """Read a report file's bytes with the reader its suffix (or, failing that, its content) names."""
+    reader = reader_for(data, suffix)
+    if reader is None:
         raise ReadError("unsupported-format", suffix=suffix)
     notes: list[tuple[str, str, str]] = []
-    text, encoding = decode(data, html=fmt == "html", notes=notes)
-    doc = read_html(text, encoding) if fmt == "html" else read_text(text, fmt, encoding)
+    text, encoding = decode(data, html=reader.format == "html", notes=notes)
+    doc = reader.read(text, encoding)
     doc.notes.extend(notes)
     return doc

@@ -39,11 +39,11 @@ def source_page(site: Site, report: dict) -> None:
         return
     if hashlib.sha256(data).hexdigest() != report["sha256"]:
         return  # the corpus changed since the package was built: do not show another text
-    kind = read.FORMATS.get(path.suffix.lower())
-    if kind is None:
+    reader = read.reader_for(data, path.suffix)  # as the parser chose it
+    if reader is None:
         return
     try:
-        text, _ = read.decode(data, html=kind == "html")
+        text, _ = read.decode(data, html=reader.format == "html")
     except read.ReadError:
         return
     rid = report["report_id"]
