@@ -106,3 +106,10 @@ def test_the_corpus_already_there_is_read_through_the_parse_cache(tmp_path, monk
     assert len(parsed) == 1  # the file added last; the first came from the cache
     add(str(seed("002")), corpus, cache=cache)
     assert len(parsed) == 1  # both from the cache
+
+
+def test_a_page_saved_under_another_extension_is_added_as_html(tmp_path):
+    page = tmp_path / "nb2025.shtml"
+    page.write_bytes((SEEDS / "26-gwh-2025-html" / "input.html").read_bytes())
+    added = add(str(page), tmp_path / "corpus")
+    assert added.path.suffix == ".html" and added.report.status == "ok"

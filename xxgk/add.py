@@ -19,7 +19,7 @@ from .identify.agency import identity
 from .model import Report
 from .package.cache import ParseCache, parser_version
 from .package.worker import parse_all
-from .parse.read import FORMATS
+from .parse.read import FORMATS, reader_for
 from .report import parse_bytes
 
 MAX_BYTES = MAX_FILE_BYTES  # the same cap as a corpus file's
@@ -68,8 +68,10 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
         if path.stat().st_size > max_bytes:
             raise AddError(f"{source} is larger than {max_bytes} bytes")
         data, suffix = path.read_bytes(), path.suffix.lower()
-    if suffix not in FORMATS:
+    reader = reader_for(data, suffix)
+    if reader is None:
         raise AddError(f"{source}: unsupported format {suffix or '(none)'}")
+    suffix = suffix if suffix in reader.suffixes else reader.suffixes[0]  # a page saved as .shtml is kept as .html
     digest = hashlib.sha256(data).hexdigest()
     report = parse_bytes(data, suffix)
     if report.status == "failed" or not report.year:
