@@ -293,6 +293,8 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         meta["title"] = title.text.strip()
 
     etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)
+    # lines first: libxml2 keeps a line past 65534 with the element's text, which is changed below
+    lines_of = {el: el.sourceline for el in root.iter()}
     # Block boundaries and <br> separate words; spans inside a block do not.
     blocky: set = set()
     for el in root.iter(*_BLOCK_TAGS):
@@ -309,7 +311,7 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     cells: list[Cell] = []
 
     def line(node) -> int:
-        n = node.sourceline or 0
+        n = lines_of.get(node) or 0
         return n if n < unknown else 0
 
     def walk(node):
@@ -329,7 +331,7 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         for child in node:
             walk(child)
             if child.tail and child.tail.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
-                cells.append(Cell(_clean(child.tail), line(child) if child.sourceline else line(node)))
+                cells.append(Cell(_clean(child.tail), line(child) if lines_of.get(child) else line(node)))
 
     body = root.find(".//body")
     walk(body if body is not None else root)
