@@ -10,16 +10,10 @@ from importlib import resources
 import yaml
 from pypinyin import Style, lazy_pinyin
 
+from .vocabulary import vocabulary
+
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 TYPES = ["government", "government_office", "department", "subdistrict", "township", "zone", "unknown"]
-_TYPE_RULES = [  # (type, pattern on the name after its division names), first match wins
-    ("government", re.compile(r"^(人民政府)?$")),
-    ("government_office", re.compile(r"^(人民)?政府办公(室|厅)$")),
-    ("subdistrict", re.compile(r"街道(办事处|党工委)?")),
-    ("township", re.compile(r"(乡|镇|苏木)(人民政府)?$")),
-    ("zone", re.compile(r"(开发区|高新区|新区|片区|实验区|园区|管委会|管理委员会)")),
-    ("department", re.compile(r"(局|委员会|委|办公室|办|厅|中心|院|署|所|站|队|处|馆|会)$")),
-]
 
 
 def agency_slug(name: str) -> str:
@@ -47,9 +41,10 @@ def identity(name: str, region) -> dict:
         body = region.body
         place = region.county and (region.prefecture if region.prefecture != region.province else "") + region.county \
             or region.prefecture or region.province
-        kind = next((t for t, rule in _TYPE_RULES if rule.search(body)), "unknown")
+        kind = next((t for t, rule in vocabulary().agency_types if rule.search(body)), "unknown")
         level = "township" if kind in ("subdistrict", "township") else region.level
         return {"agency_key": f"{region.code}|{body}", "agency_slug": agency_slug(place + body), "agency_type": kind, "agency_level": level}
-    kind = next((t for t, rule in _TYPE_RULES[2:] if rule.search(name)), "unknown")
+    # with no division name read, a bare 人民政府 or 政府办公室 says nothing of its level: not a government
+    kind = next((t for t, rule in vocabulary().agency_types if t not in ("government", "government_office") and rule.search(name)), "unknown")
     return {"agency_key": f"|{name}", "agency_slug": agency_slug(name), "agency_type": kind,
             "agency_level": "township" if kind in ("subdistrict", "township") else ""}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import pickle
-import re
 from dataclasses import astuple, dataclass, field
 from functools import cache
 from importlib import metadata, resources
@@ -20,8 +19,7 @@ import yaml
 
 from .. import paths
 from ..files import write_atomic
-
-MUNICIPALITY_CITY = {"市辖区", "县"}  # the "prefecture" rows of 北京市, 上海市, 天津市, 重庆市
+from .vocabulary import vocabulary
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ def _read_rows(source: Path) -> dict[int, list[Division]]:
         for row in reader:
             if row[rank] != "3" or int(row[y]) < FIRST_YEAR:
                 continue
-            prefecture = row[prov] if row[city] in MUNICIPALITY_CITY else row[city]
+            prefecture = row[prov] if row[city] in vocabulary().municipality_city else row[city]
             by_year.setdefault(int(row[y]), []).append(Division(row[prov], row[pc], prefecture, row[cc], row[county], row[kc]))
     return by_year
 
@@ -253,10 +251,10 @@ def resolve(name: str, year: int | None, context: str = "") -> Region:
 
 
 def _short(name: str) -> str:
-    return re.sub(r"(省|市|自治区|特别行政区|壮族|回族|维吾尔|地区|盟|自治州)$", "", name)
+    return vocabulary().division_suffix.sub("", name)
 
 
 def _mentions(text: str, d: Division, level: str) -> bool:
     """Does the report name the division's parent (prefecture, or province for a prefecture)?"""
     parents = [d.prefecture, d.province] if level == "county" else [d.province]
-    return any(p in text or (len(_short(p)) >= 2 and _short(p) + "市" in text) for p in parents if p)
+    return any(p in text or (len(_short(p)) >= 2 and _short(p) + vocabulary().city in text) for p in parents if p)
