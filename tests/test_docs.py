@@ -118,6 +118,8 @@ def test_the_layout_names_modules_that_exist():
     rows = [line.split("|") for line in section.splitlines() if line.startswith("| `")]
     for row in rows:
         path = row[1].strip().strip("`")
+        if row[2].strip() == "output":
+            continue  # made by a build: a fresh clone has none
         assert (ROOT / path).exists(), path
         if path.startswith("xxgk/") and path.endswith("/"):
             for name in re.findall(r"`([a-z_]+(?:\.(?:py|yaml))?)`", row[3]):
