@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 import yaml
-from conftest import SEEDS
+from conftest import SEEDS, glued_requests
 
 from xxgk import codebook
 from xxgk.check.identities import check
@@ -89,16 +89,7 @@ def test_an_identity_added_to_the_codebook_settles_glued_digits(monkeypatch):
 
 
 def _glued_requests() -> bytes:
-    """A report whose rows new and total are glued digits that only the identities between rows
-    settle (as in test_extract: test_rows_settled_by_the_other_rows)."""
-    text = (SEEDS / "26-gwh-2025" / "input.txt").read_text(encoding="utf-8")
-    for old, new in [("申请数量320000032", "申请数量110000011"), ("予以公开8000008", "予以公开6000006"),
-                     ("不计其他情形）7000007", "不计其他情形）5000005"), ("内部事务信息1000001", "内部事务信息0000000"),
-                     ("过程性信息2000002", "过程性信息0000000"), ("相关政府信息120000012", "相关政府信息0000000"),
-                     ("另行制作2000002", "另行制作0000000"), ("总计320000032", "总计110000011")]:
-        assert old in text
-        text = text.replace(old, new)
-    return text.encode("utf-8")
+    return glued_requests().encode("utf-8")
 
 
 def test_an_identity_between_rows_added_to_the_codebook_settles_other_rows(monkeypatch):
