@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from xxgk import paths
 from xxgk.corpus.walk import refusal
-from xxgk.model import Report
+from xxgk.model import Finding, Report
 from xxgk.package.worker import parse_within_limits
 
 
@@ -42,8 +42,7 @@ def summary(files: list[str], root: Path = ROOT) -> str:
         path = root / name
         refused = refusal(str(path), str(root / paths.CORPUS))  # links out of the corpus, huge files: not read
         if refused:
-            report = Report(status="failed")
-            report.add(refused[0], "error", refused[1], refused[2])
+            report = Report.failed(path.suffix, Finding(refused[0], "error", refused[1], refused[2]))
         else:
             report, _ = parse_within_limits(path.read_bytes(), path.suffix)
         codes = Counter(g.code for g in report.findings)

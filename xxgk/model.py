@@ -67,12 +67,14 @@ class Report:
     matches: list[Match] = field(default_factory=list)
     region: object = None  # region.Region, once resolved
 
-    def add(self, finding: Finding | str, severity: str = "", zh: str = "", en: str = "", **where) -> Finding:
-        """Append a finding: one made by xxgk.findings.finding(), or (the older form) its code,
-        severity, messages and where-fields."""
-        if not isinstance(finding, Finding):
-            finding = Finding(code=finding, severity=severity, message_zh=zh, message_en=en, **where)
-        elif severity or zh or en or where:
-            raise TypeError("Report.add: a Finding takes no other arguments")
+    def add(self, finding: Finding) -> Finding:
+        """Append a finding (made by xxgk.findings.finding())."""
         self.findings.append(finding)
         return finding
+
+    @classmethod
+    def failed(cls, suffix: str, why: Finding) -> Report:
+        """A file that gives no report: its format (from its suffix) and the finding that says why."""
+        report = cls(status="failed", format=suffix.lstrip(".").lower())
+        report.add(why)
+        return report

@@ -14,9 +14,7 @@ def parse_bytes(data: bytes, suffix: str) -> Report:
     try:
         doc = read_bytes(data, suffix)
     except ReadError as exc:
-        report = Report(status="failed", format=suffix.lstrip(".").lower())
-        report.add(Finding(exc.code, "error", exc.message_zh, exc.message_en))  # made by message() in the reader
-        return report
+        return Report.failed(suffix, Finding(exc.code, "error", exc.message_zh, exc.message_en))  # made by message() in the reader
     report = extract(doc)
     # what the reader noticed of the file itself (a cut last character) comes first, with the
     # severity the catalogue gives its code

@@ -65,15 +65,9 @@ def parse_file(args: tuple) -> FileResult:
     return result
 
 
-def _failed(suffix: str, why: Finding) -> Report:
-    report = Report(status="failed", format=suffix.lstrip(".").lower())
-    report.add(why)
-    return report
-
-
 def _unread(rel: str, code: str, zh: str, en: str, size: int | None = None) -> FileResult:
     """A file refused before reading (the refusal's code and messages) as a failed report."""
-    report = _failed(Path(rel).suffix, Finding(code, "error", zh, en))
+    report = Report.failed(Path(rel).suffix, Finding(code, "error", zh, en))
     # no content to name it by: the id comes from the path
     return _result(report, "", size, rel, rid=hashlib.sha256(f"path:{rel}".encode()).hexdigest()[:16])
 
@@ -95,10 +89,10 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     try:
         return parse_bytes(data, suffix), True
     except _OutOfTime:
-        return _failed(suffix, finding("parse-timeout", seconds=PARSE_SECONDS)), False
+        return Report.failed(suffix, finding("parse-timeout", seconds=PARSE_SECONDS)), False
     except Exception as exc:  # RecursionError and MemoryError included
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-        return _failed(suffix, finding("parse-crashed", exception=detail)), False
+        return Report.failed(suffix, finding("parse-crashed", exception=detail)), False
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
