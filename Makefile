@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml
 browser: ## install Debian's chromium and fonts-noto-cjk for the browser tests, if missing
 	scripts/install-browser.sh
 
+converters: ## install LibreOffice (headless Writer, for .doc and .wps reports) from the system's packages, if missing
+	scripts/install-converters.sh
+
 package: install ## xxgk package --corpus corpus --out datapackage: parse, check, write and validate the package
 	$(BIN)/xxgk package --corpus $(CORPUS) --out $(PACKAGE)  # parses only new or changed files (build/cache)
 
@@ -31,7 +34,7 @@ pages: package ## the site's pages from the package (xxgk pages, into build/docs
 	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)
 
 # One site build at a time (flock); the package and the site are each swapped in whole.
-site: install ## the package, the pages, then the site into build/site (one build at a time)
+site: install converters ## the package, the pages, then the site into build/site (one build at a time)
 	@mkdir -p build
 	flock build/.site.lock $(MAKE) --no-print-directory site-unlocked
 
@@ -39,7 +42,7 @@ site-unlocked: pages ## the site without the lock (called by site)
 	$(BIN)/xxgk site
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install check browser lint-workflows fuzz-smoke ## what CI runs: check, workflow lint, fuzz smoke, golden files, the whole pytest suite
+test: install converters check browser lint-workflows fuzz-smoke ## what CI runs: check, workflow lint, fuzz smoke, golden files, the whole pytest suite
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
 

@@ -38,6 +38,7 @@ def snapshot(path: Path) -> dict:
     rows: dict[str, list[str]] = {}
     evidence: dict[str, str] = {}
     lines: dict[str, int] = {}
+    places: dict[str, str] = {}  # laid-out documents: where each row's first figure was printed
     for f in report.facts:
         key = f"{f.section}.{f.row}"
         rows.setdefault(key, []).append(_cell(f))
@@ -45,7 +46,9 @@ def snapshot(path: Path) -> dict:
             evidence[key] = f.evidence
         if f.source_line is not None and key not in lines:
             lines[key] = f.source_line
-    return {
+        if (f.source_page or f.source_cell) and key not in places:
+            places[key] = " ".join(x for x in (f"p{f.source_page}" if f.source_page else "", f.source_cell, f.source_box) if x)
+    snap = {
         "agency_name": report.agency_name,
         "year": report.year,
         "template": report.template,
@@ -58,6 +61,9 @@ def snapshot(path: Path) -> dict:
                      for g in report.findings],
         "texts": sorted(t.section for t in report.texts),
     }
+    if places:
+        snap["places"] = places
+    return snap
 
 
 def cases() -> list[Path]:

@@ -38,7 +38,7 @@ def test_every_file_is_a_report_row(package, mixed_corpus):
         by_report.setdefault(c["report_id"], set()).add(c["code"])
     assert by_report[reports["bad/empty.txt"]["report_id"]] == {"empty-file"}
     assert by_report[reports["bad/binary.txt"]["report_id"]] == {"not-a-text-file"}
-    assert by_report[reports["bad/scan.pdf"]["report_id"]] == {"unsupported-format"}
+    assert by_report[reports["bad/scan.pdf"]["report_id"]] == {"unreadable-file"}  # a damaged PDF
     assert "requests-balance" in by_report[reports["gaj-2021.txt"]["report_id"]]
     for c in checks:
         assert c["message"] and c["message_en"]

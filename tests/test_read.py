@@ -8,10 +8,10 @@ from conftest import SEEDS, seed
 
 from xxgk.findings import catalogue
 from xxgk.findings import catalogue as findings_catalogue
+from xxgk.parse.formats import read_bytes
 from xxgk.parse.read import (
     ReadError,
     decode,
-    read_bytes,
     read_html,
     source_lines,
     source_text,
@@ -254,8 +254,8 @@ def test_notes_become_findings_first_with_the_codebooks_severity():
     assert catalogue["truncated-file"]["severity"] == "warning"
 
 
-def test_readers_are_chosen_by_suffix_then_by_content():
-    from xxgk.parse.read import READERS, reader_for
+def test_readers_are_chosen_by_signature_then_suffix_then_content():
+    from xxgk.parse.formats import READERS, reader_for
 
     page = (SEEDS / "26-gwh-2025-html" / "input.html").read_bytes()
     assert {r.format for r in READERS} >= {"text", "html", "markdown"}
@@ -266,6 +266,13 @@ def test_readers_are_chosen_by_suffix_then_by_content():
         assert reader_for(page, suffix).format == "html"
         again = parse_bytes(page, suffix)
         assert [(f.row, f.column, f.value, f.source_line) for f in again.facts] == [(f.row, f.column, f.value, f.source_line) for f in base.facts]
+    # a signature decides before the name: a PDF named .html is a PDF, and a broken one says so
+    assert reader_for(b"%PDF-1.7\n", ".html").format == "pdf"
+    broken = parse_bytes(b"%PDF-1.7\n", ".html")
+    assert broken.status == "failed" and [(g.code, g.message_en.split(" (")[0]) for g in broken.findings] == [
+        ("unreadable-file", "the PDF is damaged and cannot be read")]
+    # named as a format with a signature, without the signature
+    assert reader_for(b"just text", ".pdf") is None
+    assert [g.message_en for g in parse_bytes(b"just text", ".pdf").findings] == ["the file is named as pdf but its content is not pdf"]
     # content no reader claims stays unsupported
-    assert reader_for(b"%PDF-1.7\n", ".pdf") is None
-    assert [g.code for g in parse_bytes(b"%PDF-1.7\n", ".pdf").findings] == ["unsupported-format"]
+    assert [g.code for g in parse_bytes(b"\x00\x01", ".bin").findings] == ["unsupported-format"]

@@ -19,7 +19,7 @@ from .identify.agency import identity
 from .model import Report
 from .package.cache import ParseCache, parser_version
 from .package.worker import parse_all
-from .parse.read import FORMATS, reader_for
+from .parse.formats import FORMATS, reader_for
 from .report import parse_bytes
 
 MAX_BYTES = MAX_FILE_BYTES  # the same cap as a corpus file's

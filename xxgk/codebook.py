@@ -69,6 +69,7 @@ class Outcome:
     total: int | float
     parts: int | float
     holds: bool
+    cells: tuple[tuple[str, str], ...] = ()  # (row, column) of every cell on either side
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ class Identity:
             need = sum(v for v in part if v is not None)
             holds = have >= need if self.relation == ">=" else have == need
             row, column = (self.total[0], other) if self.axis == "rows" else (other, self.total[0])
-            yield Outcome(self, row, column, have, need, holds)
+            sides = (*self.total, *parts)
+            cells = tuple((c, other) for c in sides) if self.axis == "rows" else tuple((other, c) for c in sides)
+            yield Outcome(self, row, column, have, need, holds, cells)
 
 
 def _identity(raw: dict, columns: dict[str, list[Column]]) -> Identity:

@@ -11,7 +11,8 @@ import re
 from .codebook import label_regex, load
 from .parse.digits import number_form
 from .parse.extract import known_text_pattern
-from .parse.read import ReadError, decode, read_bytes
+from .parse.formats import read_bytes
+from .parse.read import ReadError, decode
 from .report import parse_bytes
 from .text import normalise
 

@@ -7,7 +7,8 @@ from .findings import catalogue, finding
 from .identify.region import Region, resolve
 from .model import Finding, Report
 from .parse.extract import extract
-from .parse.read import ReadError, read_bytes
+from .parse.formats import read_bytes
+from .parse.read import ReadError
 
 
 def parse_bytes(data: bytes, suffix: str) -> Report:

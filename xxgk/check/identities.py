@@ -52,9 +52,10 @@ def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):
 
 def check(report: Report) -> None:
     cb = load()
+    template = templates(report, cb)
+    _confirm_ocr(report, cb, template)
     values = {(f.section, f.row, f.column): f.value for f in report.facts}
     lines = {(f.section, f.row, f.column): f.source_line for f in report.facts}
-    template = templates(report, cb)
     for ident in cb.rules:
         section = ident.section
 
@@ -64,3 +65,32 @@ def check(report: Report) -> None:
         for outcome in ident.evaluate(get, across(ident, cb), template.get(section, "2021")):
             if not outcome.holds:
                 report.add(broken(outcome, cb, lines.get((section, outcome.row, outcome.column))))
+
+
+def _confirm_ocr(report: Report, cb: Codebook, template: dict[str, str]) -> None:
+    """A figure read by OCR is published only when the template's arithmetic confirms it: it is a
+    term of at least one instance of an identity that holds, and of none that does not. The others
+    are withheld (one finding per row), before the checks, so that a misreading is never reported
+    as the agency's arithmetic."""
+    read = {(f.section, f.row, f.column) for f in report.facts if f.evidence == "ocr" and f.value is not None}
+    if not read:
+        return
+    values = {(f.section, f.row, f.column): f.value for f in report.facts}
+    held: set[tuple[str, str, str]] = set()
+    broke: set[tuple[str, str, str]] = set()
+    for ident in cb.rules:
+        section = ident.section
+
+        def get(row: str, column: str, section=section):
+            return values.get((section, row, column))
+
+        for outcome in ident.evaluate(get, across(ident, cb), template.get(section, "2021")):
+            (held if outcome.holds else broke).update((section, r, c) for r, c in outcome.cells)
+    withheld: dict[tuple[str, str], None] = {}
+    for f in report.facts:
+        key = (f.section, f.row, f.column)
+        if key in read and (key in broke or key not in held):
+            f.value, f.status, f.evidence = None, "unresolved", ""
+            withheld.setdefault((f.section, f.row))
+    for section, row in withheld:
+        report.add(finding("ocr-unconfirmed", section=section, row=row, row_code=row, row_label=cb.row(section, row).label))

@@ -31,7 +31,10 @@ from ..files import write_atomic
 # them may change a parse, so it starts a new cache. (A test parses reports in a fresh process and
 # checks that every third-party module it loads comes from one of these.)
 PARSE_DISTRIBUTIONS = ("charset-normalizer", "cnloc", "cnradical", "lxml", "numpy", "pandas", "pyarrow", "pypinyin",
-                       "python-dateutil", "PyYAML", "setuptools", "six")
+                       "python-dateutil", "PyYAML", "setuptools", "six",
+                       # PDF, Word and OCR
+                       "pdfplumber", "pdfminer.six", "pypdfium2", "pillow", "mammoth", "cobble",
+                       "rapidocr-onnxruntime", "onnxruntime", "opencv-python", "shapely", "pyclipper")
 
 
 # What a cached entry is made by: the stages up to the rows of one file (their code and data, the
@@ -85,7 +88,22 @@ def parser_version() -> str:
         h.update(f"libxml2={etree.LIBXML_VERSION}".encode())  # a build of lxml may link another libxml2
     except ImportError:
         pass
+    h.update(f"libreoffice={_libreoffice_version()}".encode())  # it converts .doc and .wps files
     return h.hexdigest()[:16]
+
+
+def _libreoffice_version() -> str:
+    """The installed LibreOffice's build (its versionrc, read without starting it), or "absent"."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return "absent"
+    try:
+        rc = Path(os.path.realpath(soffice)).parent / "versionrc"
+        return hashlib.sha256(rc.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "unknown"
 
 
 RACY_SECONDS = 2

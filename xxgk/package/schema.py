@@ -14,7 +14,7 @@ from ..findings import catalogue
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]
 FACT_STATUSES = ["reported", "blank", "absent", "unresolved"]
-EVIDENCE = ["cell", "split", "identity", "narrative", ""]
+EVIDENCE = ["cell", "split", "identity", "narrative", "ocr", ""]
 SEVERITIES = ["error", "warning", "info"]
 
 
@@ -153,6 +153,9 @@ def _structure() -> dict[str, dict]:
                 _f("evidence", "string", constraints=_enum(EVIDENCE)),
                 _f("printed", "string"),
                 _f("source_line", "integer"),
+                _f("source_page", "integer"),
+                _f("source_box", "string"),
+                _f("source_cell", "string"),
             ],
             "primaryKey": ["report_id", "section", "row", "column"],
             "foreignKeys": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}],

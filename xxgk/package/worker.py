@@ -85,10 +85,12 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     timed = threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, out_of_time)
-        signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS)
+        signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS, 1.0)  # repeated: an alarm raised inside a finalizer is swallowed
     try:
         return parse_bytes(data, suffix), True
     except _OutOfTime:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         return Report.failed(suffix, finding("parse-timeout", seconds=PARSE_SECONDS)), False
     except Exception as exc:  # RecursionError and MemoryError included
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -132,7 +134,8 @@ def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str
 
 def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "", key: str | None = None) -> FileResult:
     rid = rid or digest[:16]
-    facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line) for f in report.facts]
+    facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line,
+              f.source_page, f.source_box, f.source_cell) for f in report.facts]
     checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
               for i, g in enumerate(report.findings, start=1)]
     return FileResult(

@@ -161,7 +161,8 @@ def _token_pattern(blank_markers: tuple[str, ...]) -> re.Pattern:
 
 
 # Why a form is not plain: each is a variant of the unreadable-figure finding, which withholds the row.
-REASONS = ("bracketed", "script", "letters", "unit", "percent", "currency", "separator")
+REASONS = ("bracketed", "script", "letters", "unit", "percent", "currency", "separator", "illegible")
+ILLEGIBLE = vocabulary().illegible
 
 
 def number_form(after: str, glued: bool, spaced: bool) -> str | None:
@@ -173,6 +174,8 @@ def number_form(after: str, glued: bool, spaced: bool) -> str | None:
     unit that changes the value, a letter, a digit, or a separator followed by a digit continues
     them."""
     c = after[0]
+    if c == ILLEGIBLE:
+        return "illegible"  # a character OCR could not read: whatever the digits around it, no figure
     if BRACKETED.match(after):
         return "bracketed"  # `(5)`: a negative amount in accounts, or a note
     if c.isdigit() and not c.isascii():

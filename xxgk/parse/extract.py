@@ -56,6 +56,7 @@ def extract(doc: Document) -> Report:
         if section not in spans:
             report.add(finding("missing-section", section, label=cb.section(section)["label"], section=section))
 
+    _place(report, doc)
     distinct = set(templates.values())
     report.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else "2021")
     if report.template == "2019":
@@ -65,3 +66,19 @@ def extract(doc: Document) -> Report:
     if any(f.severity == "error" for f in report.findings):
         report.status = "partial"
     return report
+
+
+def _place(report: Report, doc: Document) -> None:
+    """Where a laid-out document printed each figure (its page, box and table cell); a figure OCR
+    read is marked as such, whatever else settled it."""
+    if not doc.places:
+        return
+    for f in report.facts:
+        place = doc.places.get(f.source_line) if f.source_line is not None else None
+        if place is None:
+            continue
+        f.source_page = place.page
+        f.source_box = " ".join(f"{v:g}" for v in place.box) if place.box else ""
+        f.source_cell = place.cell
+        if place.ocr and f.value is not None:
+            f.evidence = "ocr"

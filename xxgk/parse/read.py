@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..findings import message
@@ -32,6 +31,18 @@ class Cell:
     line: int
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a line of a laid-out document (PDF, Word, OCR) was printed: its page (1-based), the
+    box (x0, top, x1, bottom in PDF points from the page's top left), the table cell as
+    "table/row/column" (1-based; "" outside tables), and whether OCR read it from an image."""
+
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    cell: str = ""
+    ocr: bool = False
+
+
 @dataclass
 class Document:
     """What a reader hands to the extractor."""
@@ -42,6 +53,9 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # printed metadata (crawler header, <title>)
     # what the reader noticed of the file itself, as (finding code, zh, en): parse turns each into a finding
     notes: list[tuple[str, str, str]] = field(default_factory=list)
+    # a laid-out document's text as its lines are numbered (the file's own text for the others: "")
+    text: str = ""
+    places: dict[int, Place] = field(default_factory=dict)  # line -> where it was printed (laid-out documents)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.IGNORECASE)
@@ -336,55 +350,3 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     body = root.find(".//body")
     walk(body if body is not None else root)
     return Document(cells=cells, format="html", encoding=encoding, meta=meta)
-
-
-@dataclass(frozen=True)
-class Reader:
-    """One file format: the suffixes it is named by, a test of the content for a file whose suffix
-    names no reader, and the function that turns the decoded text into a Document."""
-
-    format: str
-    suffixes: tuple[str, ...]
-    read: Callable[[str, str], Document]  # (text, encoding) -> Document
-    sniff: Callable[[bytes], bool] | None = None
-
-
-READERS: list[Reader] = []
-
-
-def register(reader: Reader) -> Reader:
-    """Add a reader (a new format is one call here, and its module)."""
-    READERS.append(reader)
-    return reader
-
-
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<table" in data[:65536].lower())
-
-
-register(Reader("text", (".txt", ".text"), lambda text, encoding: read_text(text, "text", encoding)))
-register(Reader("html", (".html", ".htm"), read_html, sniff=_looks_like_html))
-register(Reader("markdown", (".md", ".markdown"), lambda text, encoding: read_text(text, "markdown", encoding)))
-FORMATS = {suffix: r.format for r in READERS for suffix in r.suffixes}
-
-
-def reader_for(data: bytes, suffix: str) -> Reader | None:
-    """The reader a file's suffix names; for a suffix no reader claims, the first whose content
-    test the bytes pass (an HTML page saved without its extension); None when nothing fits."""
-    for r in READERS:
-        if suffix.lower() in r.suffixes:
-            return r
-    return next((r for r in READERS if r.sniff is not None and r.sniff(data)), None)
-
-
-def read_bytes(data: bytes, suffix: str) -> Document:
-    """Read a report file's bytes with the reader its suffix (or, failing that, its content) names."""
-    reader = reader_for(data, suffix)
-    if reader is None:
-        raise ReadError("unsupported-format", suffix=suffix)
-    notes: list[tuple[str, str, str]] = []
-    text, encoding = decode(data, html=reader.format == "html", notes=notes)
-    doc = reader.read(text, encoding)
-    doc.notes.extend(notes)
-    return doc

@@ -33,6 +33,8 @@ class Vocabulary:
     crawler_colons: str
     crawler_fields: dict[str, str]
     html_meta: dict[str, str]
+    page_number: str  # a regular expression
+    illegible: str
     numerals: str
     headings_after_tables: str
     title_prefixes: tuple[str, ...]
@@ -55,6 +57,8 @@ def load() -> Vocabulary:
         crawler_colons=raw["crawler"]["colons"],
         crawler_fields=dict(raw["crawler"]["fields"]),
         html_meta=dict(raw["html_meta"]),
+        page_number=raw["page_number"],
+        illegible=raw["illegible"],
         numerals=raw["numerals"],
         headings_after_tables=raw["headings_after_tables"],
         title_prefixes=tuple(raw["title_prefixes"]),

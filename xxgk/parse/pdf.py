@@ -1,0 +1,283 @@
+"""PDF: the text layer read with pdfplumber, tables from their ruled grid; pages without usable
+text rendered with pypdfium2 and read by OCR. In: a file's bytes. Out: a `Document` (see `layout`).
+
+pdfplumber (MIT) reads the text layer with each character's position and finds ruled tables
+from the lines and rectangles drawn on the page, which is how these reports print their tables;
+PyMuPDF would be faster but is AGPL. A page is read from its text layer when the layer is usable:
+it has text, and the text is not made of glyph ids (`(cid:12)`) or private-use characters that a
+font without a Unicode map leaves behind. Other pages are rendered and read by OCR."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from ..findings import message
+from ..text import normalise
+from .layout import Block, Piece, document, line
+from .read import Document, ReadError
+from .vocabulary import load as vocabulary
+
+MAX_PAGES = 300  # a report runs to 5-30 pages; a longer PDF is not one report
+OCR_DPI = 200  # the resolution pages are rendered at for OCR
+_MIN_CHARS = 20  # a page with fewer printed characters has no text layer worth reading
+_BAD_SHARE = 0.1  # a text layer with more unmapped glyphs than this is not read
+_CID = re.compile(r"\(cid:\d+\)")
+# private-use characters, but the symbol fonts' range (U+F000-F0FF: Word's list bullets in Symbol or Wingdings)
+_PRIVATE = re.compile("[\ue000-\uefff\uf100-\uf8ff\ufffd]")
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_FURNITURE = re.compile(vocabulary().page_number)
+_MARGIN = 0.1  # page numbers sit in the top or bottom tenth of the page
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # "Could not get FontBBox…": fonts read all the same
+
+
+def is_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
+@dataclass
+class _Part:
+    """A table's rows on one page, and where it sits."""
+
+    block: Block
+    page: int
+    top: float
+    bottom: float
+    xs: tuple[float, ...]  # the x of its column rules
+
+
+def read_pdf(data: bytes) -> Document:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise ReadError("unreadable-file", "pdf-encrypted") from None
+    except (PDFSyntaxError, Exception) as exc:
+        raise ReadError("unreadable-file", "pdf-unparsable", reason=_reason(exc)) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise ReadError("unreadable-file", "pdf-unparsable", reason=_reason(exc)) from None
+        if len(pages) > MAX_PAGES:
+            raise ReadError("unreadable-file", "too-many-pages", pages=len(pages), limit=MAX_PAGES)
+        blocks: list[Block | _Part] = []
+        scanned: dict[int, str] = {}
+        for number, page in enumerate(pages, start=1):
+            try:
+                why = _unusable(page)
+                if why:
+                    scanned[number] = why
+                    blocks.extend(_ocr_page(data, number, page.width))
+                else:
+                    blocks.extend(_text_page(page, number))
+            except ReadError:
+                raise
+            except Exception as exc:
+                raise ReadError("unreadable-file", "pdf-unparsable", reason=f"page {number}: {_reason(exc)}") from None
+            finally:
+                page.close()  # pdfplumber keeps every page's objects otherwise
+        meta = {}
+        title = (pdf.metadata or {}).get("Title")
+        if isinstance(title, str) and title.strip():
+            meta["title"] = title.strip()
+    notes = []
+    if scanned:
+        reasons = sorted(set(scanned.values()))
+        notes.append(("ocr-read", *message("ocr-read", pages=_ranges(sorted(scanned)), reason="; ".join(reasons))))
+    return document(_stitch(blocks), "pdf", meta, notes)
+
+
+def _reason(exc: Exception) -> str:
+    return (f"{type(exc).__name__}: {exc}")[:200]
+
+
+def _ranges(numbers: list[int]) -> str:
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+def _unusable(page) -> str:
+    """Why a page's text layer cannot be read ("" when it can)."""
+    text = "".join(c["text"] for c in page.chars)
+    printed = len(text.strip())
+    if printed < _MIN_CHARS:
+        return "no text layer" if page.images or printed == 0 else ""
+    bad = sum(len(m.group(0)) for m in _CID.finditer(text)) + len(_PRIVATE.findall(text))
+    if bad / max(1, len(text)) > _BAD_SHARE:
+        return "fonts without a Unicode map"
+    return ""
+
+
+def _ocr_page(data: bytes, number: int, width: float) -> list[Block]:
+    from . import ocr
+
+    if not ocr.available():
+        raise ReadError("converter-missing", format="pdf (scanned pages)", converter="rapidocr-onnxruntime")
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[number - 1]
+        scale = OCR_DPI / 72
+        image = page.render(scale=scale, grayscale=True).to_pil()
+        page.close()
+    finally:
+        doc.close()
+    return ocr.read_image(image, number, scale)
+
+
+def _box(obj) -> tuple[float, float, float, float]:
+    return (round(float(obj[0]), 1), round(float(obj[1]), 1), round(float(obj[2]), 1), round(float(obj[3]), 1))
+
+
+def _text_page(page, number: int) -> list[Block | _Part]:
+    """The page's tables and the lines of text outside them, top to bottom."""
+    found = page.find_tables(_TABLE_SETTINGS)
+    items: list[tuple[float, Block | _Part]] = []
+    bboxes = []
+    for table in found:
+        texts = table.extract()
+        rows: list[list[Piece | None]] = []
+        for cells, row in zip(texts, table.rows, strict=False):
+            rows.append([None if box is None else Piece(text or "", number, _box(box)) for text, box in zip(cells, row.cells, strict=False)])
+        if not rows:
+            continue
+        bboxes.append(table.bbox)
+        if all(sum(p is not None for p in r) <= 1 for r in rows):
+            # a frame around text (WPS draws one around paragraphs): its rows are lines of text
+            for r in rows:
+                for p in r:
+                    if p is not None and p.text.strip():
+                        items.append((p.box[1] if p.box else 0.0, line(p)))
+            continue
+        xs = tuple(sorted({round(c[0]) for r in table.rows for c in r.cells if c} | {round(c[2]) for r in table.rows for c in r.cells if c}))
+        items.append((table.bbox[1], _Part(Block(rows, table=True), number, table.bbox[1], table.bbox[3], xs)))
+
+    def outside(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in bboxes)
+
+    rest = page.filter(outside) if bboxes else page
+    height = float(page.height)
+    for ln in _paragraphs(rest.extract_text_lines(strip=True, return_chars=False), float(page.width)):
+        text, box = ln
+        if _FURNITURE.fullmatch(text.strip()) and (box[1] < height * _MARGIN or box[3] > height * (1 - _MARGIN)):
+            continue  # a page number: not the report's text
+        items.append((box[1], line(Piece(text, number, box))))
+    items.sort(key=lambda item: item[0])
+    return [b for _, b in items]
+
+
+def _paragraphs(lines: list[dict], width: float) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Lines of text joined into paragraphs: a line that runs to the right margin continues on the
+    next one when that one follows at the usual spacing."""
+    out: list[tuple[str, tuple[float, float, float, float]]] = []
+    if not lines:
+        return out
+    right = max(ln["x1"] for ln in lines)
+    previous = None
+    for ln in lines:
+        box = _box((ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
+        height = box[3] - box[1]
+        if previous is not None and out:
+            text, pbox = out[-1]
+            full = previous["x1"] >= right - 1.5 * max(height, 1)
+            near = 0 <= ln["top"] - previous["bottom"] <= 0.9 * max(height, 1)
+            if full and near and not _heading().match(normalise(ln["text"])):
+                out[-1] = (text + "\n" + ln["text"], (min(pbox[0], box[0]), pbox[1], max(pbox[2], box[2]), box[3]))
+                previous = ln
+                continue
+        out.append((ln["text"], box))
+        previous = ln
+    return out
+
+
+_HEADING = None
+
+
+def _heading():
+    global _HEADING
+    if _HEADING is None:
+        numerals = vocabulary().numerals
+        _HEADING = re.compile(rf"\s*(?:[{numerals}]+、|\([{numerals}0-9]+\)|[0-9]+[.、])")
+    return _HEADING
+
+
+def _stitch(items: list[Block | _Part]) -> list[Block]:
+    """Tables that cross pages made one: a part that starts a page right after a part that ended
+    the previous one, with the same column rules, continues it. Its repeated header rows are
+    dropped, and a merged label cut in two by the page break (`(四)无` / `法提供`) is joined."""
+    out: list[Block] = []
+    last: _Part | None = None
+    for item in items:
+        if isinstance(item, _Part):
+            if last is not None and out and out[-1] is last.block and item.page == last.page + 1 and _same_columns(last.xs, item.xs):
+                _continue(last.block, item.block)
+                last = _Part(last.block, item.page, item.top, item.bottom, item.xs)
+                continue
+            out.append(item.block)
+            last = item
+        else:
+            out.append(item)
+    return out
+
+
+def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3 for x, y in zip(a, b, strict=True))
+
+
+def _continue(head: Block, tail: Block) -> None:
+    rows = tail.rows
+    # the header printed again on the new page
+    k = 0
+    while k < len(rows) and k < len(head.rows) and _texts(rows[k]) == _texts(head.rows[k]) and _texts(rows[k]):
+        k += 1
+    rows = rows[k:]
+    if rows and head.rows and len(rows[0]) == len(head.rows[-1]):
+        first = rows[0]
+        for c, piece in enumerate(first):
+            if piece is None or not piece.text.strip() or _heading().match(normalise(piece.text)):
+                continue
+            above = _span_top(head.rows, c)
+            if above is not None and _numbers_in(piece.text) == 0 and _label_cut(above.text):
+                above.text = above.text + piece.text
+                first[c] = Piece("", piece.page, piece.box, piece.ocr)
+    head.rows.extend(rows)
+
+
+def _texts(row: list[Piece | None]) -> list[str]:
+    return [p.text.strip() for p in row if p is not None]
+
+
+def _span_top(rows: list[list[Piece | None]], c: int) -> Piece | None:
+    """The piece whose merged span reaches the last row in column c (None when the last row has its own cell there)."""
+    if c >= len(rows[-1]) or rows[-1][c] is not None:
+        piece = rows[-1][c] if c < len(rows[-1]) else None
+        # a cell of the last row itself, cut by the page break
+        return piece if piece is not None and piece.text.strip() else None
+    for r in range(len(rows) - 1, -1, -1):
+        if c < len(rows[r]) and rows[r][c] is not None:
+            return rows[r][c]
+    return None
+
+
+def _numbers_in(text: str) -> int:
+    return len(re.findall(r"[0-9]", text))
+
+
+def _label_cut(text: str) -> bool:
+    """A label that the page break may have cut: it is a numbered label (`(四)无`) and not a figure."""
+    text = normalise(text)
+    return bool(_heading().match(text)) and _numbers_in(re.sub(r"^\s*\(?[0-9]+[).、]", "", text)) == 0
