@@ -21,6 +21,7 @@ from .context import Site
 from .html import fmt, h
 from .links import file_name, region_href, source_href
 from .published import ReportFigures, problems, superseded_by
+from .sources import original_suffix
 from .strings import label, message, t, words
 from .tables import Tables, section_heading
 
@@ -156,7 +157,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
     links = []
     if source:
         links.append(f'<a href="{h(source)}">{h(t("source_with_lines"))}</a>')
-        links.append(f'<a href="{h(source_href(rid, ext=".orig.txt"))}" download>{h(t("original_file"))}</a>')
+        links.append(f'<a href="{h(source_href(rid, ext=original_suffix(r)))}" download>{h(t("original_file"))}</a>')
     if r["source_url"]:
         links.append(t("source_url", title=h(pub.title("reports", "source_url")), url=f'<span class="url">{h(r["source_url"])}</span>'))
     out.append('<div class="xxgk-meta">')
