@@ -1,21 +1,20 @@
-"""PDF: the text layer read with pdfplumber, tables from their ruled grid; pages without usable
-text rendered with pypdfium2 and read by OCR. In: a file's bytes. Out: a `Document` (see `layout`).
+"""PDF: the text layer and the ruled lines read with PDFium (pypdfium2), tables found from the
+ruled grid by pdfplumber's table finder; pages without usable text rendered by PDFium and read by
+OCR. In: a file's bytes. Out: a `Document` (see `layout`).
 
-pdfplumber (MIT) reads the text layer with each character's position and finds ruled tables
-from the lines and rectangles drawn on the page, which is how these reports print their tables;
-PyMuPDF would be faster but is AGPL. A page is read from its text layer when the layer is usable:
-it has text, and the text is not made of glyph ids (`(cid:12)`) or private-use characters that a
-font without a Unicode map leaves behind. Other pages are rendered and read by OCR."""
+Both libraries are permissive (PyMuPDF would do it all but is AGPL). A page is read from its text
+layer when the layer is usable: it has text, and the text is not made of glyph ids (`(cid:12)`),
+glyphs without a Unicode map or private-use characters that such a font leaves behind. Other pages
+are rendered and read by OCR."""
 
 from __future__ import annotations
 
-import io
-import logging
 import re
 from dataclasses import dataclass
 
 from ..findings import message
 from ..text import normalise
+from . import pdfobjects as objects
 from .layout import Block, Piece, document, line
 from .read import Document, ReadError
 from .vocabulary import load as vocabulary
@@ -30,9 +29,6 @@ _PRIVATE = re.compile("[\ue000-\uefff\uf100-\uf8ff\ufffd]")
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _FURNITURE = re.compile(vocabulary().page_number)
 _MARGIN = 0.1  # page numbers sit in the top or bottom tenth of the page
-
-logging.getLogger("pdfminer").setLevel(logging.ERROR)  # "Could not get FontBBox…": fonts read all the same
-
 
 def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
@@ -50,43 +46,44 @@ class _Part:
 
 
 def read_pdf(data: bytes) -> Document:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    import pypdfium2 as pdfium
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise ReadError("unreadable-file", "pdf-encrypted") from None
-    except (PDFSyntaxError, Exception) as exc:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("unreadable-file", "pdf-encrypted") from None
         raise ReadError("unreadable-file", "pdf-unparsable", reason=_reason(exc)) from None
-    with pdf:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise ReadError("unreadable-file", "pdf-unparsable", reason=_reason(exc)) from None
-        if len(pages) > MAX_PAGES:
-            raise ReadError("unreadable-file", "too-many-pages", pages=len(pages), limit=MAX_PAGES)
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise ReadError("unreadable-file", "too-many-pages", pages=count, limit=MAX_PAGES)
         blocks: list[Block | _Part] = []
         scanned: dict[int, str] = {}
-        for number, page in enumerate(pages, start=1):
+        for number in range(1, count + 1):
             try:
-                why = _unusable(page)
-                if why:
-                    scanned[number] = why
-                    blocks.extend(_ocr_page(data, number, page.width))
+                page = pdf[number - 1]
+            except Exception as exc:
+                raise ReadError("unreadable-file", "pdf-unparsable", reason=f"page {number}: {_reason(exc)}") from None
+            try:
+                found = _read_page(page, number)
+                if isinstance(found, str):
+                    scanned[number] = found
+                    blocks.extend(_ocr_page(page, number))
                 else:
-                    blocks.extend(_text_page(page, number))
+                    blocks.extend(found)
             except ReadError:
                 raise
             except Exception as exc:
                 raise ReadError("unreadable-file", "pdf-unparsable", reason=f"page {number}: {_reason(exc)}") from None
             finally:
-                page.close()  # pdfplumber keeps every page's objects otherwise
+                page.close()
         meta = {}
-        title = (pdf.metadata or {}).get("Title")
+        title = (pdf.get_metadata_dict(skip_empty=True) or {}).get("Title")
         if isinstance(title, str) and title.strip():
             meta["title"] = title.strip()
+    finally:
+        pdf.close()
     notes = []
     if scanned:
         reasons = sorted(set(scanned.values()))
@@ -108,33 +105,42 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
-def _unusable(page) -> str:
+def _read_page(page, number: int) -> list[Block | _Part] | str:
+    """The page's blocks from its text layer, or why the layer cannot be read."""
+    import pypdfium2.raw as c
+
+    crop = page.get_cropbox()
+    textpage = page.get_textpage()
+    try:
+        printed = objects.chars(page, textpage, crop)
+    finally:
+        textpage.close()
+    why = _unusable(printed, lambda: any(True for _ in page.get_objects(filter=[c.FPDF_PAGEOBJ_IMAGE], max_depth=8)))
+    if why:
+        return why
+    width, height = crop[2] - crop[0], crop[3] - crop[1]
+    return _text_page(printed, objects.edges(page, crop), width, height, number)
+
+
+def _unusable(printed: list[objects.Char], has_images) -> str:
     """Why a page's text layer cannot be read ("" when it can)."""
-    text = "".join(c["text"] for c in page.chars)
-    printed = len(text.strip())
-    if printed < _MIN_CHARS:
-        return "no text layer" if page.images or printed == 0 else ""
-    bad = sum(len(m.group(0)) for m in _CID.finditer(text)) + len(_PRIVATE.findall(text))
+    text = "".join(ch.text for ch in printed)
+    visible = len(text.strip())
+    if visible < _MIN_CHARS:
+        return "no text layer" if visible == 0 or has_images() else ""
+    bad = sum(len(m.group(0)) for m in _CID.finditer(text)) + len(_PRIVATE.findall(text)) + sum(ch.unmapped for ch in printed)
     if bad / max(1, len(text)) > _BAD_SHARE:
         return "fonts without a Unicode map"
     return ""
 
 
-def _ocr_page(data: bytes, number: int, width: float) -> list[Block]:
+def _ocr_page(page, number: int) -> list[Block]:
     from . import ocr
 
     if not ocr.available():
         raise ReadError("converter-missing", format="pdf (scanned pages)", converter="rapidocr-onnxruntime")
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    try:
-        page = doc[number - 1]
-        scale = OCR_DPI / 72
-        image = page.render(scale=scale, grayscale=True).to_pil()
-        page.close()
-    finally:
-        doc.close()
+    scale = OCR_DPI / 72
+    image = page.render(scale=scale, grayscale=True).to_pil()
     return ocr.read_image(image, number, scale)
 
 
@@ -142,16 +148,29 @@ def _box(obj) -> tuple[float, float, float, float]:
     return (round(float(obj[0]), 1), round(float(obj[1]), 1), round(float(obj[2]), 1), round(float(obj[3]), 1))
 
 
-def _text_page(page, number: int) -> list[Block | _Part]:
-    """The page's tables and the lines of text outside them, top to bottom."""
-    found = page.find_tables(_TABLE_SETTINGS)
+def _inside(ch: objects.Char, box) -> bool:
+    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _cell_text(printed: list[objects.Char], box) -> str:
+    return "\n".join(objects.text(ln) for ln in objects.lines([ch for ch in printed if _inside(ch, box)]))
+
+
+def _text_page(printed: list[objects.Char], edges: list[dict], width: float, height: float, number: int) -> list[Block | _Part]:
+    """The page's tables (pdfplumber's table finder over the ruled lines) and the lines of text
+    outside them, top to bottom."""
+    from pdfplumber.table import TableFinder
+
+    found = TableFinder(objects.EdgesPage(width, height, edges), _TABLE_SETTINGS).tables
     items: list[tuple[float, Block | _Part]] = []
     bboxes = []
+    rest = printed
     for table in found:
-        texts = table.extract()
         rows: list[list[Piece | None]] = []
-        for cells, row in zip(texts, table.rows, strict=False):
-            rows.append([None if box is None else Piece(text or "", number, _box(box)) for text, box in zip(cells, row.cells, strict=False)])
+        table_rows = table.rows
+        for row in table_rows:
+            rows.append([None if box is None else Piece(_cell_text(rest, box), number, _box(box)) for box in row.cells])
         if not rows:
             continue
         bboxes.append(table.bbox)
@@ -162,17 +181,12 @@ def _text_page(page, number: int) -> list[Block | _Part]:
                     if p is not None and p.text.strip():
                         items.append((p.box[1] if p.box else 0.0, line(p)))
             continue
-        xs = tuple(sorted({round(c[0]) for r in table.rows for c in r.cells if c} | {round(c[2]) for r in table.rows for c in r.cells if c}))
+        xs = tuple(sorted({round(c[0]) for r in table_rows for c in r.cells if c} | {round(c[2]) for r in table_rows for c in r.cells if c}))
         items.append((table.bbox[1], _Part(Block(rows, table=True), number, table.bbox[1], table.bbox[3], xs)))
-
-    def outside(obj) -> bool:
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in bboxes)
-
-    rest = page.filter(outside) if bboxes else page
-    height = float(page.height)
-    for ln in _paragraphs(rest.extract_text_lines(strip=True, return_chars=False), float(page.width)):
-        text, box = ln
+    outside = [ch for ch in printed if not any(_inside(ch, b) for b in bboxes)] if bboxes else printed
+    text_lines = [{"text": objects.text(ln), "x0": min(ch.x0 for ch in ln), "x1": max(ch.x1 for ch in ln),
+                   "top": min(ch.top for ch in ln), "bottom": max(ch.bottom for ch in ln)} for ln in objects.lines(outside)]
+    for text, box in _paragraphs([ln for ln in text_lines if ln["text"]], width):
         if _FURNITURE.fullmatch(text.strip()) and (box[1] < height * _MARGIN or box[3] > height * (1 - _MARGIN)):
             continue  # a page number: not the report's text
         items.append((box[1], line(Piece(text, number, box))))
