@@ -113,3 +113,90 @@ def test_a_page_saved_under_another_extension_is_added_as_html(tmp_path):
     page.write_bytes((SEEDS / "26-gwh-2025-html" / "input.html").read_bytes())
     added = add(str(page), tmp_path / "corpus")
     assert added.path.suffix == ".html" and added.report.status == "ok"
+
+
+FORMATS = SEEDS.parent / "formats"
+
+
+@pytest.fixture
+def articles(tmp_path):
+    """Article pages as government sites serve them: one whose report is only its PDF attachment
+    (linked by a Chinese file name, relative path, sent as application/octet-stream), one that
+    prints the report and links the same report as a DOCX."""
+    root = tmp_path / "www"
+    (root / "files").mkdir(parents=True)
+    shutil.copy(FORMATS / "hzq-2024.pdf", root / "files" / "洪泽区2024年报.pdf")
+    shutil.copy(FORMATS / "25-jjp-2024.docx", root / "files" / "jjp.docx")
+    (root / "only-title.html").write_text(
+        "<html><head><title>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</title></head><body>"
+        "<h1>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</h1>"
+        '<p>附件：<a href="files/%E6%B4%AA%E6%B3%BD%E5%8C%BA2024%E5%B9%B4%E6%8A%A5.pdf">洪泽区2024年报.pdf</a></p>'
+        '<p><a href="/files/missing.docx">说明.docx</a></p></body></html>', encoding="utf-8")
+    page = (FORMATS / "25-jjp-2024.html").read_bytes()
+    (root / "with-copy.html").write_bytes(page.replace(b"</body>", b'<a href="files/jjp.docx">jjp.docx</a></body>'))
+
+    class Served(http.server.SimpleHTTPRequestHandler):
+        def guess_type(self, path):
+            return "application/octet-stream" if str(path).endswith(".pdf") else super().guess_type(path)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Served, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_page_whose_report_is_its_attachment_adds_the_attachment(tmp_path, articles):
+    corpus = tmp_path / "corpus"
+    added = add(f"{articles}/only-title.html", corpus)
+    assert added.path.suffix == ".pdf" and added.report.format == "pdf"
+    assert added.report.agency_name == "淮安市洪泽区人民政府" and added.report.year == 2024
+    assert sum(f.status == "reported" for f in added.report.facts) == 186
+    record = provenance(corpus)[added.path.relative_to(corpus).as_posix()]
+    assert record["origin"].endswith("/files/%E6%B4%AA%E6%B3%BD%E5%8C%BA2024%E5%B9%B4%E6%8A%A5.pdf")
+    assert record["page"] == f"{articles}/only-title.html" and record["format"] == "pdf"
+    assert len(added.refused) == 1 and "404" in added.refused[0]  # the broken link is said, not fatal
+    assert [p.name for p in corpus.rglob("*.*") if not p.name.startswith(".")] == [added.path.name]
+
+
+def test_a_page_and_its_copy_as_docx_are_both_kept_as_one_report(tmp_path, articles):
+    corpus = tmp_path / "corpus"
+    added = add(f"{articles}/with-copy.html", corpus)
+    assert added.path.suffix == ".html" and [a.path.suffix for a in added.attachments] == [".docx"]
+    assert added.attachments[0].report.year == added.report.year == 2024
+    # the package: one report for the year, the other file kept as evidence of it
+    out = tmp_path / "pkg"
+    assert xxgk("package", "--corpus", corpus, "--out", out, "--no-cache").returncode == 0
+    import csv
+    rows = list(csv.DictReader(open(out / "data" / "reports.csv", encoding="utf-8")))
+    assert sorted(r["format"] for r in rows) == ["docx", "html"]
+    assert sorted(bool(r["superseded_by"]) for r in rows) == [False, True]
+    # adding the page again is refused: the same content is held
+    with pytest.raises(AddError, match="already in the corpus"):
+        add(f"{articles}/with-copy.html", corpus)
+
+
+def test_two_files_of_one_report_that_disagree_on_a_figure_get_a_finding(tmp_path):
+    import csv
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = (FORMATS / "25-jjp-2024.html").read_text(encoding="utf-8")
+    shutil.copy(FORMATS / "25-jjp-2024.docx", corpus / "a.docx")
+    (corpus / "b.html").write_text(page, encoding="utf-8")
+    out = tmp_path / "pkg"
+
+    def disagreeing():
+        assert xxgk("package", "--corpus", corpus, "--out", out, "--no-cache").returncode == 0
+        checks = list(csv.DictReader(open(out / "data" / "checks.csv", encoding="utf-8")))
+        return [(c["row"], c["column"], c["expected"], c["found"]) for c in checks if c["code"] == "copies-disagree"]
+
+    assert disagreeing() == []  # the page and its DOCX agree on every figure
+    # the page with natural persons' new requests misprinted as 9 (the DOCX, taken first by path, says 8)
+    marker = "本年新收政府信息公开申请数量&nbsp;</p></td>"
+    i = page.index(marker) + len(marker)
+    changed = page[:i] + page[i:].replace("<p>8</p>", "<p>9</p>", 1)
+    (corpus / "b.html").write_text(changed, encoding="utf-8")
+    assert disagreeing() == [("new", "natural_person", "8", "9")]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .corpus import provenance as prov
@@ -24,7 +26,15 @@ from .report import parse_bytes
 
 MAX_BYTES = MAX_FILE_BYTES  # the same cap as a corpus file's
 TIMEOUT = 30
-CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md"}
+CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md",
+                 "application/pdf": ".pdf", "application/msword": ".doc",
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+                 "application/vnd.ms-works": ".wps", "application/kswps": ".wps", "application/wps-office.wps": ".wps",
+                 # servers often send attachments as bytes of no stated kind: their content decides
+                 "application/octet-stream": "", "application/x-download": "", "application/force-download": ""}
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps")
+MAX_ATTACHMENTS = 5  # an article links its report, perhaps in two formats; more are other documents
+_HREF = re.compile(rb"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 class AddError(Exception):
@@ -35,6 +45,8 @@ class AddError(Exception):
 class Added:
     path: Path
     report: Report
+    attachments: list[Added] = field(default_factory=list)  # report files the page links, added beside it
+    refused: list[str] = field(default_factory=list)  # attachments not added, and why
 
 
 def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tuple[bytes, str]:
@@ -46,7 +58,7 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tup
         with urllib.request.urlopen(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
             if kind not in CONTENT_TYPES:
-                raise AddError(f"{url} is {kind}, not a report page (text or HTML)")
+                raise AddError(f"{url} is {kind}, not a report (a page, text, PDF or Word file)")
             data = response.read(max_bytes + 1)
     except OSError as exc:
         raise AddError(f"cannot download {url}: {exc}") from exc
@@ -56,11 +68,30 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tup
     return data, suffix if suffix in FORMATS else CONTENT_TYPES[kind]
 
 
+def attachments(page: bytes, url: str) -> list[str]:
+    """The report files an article page links (PDF, Word, WPS), as absolute URLs, in page order."""
+    out: list[str] = []
+    for m in _HREF.finditer(page):
+        # the link's bytes as the page has them (a Chinese file name in the page's encoding), escaped for the request
+        href = urllib.parse.quote(m.group(1).replace(b"&amp;", b"&").strip(), safe="/:?&=%;@+,~!$'()*[]")
+        link = urllib.parse.urljoin(url, href).split("#")[0]
+        suffix = PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(link).path)).suffix.lower()
+        if link.startswith(("http://", "https://")) and suffix in ATTACHMENT_SUFFIXES and link not in out:
+            out.append(link)
+    return out[:MAX_ATTACHMENTS]
+
+
 def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | None = None) -> Added:
-    """Add one report; `cache` is the parse cache, through which the corpus already there is read."""
+    """Add one report; `cache` is the parse cache, through which the corpus already there is read.
+    A page downloaded from the web that links the report as a PDF or Word file gets that file
+    added too, as a second file of the same report (each is kept; the package takes the more
+    complete as the year's report and the other as evidence)."""
     corpus = Path(corpus)
+    links: list[str] = []
     if source.startswith(("http://", "https://")):
         data, suffix = fetch(source, max_bytes)
+        if suffix in (".html", ".htm") or (not suffix and data.lstrip()[:1] == b"<"):
+            links = attachments(data, source)
     else:
         path = Path(source)
         if not path.is_file():
@@ -68,6 +99,33 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
         if path.stat().st_size > max_bytes:
             raise AddError(f"{source} is larger than {max_bytes} bytes")
         data, suffix = path.read_bytes(), path.suffix.lower()
+    existing = list(_existing(corpus, cache))
+    try:
+        added: Added | None = _add_one(source, data, suffix, corpus, existing)
+    except AddError:
+        if not links:
+            raise
+        added = None  # an article whose report is only in its attachment: the attachment is the report
+    held = [] if added is None else [added]
+    refused: list[str] = []
+    for link in links:
+        try:
+            body, kind = fetch(link, max_bytes)
+            held.append(_add_one(link, body, kind, corpus, existing, page=source, same=[a.report for a in held]))
+        except AddError as exc:
+            refused.append(str(exc))
+    if added is None:
+        if not held:
+            raise AddError(f"{source} is not a report the parser can read, nor any file it links ({'; '.join(refused)})")
+        added = held.pop(0)
+        return Added(added.path, added.report, held, refused)
+    return Added(added.path, added.report, held[1:], refused)
+
+
+def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
+             same: list[Report] | None = None) -> Added:
+    """Parse and store one file; `same` are the reports of the files added with it (one report in
+    several files: the same agency and year is no duplicate of them)."""
     reader = reader_for(data, suffix)
     if reader is None:
         raise AddError(f"{source}: unsupported format {suffix or '(none)'}")
@@ -78,17 +136,21 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
         codes = ", ".join(g.code for g in report.findings) or "no title"
         raise AddError(f"{source} is not a report the parser can read ({codes})")
     who = identity(report.agency_name, report.region)
-    for rep in _existing(corpus, cache):
+    sibling = any(r.year == report.year and identity(r.agency_name, r.region)["agency_key"] == who["agency_key"] for r in same or [])
+    for rep in existing:
         if rep["sha256"] == digest:
             raise AddError(f"already in the corpus: {rep['source_file']} has the same content")
-        if rep["year"] == report.year and rep["agency_key"] == who["agency_key"]:
+        if rep["year"] == report.year and rep["agency_key"] == who["agency_key"] and not sibling:
             raise AddError(f"already in the corpus: {rep['source_file']} is the {report.year} report of {rep['agency_name']}")
     slug = who["agency_slug"]
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    prov.append(corpus, {"source_file": target.relative_to(corpus).as_posix(), "origin": prov.shown_name(source)[0],
-                         "retrieved": prov.utc_now(), "sha256": digest, "format": report.format})
+    rel = target.relative_to(corpus).as_posix()
+    prov.append(corpus, {"source_file": rel, "origin": prov.shown_name(source)[0], "retrieved": prov.utc_now(),
+                         "sha256": digest, "format": report.format, "page": page})
+    existing.append({"sha256": digest, "year": report.year, "agency_key": who["agency_key"], "agency_name": report.agency_name,
+                     "source_file": rel})
     return Added(target, report)
 
 

@@ -111,14 +111,17 @@ def _cmd_add(args) -> int:
             print(f"not added: {shown_name(str(exc))[0]}")
             failed += 1
             continue
-        r = added.report
-        figures = sum(f.status == "reported" for f in r.facts)
-        codes = Counter(g.code for g in r.findings)
-        print(f"added {added.path}: {r.agency_name} {r.year}, template {r.template}, status {r.status}, {figures} figures"
-              + (f", findings: {', '.join(f'{k} {v}' for k, v in sorted(codes.items()))}" if codes else ""))
-        for g in r.findings:
-            if g.severity != "info":
-                print(f"  [{g.severity}] {g.code}: {g.message_zh}")
+        for one in [added, *added.attachments]:
+            r = one.report
+            figures = sum(f.status == "reported" for f in r.facts)
+            codes = Counter(g.code for g in r.findings)
+            print(f"added {one.path}: {r.agency_name} {r.year}, {r.format}, template {r.template}, status {r.status}, {figures} figures"
+                  + (f", findings: {', '.join(f'{k} {v}' for k, v in sorted(codes.items()))}" if codes else ""))
+            for g in r.findings:
+                if g.severity != "info":
+                    print(f"  [{g.severity}] {g.code}: {g.message_zh}")
+        for why in added.refused:
+            print(f"  attachment not added: {shown_name(why)[0]}")
     print(f"summary: {len(args.sources) - failed} added, {failed} not added")
     return 0
 

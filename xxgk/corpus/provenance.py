@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..files import write_atomic
 from ..findings import message
 
 PROVENANCE = ".provenance.tsv"
-FIELDS = ["source_file", "origin", "retrieved", "sha256", "format"]
+FIELDS = ["source_file", "origin", "retrieved", "sha256", "format", "page"]  # page: the article a downloaded attachment was linked from
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,30 @@ def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
 def append(corpus: Path, row: dict) -> None:
     path = Path(corpus) / PROVENANCE
     new = not path.exists()
+    if not new:
+        _widen(path)
     with open(path, "a", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
         if new:
             w.writeheader()
         w.writerow(row)
+
+
+def _widen(path: Path) -> None:
+    """A provenance file written before a field was added gets the field (empty in its rows), so
+    that rows appended now line up with the header."""
+    with open(path, encoding="utf-8", newline="") as f:
+        header = f.readline().rstrip("\r\n").split("\t")
+    if header == FIELDS or not set(header) <= set(FIELDS) or header != FIELDS[:len(header)]:
+        return  # current, or not a header this project wrote: left as it is
+    with open(path, encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f, delimiter="\t"))[1:]
+    out = io.StringIO()
+    w = csv.writer(out, delimiter="\t", lineterminator="\n")
+    w.writerow(FIELDS)
+    for row in records:
+        w.writerow(row + [""] * (len(FIELDS) - len(row)) if len(row) == len(header) else row)
+    write_atomic(path, out.getvalue().encode("utf-8"))
 
 
 def shown_name(name: str) -> tuple[str, str | None]:

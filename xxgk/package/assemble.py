@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..check import crossyear
+from ..check import copies, crossyear
 from ..corpus import provenance
 from ..corpus.walk import corpus_files
 from ..findings import catalogue, finding
@@ -128,6 +128,8 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
 
     agencies = _agencies(reports)
     later += choose_primaries(reports)
+    writers["facts"].close()
+    later += _compare_copies(reports, writers["facts"].parquet_path)
     counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
     for a in agencies:
         a["reports"] = counted[a["agency_id"]]
@@ -203,6 +205,26 @@ def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
                 primary_figures=primary.get("figures", 0), primary_errors=primary.get("errors", 0),
                 figures=r.get("figures", 0), errors=r.get("errors", 0), expected=primary["report_id"], found=r["report_id"])))
     return out
+
+
+def _compare_copies(reports: list[dict], facts: Path) -> list[tuple[dict, Finding]]:
+    """Each file kept as evidence of a year's report, compared figure by figure with the file taken
+    as that report (read back from the facts just written: only these reports' rows)."""
+    import pyarrow.parquet as pq
+
+    others = [r for r in reports if r["superseded_by"]]
+    if not others:
+        return []
+    by_id = {r["report_id"]: r for r in reports}
+    ids = sorted({r["report_id"] for r in others} | {r["superseded_by"] for r in others})
+    table = pq.read_table(facts, columns=["report_id", "section", "row", "column", "value"], filters=[("report_id", "in", ids)])
+    values: dict[str, dict] = {}
+    for rid, section, row, column, value in zip(*(table.column(n).to_pylist() for n in table.column_names), strict=True):
+        if value is not None:
+            values.setdefault(rid, {})[(section, row, column)] = value
+    return [(r, g) for r in others
+            for g in copies.disagreements(values.get(r["superseded_by"], {}), values.get(r["report_id"], {}),
+                                          by_id[r["superseded_by"]]["source_file"])]
 
 
 def _names(schema: dict) -> list[str]:

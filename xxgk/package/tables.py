@@ -138,6 +138,8 @@ class TableWriter:
         self._buffered = table.num_rows - whole
 
     def close(self) -> None:
+        if self._csv_file.closed:
+            return  # closed already (the facts are read back before the checks are written)
         self._flush(final=True)
         self._parquet.close()
         self._csv_file.close()
