@@ -200,3 +200,24 @@ def test_two_files_of_one_report_that_disagree_on_a_figure_get_a_finding(tmp_pat
     changed = page[:i] + page[i:].replace("<p>8</p>", "<p>9</p>", 1)
     (corpus / "b.html").write_text(changed, encoding="utf-8")
     assert disagreeing() == [("new", "natural_person", "8", "9")]
+
+
+def test_a_zip_of_reports_adds_each_report_with_its_member_name(tmp_path):
+    import zipfile
+
+    packed = tmp_path / "reports.zip"
+    gbk = "洪泽区2024年报.pdf".encode("gbk")
+    placeholder = b"X" * (len(gbk) - 4) + b".pdf"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(placeholder.decode(), (FORMATS / "hzq-2024.pdf").read_bytes())
+        z.writestr("jjp/25-jjp-2024.docx", (FORMATS / "25-jjp-2024.docx").read_bytes())
+        z.writestr("readme.txt", "说明")
+    # a GBK member name without the UTF-8 flag, as archives made on Chinese Windows have them
+    packed.write_bytes(packed.read_bytes().replace(placeholder, gbk))
+    corpus = tmp_path / "corpus"
+    added = add(str(packed), corpus)
+    files = [added, *added.attachments]
+    assert sorted(a.report.format for a in files) == ["docx", "pdf"]
+    origins = sorted(provenance(corpus)[a.path.relative_to(corpus).as_posix()]["origin"] for a in files)
+    assert origins == [f"{packed}!jjp/25-jjp-2024.docx", f"{packed}!洪泽区2024年报.pdf"]
+    assert len(added.refused) == 1 and "readme.txt" in added.refused[0]

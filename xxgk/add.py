@@ -8,10 +8,12 @@ file with its path, original URL or file name, retrieval time, SHA-256 and forma
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import urllib.parse
 import urllib.request
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -21,7 +23,7 @@ from .identify.agency import identity
 from .model import Report
 from .package.cache import ParseCache, parser_version
 from .package.worker import parse_all
-from .parse.formats import FORMATS, reader_for
+from .parse.formats import FORMATS, is_archive, reader_for
 from .report import parse_bytes
 
 MAX_BYTES = MAX_FILE_BYTES  # the same cap as a corpus file's
@@ -29,6 +31,7 @@ TIMEOUT = 30
 CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md",
                  "application/pdf": ".pdf", "application/msword": ".doc",
                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+                 "application/zip": ".zip", "application/x-zip-compressed": ".zip",
                  "application/vnd.ms-works": ".wps", "application/kswps": ".wps", "application/wps-office.wps": ".wps",
                  # servers often send attachments as bytes of no stated kind: their content decides
                  "application/octet-stream": "", "application/x-download": "", "application/force-download": ""}
@@ -100,6 +103,8 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
             raise AddError(f"{source} is larger than {max_bytes} bytes")
         data, suffix = path.read_bytes(), path.suffix.lower()
     existing = list(_existing(corpus, cache))
+    if is_archive(data):
+        return _add_archive(source, data, corpus, existing, max_bytes)
     try:
         added: Added | None = _add_one(source, data, suffix, corpus, existing)
     except AddError:
@@ -120,6 +125,52 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
         added = held.pop(0)
         return Added(added.path, added.report, held, refused)
     return Added(added.path, added.report, held[1:], refused)
+
+
+MAX_MEMBERS = 200  # files in one archive of reports
+
+
+def _add_archive(source: str, data: bytes, corpus: Path, existing: list[dict], max_bytes: int) -> Added:
+    """A zip of reports: each member a report file of its own, its name in provenance
+    (`archive.zip!member.pdf`). Members that are no report are said, not fatal."""
+    held: list[Added] = []
+    refused: list[str] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise AddError(f"{source}: a damaged zip archive ({exc})") from None
+    if len(members) > MAX_MEMBERS:
+        raise AddError(f"{source}: {len(members)} files in the archive, over the limit of {MAX_MEMBERS}")
+    with archive:
+        for member in members:
+            name = _member_name(member)
+            where = f"{prov.shown_name(source)[0]}!{name}"
+            if member.file_size > max_bytes:
+                refused.append(f"{where} is larger than {max_bytes} bytes")
+                continue
+            try:
+                with archive.open(member) as f:
+                    body = f.read(max_bytes + 1)
+                held.append(_add_one(where, body[:max_bytes], PurePosixPath(name).suffix.lower(), corpus, existing))
+            except AddError as exc:
+                refused.append(str(exc))
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+                refused.append(f"{where}: cannot be unpacked ({exc})")
+    if not held:
+        raise AddError(f"{source}: no report in the archive ({'; '.join(refused) or 'empty'})")
+    return Added(held[0].path, held[0].report, held[1:], refused)
+
+
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name as its maker wrote it: archives made on Chinese Windows store GBK names
+    without the UTF-8 flag, which zipfile reads as CP437."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return member.filename
 
 
 def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",

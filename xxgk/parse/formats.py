@@ -50,6 +50,15 @@ def _decoded(read: Callable[[str, str], Document], html: bool = False) -> Callab
     return read_bytes
 
 
+def is_archive(data: bytes) -> bool:
+    """A zip that is not a Word document: an archive of files."""
+    return data.startswith(b"PK\x03\x04") and not word.is_docx(data)
+
+
+def _archive(data: bytes) -> Document:
+    raise ReadError("unsupported-format", "archive")
+
+
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<table" in data[:65536].lower())
@@ -58,6 +67,7 @@ def _looks_like_html(data: bytes) -> bool:
 register(Reader("pdf", (".pdf",), pdf.read_pdf, magic=pdf.is_pdf, laid_out=True))
 register(Reader("docx", (".docx",), word.read_docx, magic=word.is_docx, laid_out=True))
 register(Reader("doc", (".doc", ".wps"), word.read_doc, magic=word.is_ole, laid_out=True))
+register(Reader("zip", (".zip",), _archive, magic=is_archive))
 register(Reader("text", (".txt", ".text"), _decoded(lambda text, encoding: read_text(text, "text", encoding))))
 register(Reader("html", (".html", ".htm"), _decoded(read_html, html=True), sniff=_looks_like_html))
 register(Reader("markdown", (".md", ".markdown"), _decoded(lambda text, encoding: read_text(text, "markdown", encoding))))
