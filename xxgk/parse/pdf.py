@@ -115,19 +115,35 @@ def _read_page(page, number: int) -> list[Block | _Part] | str:
         printed = objects.chars(page, textpage, crop)
     finally:
         textpage.close()
-    why = _unusable(printed, lambda: any(True for _ in page.get_objects(filter=[c.FPDF_PAGEOBJ_IMAGE], max_depth=8)))
+    why = _unusable(printed, lambda: _drawn(page, c))
     if why:
         return why
     width, height = crop[2] - crop[0], crop[3] - crop[1]
     return _text_page(printed, objects.edges(page, crop), width, height, number)
 
 
-def _unusable(printed: list[objects.Char], has_images) -> str:
-    """Why a page's text layer cannot be read ("" when it can)."""
+_OUTLINED = 200  # a page of more paths than this and no text has its text drawn as outlines
+
+
+def _drawn(page, c) -> bool:
+    """Whether the page shows something OCR can read: an image, or text drawn as outlines."""
+    paths = 0
+    for obj in page.get_objects(max_depth=8):
+        kind = obj.type
+        if kind == c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        paths += kind == c.FPDF_PAGEOBJ_PATH
+        if paths > _OUTLINED:
+            return True
+    return False
+
+
+def _unusable(printed: list[objects.Char], drawn) -> str:
+    """Why a page's text layer cannot be read ("" when it can, or when the page shows nothing to read)."""
     text = "".join(ch.text for ch in printed)
     visible = len(text.strip())
     if visible < _MIN_CHARS:
-        return "no text layer" if visible == 0 or has_images() else ""
+        return "no text layer" if drawn() else ""
     bad = sum(len(m.group(0)) for m in _CID.finditer(text)) + len(_PRIVATE.findall(text)) + sum(ch.unmapped for ch in printed)
     if bad / max(1, len(text)) > _BAD_SHARE:
         return "fonts without a Unicode map"
