@@ -47,7 +47,7 @@ def agency_href(aid: str, base: str = "../") -> str:
 
 def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
     """The link to a report's source page (".html"), its text as shown (".txt") or the original
-    file (".orig.txt")."""
+    file (".orig.txt", or ".orig.pdf", ".orig.docx", ".orig.doc" for those formats)."""
     return f"{base}sources/{file_name(rid)}{ext}"
 
 
