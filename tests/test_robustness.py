@@ -52,7 +52,7 @@ EXPECTED = {  # file: (status, the finding that says why)
     "bad/binary.txt": ("failed", "not-a-text-file"),
     "bad/truncated.txt": ("partial", "missing-section"),  # what was read before the cut stays
     "bad/not-a-report.html": ("failed", "no-tables-found"),
-    "bad/archive.txt": ("failed", "not-a-text-file"),
+    "bad/archive.txt": ("failed", "unsupported-format"),  # a zip of files: xxgk add unpacks it
     "bad/image.txt": ("failed", "not-a-text-file"),
     "bad/huge.txt": ("failed", "file-too-large"),
     "bad/deep.html": ("failed", "unreadable-file"),

@@ -21,6 +21,7 @@ from ..corpus.walk import refusal
 from ..findings import finding, message
 from ..identify.agency import identity
 from ..model import Finding, Report
+from ..parse import pdf
 from ..report import parse_bytes
 from .cache import ParseCache
 from .tables import Block
@@ -35,6 +36,15 @@ def region_columns(region) -> dict:
 
 
 PARSE_SECONDS = 60  # per file; only a pathological file comes near it
+OCR_SECONDS = 10  # more per PDF page, for a scan whose pages are read by OCR (about 4 s a page)
+
+
+def time_limit(data: bytes) -> float:
+    """The seconds a file may take: PARSE_SECONDS, and for a PDF OCR_SECONDS more for each page
+    OCR may have to read."""
+    if not pdf.is_pdf(data):
+        return PARSE_SECONDS
+    return PARSE_SECONDS + OCR_SECONDS * pdf.pages_to_read(data)
 
 
 def parse_file(args: tuple) -> FileResult:
@@ -85,13 +95,14 @@ def parse_within_limits(data: bytes, suffix: str) -> tuple[Report, bool]:
     timed = threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, out_of_time)
-        signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS, 1.0)  # repeated: an alarm raised inside a finalizer is swallowed
+        limit = time_limit(data)
+        signal.setitimer(signal.ITIMER_REAL, limit, 1.0)  # repeated: an alarm raised inside a finalizer is swallowed
     try:
         return parse_bytes(data, suffix), True
     except _OutOfTime:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        return Report.failed(suffix, finding("parse-timeout", seconds=PARSE_SECONDS)), False
+        return Report.failed(suffix, finding("parse-timeout", seconds=f"{limit:g}")), False
     except Exception as exc:  # RecursionError and MemoryError included
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return Report.failed(suffix, finding("parse-crashed", exception=detail)), False

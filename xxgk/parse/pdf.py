@@ -20,6 +20,7 @@ from .read import Document, ReadError
 from .vocabulary import load as vocabulary
 
 MAX_PAGES = 300  # a report runs to 5-30 pages; a longer PDF is not one report
+MAX_OCR_PAGES = 40  # pages read by OCR in one file (4 s each); the rest of a longer scan is not read
 OCR_DPI = 200  # the resolution pages are rendered at for OCR
 _MIN_CHARS = 20  # a page with fewer printed characters has no text layer worth reading
 _BAD_SHARE = 0.1  # a text layer with more unmapped glyphs than this is not read
@@ -32,6 +33,18 @@ _MARGIN = 0.1  # page numbers sit in the top or bottom tenth of the page
 
 def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
+
+
+def pages_to_read(data: bytes) -> int:
+    """How many pages OCR may have to read in the file (its pages, at most MAX_OCR_PAGES; 0 when
+    it does not open)."""
+    import pypdfium2 as pdfium
+
+    try:
+        with pdfium.PdfDocument(data) as doc:
+            return min(len(doc), MAX_OCR_PAGES)
+    except Exception:
+        return 0
 
 
 @dataclass
@@ -60,6 +73,7 @@ def read_pdf(data: bytes) -> Document:
             raise ReadError("unreadable-file", "too-many-pages", pages=count, limit=MAX_PAGES)
         blocks: list[Block | _Part] = []
         scanned: dict[int, str] = {}
+        skipped: list[int] = []
         for number in range(1, count + 1):
             try:
                 page = pdf[number - 1]
@@ -67,7 +81,9 @@ def read_pdf(data: bytes) -> Document:
                 raise ReadError("unreadable-file", "pdf-unparsable", reason=f"page {number}: {_reason(exc)}") from None
             try:
                 found = _read_page(page, number)
-                if isinstance(found, str):
+                if isinstance(found, str) and len(scanned) >= MAX_OCR_PAGES:
+                    skipped.append(number)
+                elif isinstance(found, str):
                     scanned[number] = found
                     blocks.extend(_ocr_page(page, number))
                 else:
@@ -88,6 +104,8 @@ def read_pdf(data: bytes) -> Document:
     if scanned:
         reasons = sorted(set(scanned.values()))
         notes.append(("ocr-read", *message("ocr-read", pages=_ranges(sorted(scanned)), reason="; ".join(reasons))))
+    if skipped:
+        notes.append(("ocr-read", *message("ocr-read", "limit", pages=_ranges(skipped), limit=MAX_OCR_PAGES)))
     return document(_stitch(blocks), "pdf", meta, notes)
 
 
