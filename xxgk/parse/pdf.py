@@ -175,7 +175,18 @@ def _ocr_page(page, number: int) -> list[Block]:
         raise ReadError("converter-missing", format="pdf (scanned pages)", converter="rapidocr-onnxruntime")
     scale = OCR_DPI / 72
     image = page.render(scale=scale, grayscale=True).to_pil()
-    return ocr.read_image(image, number, scale)
+    height = image.height / scale
+    return [b for b in ocr.read_image(image, number, scale) if not _furniture(b, height)]
+
+
+def _furniture(block: Block, height: float) -> bool:
+    """A line that is only a page number, in the page's top or bottom margin."""
+    if block.table or len(block.rows) != 1 or len(block.rows[0]) != 1 or block.rows[0][0] is None:
+        return False
+    piece = block.rows[0][0]
+    box = piece.box
+    return bool(_FURNITURE.fullmatch(normalise(piece.text).strip())) and box is not None and (
+        box[1] < height * _MARGIN or box[3] > height * (1 - _MARGIN))
 
 
 def _box(obj) -> tuple[float, float, float, float]:
@@ -221,9 +232,9 @@ def _text_page(printed: list[objects.Char], edges: list[dict], width: float, hei
     text_lines = [{"text": objects.text(ln), "x0": min(ch.x0 for ch in ln), "x1": max(ch.x1 for ch in ln),
                    "top": min(ch.top for ch in ln), "bottom": max(ch.bottom for ch in ln)} for ln in objects.lines(outside)]
     for text, box in _paragraphs([ln for ln in text_lines if ln["text"]], width):
-        if _FURNITURE.fullmatch(text.strip()) and (box[1] < height * _MARGIN or box[3] > height * (1 - _MARGIN)):
-            continue  # a page number: not the report's text
-        items.append((box[1], line(Piece(text, number, box))))
+        block = line(Piece(text, number, box))
+        if not _furniture(block, height):  # a page number is not the report's text
+            items.append((box[1], block))
     items.sort(key=lambda item: item[0])
     return [b for _, b in items]
 
