@@ -37,8 +37,12 @@ def row_pattern(section: str, code: str) -> re.Pattern:
     row = load().row(section, code)
     labels = sorted({label_regex(label) for label in row.labels}, key=len, reverse=True)
     # an optional note in brackets after the label ((单位 万元), (区分处理的…)); a figure in brackets
-    # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld
-    return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels) + rf")(?:\s*(?!{digits.BRACKETED.pattern})\([^()]{{0,80}}\))?")
+    # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld; nor is a bracket
+    # that closes after a cell of figures (a label's note cut by its row's figures, as a page break
+    # in a printed table leaves it): the figures are the row's
+    figures_cell = rf"[^()]*{SEP}\s*[0-9][0-9\s.,]*(?:{SEP}|\))"
+    return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels)
+                      + rf")(?:\s*(?!{digits.BRACKETED.pattern})(?!\({figures_cell})\([^()]{{0,80}}\))?")
 
 
 @cache

@@ -207,7 +207,7 @@ def _text_page(printed: list[objects.Char], edges: list[dict], width: float, hei
     outside them, top to bottom."""
     from pdfplumber.table import TableFinder
 
-    found = TableFinder(objects.EdgesPage(width, height, edges), _TABLE_SETTINGS).tables  # type: ignore[arg-type]  # it reads only bbox and edges
+    found = TableFinder(objects.EdgesPage(width, height, objects.closed(edges)), _TABLE_SETTINGS).tables  # type: ignore[arg-type]  # it reads only bbox and edges
     items: list[tuple[float, Block | _Part]] = []
     bboxes = []
     rest = printed

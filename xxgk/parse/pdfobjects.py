@@ -133,3 +133,37 @@ def text(line: list[Char], x_tolerance: float = 3.0) -> str:
         out.append(ch.text)
         previous = ch
     return "".join(out).strip()
+
+
+_SNAP = 3.0  # points: ends of rules this close meet
+
+
+def closed(found: list[dict]) -> list[dict]:
+    """The edges with a rule added where a table is left open: a page break that cuts a row leaves
+    its columns' vertical rules ending (or starting) with no horizontal rule there, and the table
+    finder would leave that row out. Where three or more vertical rules end at one height without
+    a horizontal rule, one is drawn across them."""
+    # the sides of a cell border drawn as a thin rectangle are no rule across a column
+    horizontal = [e for e in found if e["orientation"] == "h" and e["width"] > 2 * _SNAP]
+    vertical = [e for e in found if e["orientation"] == "v"]
+
+    def ruled(x: float, y: float) -> bool:
+        return any(abs(h["top"] - y) <= _SNAP and h["x0"] - _SNAP <= x <= h["x1"] + _SNAP for h in horizontal)
+
+    def continued(x: float, y: float, other: str) -> bool:  # a rule drawn in pieces goes on
+        return any(abs(v["x0"] - x) <= 0.5 and abs(v[other] - y) <= _SNAP for v in vertical)
+
+    added: list[dict] = []
+    for end, other in (("top", "bottom"), ("bottom", "top")):
+        loose = sorted((v[end], v["x0"]) for v in vertical if not ruled(v["x0"], v[end]) and not continued(v["x0"], v[end], other))
+        group: list[tuple[float, float]] = []
+        for y, x in [*loose, (float("inf"), 0.0)]:
+            if group and y - group[0][0] > _SNAP:
+                if len(group) >= 3:
+                    at = max(g[0] for g in group) if end == "bottom" else min(g[0] for g in group)
+                    lo, hi = min(g[1] for g in group), max(g[1] for g in group)
+                    added.append({"object_type": "line", "orientation": "h", "x0": lo, "x1": hi, "top": at, "bottom": at,
+                                  "width": hi - lo, "height": 0.0})
+                group = []
+            group.append((y, x))
+    return found + added
