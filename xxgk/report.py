@@ -7,7 +7,7 @@ from .findings import catalogue, finding
 from .identify.region import Region, resolve
 from .model import Finding, Report
 from .parse.extract import extract
-from .parse.formats import read_bytes
+from .parse.formats import read_bytes, reader_for
 from .parse.read import ReadError
 
 
@@ -15,7 +15,9 @@ def parse_bytes(data: bytes, suffix: str) -> Report:
     try:
         doc = read_bytes(data, suffix)
     except ReadError as exc:
-        return Report.failed(suffix, Finding(exc.code, "error", exc.message_zh, exc.message_en))  # made by message() in the reader
+        reader = reader_for(data, suffix)  # reports.format: what the content is, whatever the name
+        return Report.failed("." + reader.format if reader else suffix,
+                             Finding(exc.code, "error", exc.message_zh, exc.message_en))  # made by message() in the reader
     report = extract(doc)
     # what the reader noticed of the file itself (a cut last character) comes first, with the
     # severity the catalogue gives its code
