@@ -113,3 +113,33 @@ def test_only_pages_with_something_drawn_are_sent_to_ocr():
         c.FPDFPath_LineTo(path, 60 + k % 30 * 15, 60 + k // 30 * 15)
         c.FPDFPage_InsertObject(outlined.raw, path)
     assert _drawn(outlined, c)
+
+
+def test_an_invisible_text_layer_over_a_scan_is_not_trusted():
+    """A scanned page carrying another program's OCR as invisible text: its misreadings would be
+    published as printed figures; the page is read by our own OCR instead."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    scan = pdfium.PdfDocument(FORMATS / "hzq-2024-scanned.pdf")
+    doc = pdfium.PdfDocument.new()
+    doc.import_pages(scan, [2])  # page 3: the requests table, 95 new requests
+    page = doc[0]
+    font = c.FPDFText_LoadStandardFont(doc.raw, b"Helvetica")
+    buffers = []
+    for k, words in enumerate(["96 0 0 0 0 0 96"] * 40):  # what a poor OCR made of the page
+        obj = c.FPDFPageObj_CreateTextObj(doc.raw, font, 10.0)
+        buffers.append(ctypes.create_string_buffer((words + "\0").encode("utf-16-le")))
+        assert c.FPDFText_SetText(obj, ctypes.cast(buffers[-1], ctypes.POINTER(c.FPDF_WCHAR)))
+        c.FPDFTextObj_SetTextRenderMode(obj, c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 320, 300 - k * 6)
+        c.FPDFPage_InsertObject(page.raw, obj)
+    assert c.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    doc.save(out)
+    read = read_bytes(out.getvalue(), ".pdf")
+    assert [n[0] for n in read.notes] == ["ocr-read"] and "invisible text layer" in read.notes[0][2]
+    assert all(p.ocr for p in read.places.values())
+    assert "96 0 0 0 0 0 96" not in read.text and "95" in [c.text for c in read.cells]

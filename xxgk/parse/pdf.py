@@ -133,7 +133,7 @@ def _read_page(page, number: int) -> list[Block | _Part] | str:
         printed = objects.chars(page, textpage, crop)
     finally:
         textpage.close()
-    why = _unusable(printed, lambda: _drawn(page, c))
+    why = (_hidden(page, c) if printed else "") or _unusable(printed, lambda: _drawn(page, c))
     if why:
         return why
     width, height = crop[2] - crop[0], crop[3] - crop[1]
@@ -154,6 +154,23 @@ def _drawn(page, c) -> bool:
         if paths > _OUTLINED:
             return True
     return False
+
+
+def _hidden(page, c) -> str:
+    """Why a page's text layer is not the page's own text: most of it is invisible over an image
+    (the text another program's OCR laid over a scan, whose misreadings would be published as
+    printed figures). "" otherwise."""
+    shown = hidden = 0
+    image = False
+    for obj in page.get_objects(max_depth=8):
+        if obj.type == c.FPDF_PAGEOBJ_TEXT:
+            if c.FPDFTextObj_GetTextRenderMode(obj.raw) == c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                hidden += 1
+            else:
+                shown += 1
+        elif obj.type == c.FPDF_PAGEOBJ_IMAGE:
+            image = True
+    return "an invisible text layer over a scan" if image and hidden > shown else ""
 
 
 def _unusable(printed: list[objects.Char], drawn) -> str:
