@@ -182,6 +182,15 @@ class Codebook:
     def identity(self, code: str) -> dict:
         return next(i for i in self.identities if i["code"] == code)
 
+    def across(self, identity: Identity) -> list[str]:
+        """Where an identity is evaluated: its rows (or columns) if it names them, else every column
+        (an identity between rows) or every row (between columns) of its section, in codebook order."""
+        if identity.only:
+            return list(identity.only)
+        if identity.axis == "rows":
+            return [c.code for c in self.columns[identity.section]]
+        return [r.code for r in self.rows[identity.section]]
+
     def rules_of(self, section: str, axis: str | None = None) -> list[Identity]:
         """The identities of a section (of one axis), in codebook order."""
         return [i for i in self.rules if i.section == section and (axis is None or i.axis == axis)]

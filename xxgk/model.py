@@ -12,7 +12,7 @@ class Fact:
     column: str
     value: int | float | None
     status: str  # reported | blank | absent | unresolved
-    evidence: str  # cell | split | identity | narrative | ocr | "" (no value)
+    evidence: str  # cell | split | identity | narrative | ocr | pairing | "" (no value)
     printed: str  # the printed text the value was read from
     source_line: int | None
     # where a laid-out document (PDF, Word) printed it: page, box "x0 top x1 bottom" (PDF points), "table/row/column"

@@ -27,13 +27,8 @@ def templates(report: Report, cb: Codebook) -> dict[str, str]:
 
 
 def across(identity: Identity, cb: Codebook) -> list[str]:
-    """Where an identity is evaluated: its rows (or columns) if it names them, else every column
-    (an identity between rows) or every row (between columns) of its section, in codebook order."""
-    if identity.only:
-        return list(identity.only)
-    if identity.axis == "rows":
-        return [c.code for c in cb.columns[identity.section]]
-    return [r.code for r in cb.rows[identity.section]]
+    """Where an identity is evaluated (`Codebook.across`)."""
+    return cb.across(identity)
 
 
 def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):

@@ -198,6 +198,7 @@ _CRAWL_SEPARATOR = re.compile(rf"^=+\s*{re.escape(vocabulary().crawler_separator
 _CRAWL_FIELD = re.compile(rf"^({'|'.join(map(re.escape, vocabulary().crawler_fields))})\s*[{re.escape(vocabulary().crawler_colons)}]\s*(.*)$")
 _MD_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _ONLY_PIPES = re.compile(r"^\s*\|+\s*$")
+_PAGE_NUMBER = re.compile(vocabulary().page_number_text)
 _MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__|(?<!\\)`")
 
 
@@ -213,8 +214,8 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     stripped = line.rstrip("\r\n")
     if not stripped.strip():
         return []
-    if _ONLY_PIPES.match(stripped):
-        return []
+    if _ONLY_PIPES.match(stripped) or _PAGE_NUMBER.fullmatch(stripped.strip()):
+        return []  # a page number that a conversion left inside the text is not the report's
     s = stripped.strip()
     if s.startswith("|") and s.endswith("|") and len(s) > 1:
         if _MD_SEPARATOR_ROW.match(s):

@@ -11,7 +11,7 @@ import re
 from ..codebook import Row, load
 from ..findings import finding
 from ..model import Fact, Match, Report
-from . import digits
+from . import digits, pairing
 from .patterns import appeals_header, known_text_pattern, numbered_pattern, row_pattern, template_of
 from .resolve import Pending, resolve, settle_across_rows, withhold
 from .stream import SEP, Span, Stream
@@ -85,9 +85,10 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
     for code, v in values.items():
         if isinstance(v, Pending):
             values[code] = withhold(report, v)
+    paired = pairing.pair(stream, span, section, rows, template, located, values, report) if section == "requests" else set()
     for row in rows:
         columns = cb.row_columns(section, row, template)
-        if row.code not in located:
+        if row.code not in located and row.code not in paired:
             report.add(finding("missing-row", label=row.label, row_code=row.code, section=section, row=row.code))
         resolved = values.get(row.code)
         for j, col in enumerate(columns):

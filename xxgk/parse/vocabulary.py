@@ -34,6 +34,7 @@ class Vocabulary:
     crawler_fields: dict[str, str]
     html_meta: dict[str, str]
     page_number: str  # a regular expression
+    page_number_text: str  # a regular expression
     illegible: str
     numerals: str
     headings_after_tables: str
@@ -58,6 +59,7 @@ def load() -> Vocabulary:
         crawler_fields=dict(raw["crawler"]["fields"]),
         html_meta=dict(raw["html_meta"]),
         page_number=raw["page_number"],
+        page_number_text=raw["page_number_text"],
         illegible=raw["illegible"],
         numerals=raw["numerals"],
         headings_after_tables=raw["headings_after_tables"],

@@ -1,0 +1,45 @@
+"""Row labels and figures printed apart (a PDF converted to text): the runs of figures paired with
+the rows by order only when every check confirms the pairing; otherwise the rows stay withheld."""
+
+from pathlib import Path
+
+import pytest
+
+from xxgk.report import parse_bytes
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+TEXT = (GOLDEN / "quirk-pdf-text-labels-apart-hzq-2024" / "input.txt").read_text(encoding="utf-8")
+PDF = Path(__file__).parent / "fixtures" / "formats" / "hzq-2024.pdf"
+STATE_SECRET = "计其他情形）\n0 0 0 0 0 0 0\n1.属于国家秘密"  # its figures before its label
+
+
+def _figures(text: str):
+    report = parse_bytes(text.encode("utf-8"), ".txt")
+    return report, {(f.section, f.row, f.column): f.value for f in report.facts}
+
+
+def test_the_pairing_gives_the_pdfs_figures():
+    report, got = _figures(TEXT)
+    truth = {(f.section, f.row, f.column): f.value for f in parse_bytes(PDF.read_bytes(), ".pdf").facts}
+    assert got == truth
+    assert "rows-paired" in [g.code for g in report.findings]
+    paired = {f.row for f in report.facts if f.evidence == "pairing"}
+    assert {"partial", "denied_state_secret", "denied_three_safety", "unable_not_held", "unable_need_creation"} <= paired
+    assert "new" not in paired  # a row read by its label keeps its own evidence
+
+
+@pytest.mark.parametrize("change", [
+    (STATE_SECRET, STATE_SECRET.replace("0 0 0 0 0 0 0", "0 0 0 0 0 0 2")),  # the total column no longer holds
+    (STATE_SECRET, "计其他情形）\n1.属于国家秘密"),  # one run fewer than the rows
+    (STATE_SECRET, STATE_SECRET.replace("0 0 0 0 0 0 0", "0 0 0 0 0 0 0 0")),  # a run of another width
+])
+def test_no_pairing_unless_everything_confirms_it(change):
+    old, new = change
+    assert old in TEXT
+    report, got = _figures(TEXT.replace(old, new, 1))
+    assert "rows-paired" not in [g.code for g in report.findings]
+    assert not [f for f in report.facts if f.evidence == "pairing"]
+    assert got[("requests", "denied_state_secret", "natural_person")] is None
+    withheld = {(f.section, f.row) for f in report.facts if f.status in ("unresolved", "absent")}
+    said = {(g.section, g.row) for g in report.findings}
+    assert withheld <= said

@@ -1,0 +1,89 @@
+"""Rows whose labels and figures a conversion printed apart (a PDF turned into text or Markdown:
+a label centred on its row comes out after the row's figures, cut by them, or in a block of its
+own): the table's runs of figures paired with its rows by order. In: the section's stream and
+span, its rows, what the row-by-row reading found. Out: the rows it could not read, settled from
+the runs, with evidence `pairing`, or nothing.
+
+A pairing is published only when everything confirms it: the section holds exactly one run of the
+row's width per row of its template, in order; every row read by its label has the figures of its
+run; every row whose label was found has its run between the labels of the rows before and after
+it; and every identity of the section holds on the paired table."""
+
+from __future__ import annotations
+
+import re
+
+from ..codebook import Row, load
+from ..findings import finding
+from ..model import Report
+from .stream import SEP, Span, Stream
+
+# plain whole numbers standing alone (not `1.` or `(1)` numbering, not part of a longer number form)
+_NUMBER = re.compile(rf"(?<![0-9.,、()\w])([0-9]+)(?=[\s{SEP}]|$)")
+_GAP = re.compile(rf"[\s{SEP}]*")
+# the findings of a row that could not be read, which a confirmed pairing answers
+_ANSWERED = {"missing-row", "cell-count-mismatch", "ambiguous-digits", "unrecognised-label"}
+
+
+def _runs(stream: Stream, span: Span) -> list[list[re.Match]]:
+    """Maximal runs of standalone numbers separated only by white space and cell breaks."""
+    runs: list[list[re.Match]] = []
+    for m in _NUMBER.finditer(stream.text, span.start, span.end):
+        if runs and _GAP.fullmatch(stream.text, runs[-1][-1].end(), m.start()):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: str, located: dict[str, re.Match],
+         values: dict[str, tuple], report: Report) -> set[str]:
+    """Settle the rows not read (absent, or read as unresolved) from the runs; returns their codes."""
+    cb = load()
+    unread = [r.code for r in rows if not _read(values.get(r.code))]
+    widths = {len(cb.row_columns(section, r, template)) for r in rows}
+    if not unread or len(widths) != 1:
+        return set()
+    width = widths.pop()
+    split: list[list[re.Match]] = []
+    for run in _runs(stream, span):
+        if len(run) % width:
+            if len(run) < width:
+                continue  # a lone number in a label or a note (第二十条, 2024年) is no row
+            return set()
+        split += [run[i:i + width] for i in range(0, len(run), width)]
+    if len(split) != len(rows):
+        return set()
+    table = {r.code: tuple(int(m.group(1)) for m in run) for r, run in zip(rows, split, strict=True)}
+    # rows read by their labels agree with their runs, and found labels lie next to their runs
+    starts = [located[r.code].start() if r.code in located else None for r in rows]
+    for k, (r, run) in enumerate(zip(rows, split, strict=True)):
+        got = values.get(r.code)
+        if _read(got) and tuple(got[2]) != table[r.code]:
+            return set()
+        before = next((s for s in reversed(starts[:k]) if s is not None), span.start)
+        after = next((s for s in starts[k + 1:] if s is not None), span.end)
+        if not before <= run[0].start() < after:
+            return set()  # a run beyond the label of another row: the order is not the rows'
+
+    columns = [c.code for c in cb.columns[section]]
+
+    def get(row: str, column: str):
+        vals = table.get(row)
+        return vals[columns.index(column)] if vals is not None and column in columns else None
+
+    for ident in cb.rules_of(section):
+        if not all(o.holds for o in ident.evaluate(get, cb.across(ident), template)):
+            return set()
+    paired = set(unread)
+    for r, run in zip(rows, split, strict=True):
+        if r.code in paired:
+            lines = tuple(stream.line_at(m.start()) for m in run)
+            values[r.code] = ("ok", "pairing", table[r.code], tuple(m.group(1) for m in run), lines)
+    report.findings[:] = [g for g in report.findings if not (g.section == section and g.row in paired and g.code in _ANSWERED)]
+    report.add(finding("rows-paired", section=section, rows=", ".join(r for r in [x.code for x in rows] if r in paired), count=len(paired)))
+    return paired
+
+
+def _read(value) -> bool:
+    return isinstance(value, tuple) and value[0] == "ok" and all(v is not None for v in value[2]) and bool(value[2])
