@@ -43,3 +43,22 @@ def test_no_pairing_unless_everything_confirms_it(change):
     withheld = {(f.section, f.row) for f in report.facts if f.status in ("unresolved", "absent")}
     said = {(g.section, g.row) for g in report.findings}
     assert withheld <= said
+
+
+def _labels_then_figures(text: str) -> str:
+    """The requests table as a converter that reads it column by column prints it: every label,
+    then every row's figures."""
+    import re
+
+    start, end = text.index("三、收到和处理政府信息公开申请情况"), text.index("四、政府信息公开行政复议")
+    run = re.compile(r"(?:^|\s)((?:\d+ ){6}\d+)(?=\s|$)")
+    figures = [m.group(1) for m in run.finditer(text, start, end)]
+    labels = run.sub("", text[start:end])
+    return text[:start] + labels + "\n" + "\n".join(figures) + "\n" + text[end:]
+
+
+def test_a_block_of_labels_then_a_block_of_figures_is_paired_by_order():
+    truth = {(f.section, f.row, f.column): f.value for f in parse_bytes(PDF.read_bytes(), ".pdf").facts}
+    report, got = _figures(_labels_then_figures(TEXT))
+    assert "rows-paired" in [g.code for g in report.findings]
+    assert got == truth

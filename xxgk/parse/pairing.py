@@ -1,13 +1,14 @@
 """Rows whose labels and figures a conversion printed apart (a PDF turned into text or Markdown:
 a label centred on its row comes out after the row's figures, cut by them, or in a block of its
-own): the table's runs of figures paired with its rows by order. In: the section's stream and
+own, or all labels before all figures): the table's runs of figures paired with its rows by order. In: the section's stream and
 span, its rows, what the row-by-row reading found. Out: the rows it could not read, settled from
 the runs, with evidence `pairing`, or nothing.
 
 A pairing is published only when everything confirms it: the section holds exactly one run of the
 row's width per row of its template, in order; every row read by its label has the figures of its
 run; every row whose label was found has its run between the labels of the rows before and after
-it; and every identity of the section holds on the paired table."""
+it (unless every run follows every label: a block of labels, then a block of figures); and every
+identity of the section holds on the paired table."""
 
 from __future__ import annotations
 
@@ -57,13 +58,16 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     table = {r.code: tuple(int(m.group(1)) for m in run) for r, run in zip(rows, split, strict=True)}
     # rows read by their labels agree with their runs, and found labels lie next to their runs
     starts = [located[r.code].start() if r.code in located else None for r in rows]
+    # the labels in one block and the figures in another (a converter that reads a table column
+    # by column): the order alone pairs them
+    block = bool(located) and split[0][0].start() > max(m.start() for m in located.values())
     for k, (r, run) in enumerate(zip(rows, split, strict=True)):
         got = values.get(r.code)
         if _read(got) and tuple(got[2]) != table[r.code]:
             return set()
         before = next((s for s in reversed(starts[:k]) if s is not None), span.start)
         after = next((s for s in starts[k + 1:] if s is not None), span.end)
-        if not before <= run[0].start() < after:
+        if not block and not before <= run[0].start() < after:
             return set()  # a run beyond the label of another row: the order is not the rows'
 
     columns = [c.code for c in cb.columns[section]]
