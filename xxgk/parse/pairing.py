@@ -63,7 +63,7 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     block = bool(located) and split[0][0].start() > max(m.start() for m in located.values())
     for k, (r, run) in enumerate(zip(rows, split, strict=True)):
         got = values.get(r.code)
-        if _read(got) and tuple(got[2]) != table[r.code]:
+        if got is not None and _read(got) and tuple(got[2]) != table[r.code]:
             return set()
         before = next((s for s in reversed(starts[:k]) if s is not None), span.start)
         after = next((s for s in starts[k + 1:] if s is not None), span.end)
