@@ -132,7 +132,7 @@ def articles(tmp_path):
         "<h1>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</h1>"
         '<p>附件：<a href="files/%E6%B4%AA%E6%B3%BD%E5%8C%BA2024%E5%B9%B4%E6%8A%A5.pdf">洪泽区2024年报.pdf</a></p>'
         '<p><a href="/files/missing.docx">说明.docx</a></p></body></html>', encoding="utf-8")
-    page = (FORMATS / "25-jjp-2024.html").read_bytes()
+    page = (SEEDS / "25-jjp-2024-html" / "input.html").read_bytes()
     (root / "with-copy.html").write_bytes(page.replace(b"</body>", b'<a href="files/jjp.docx">jjp.docx</a></body>'))
 
     class Served(http.server.SimpleHTTPRequestHandler):
@@ -183,7 +183,7 @@ def test_two_files_of_one_report_that_disagree_on_a_figure_get_a_finding(tmp_pat
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    page = (FORMATS / "25-jjp-2024.html").read_text(encoding="utf-8")
+    page = (SEEDS / "25-jjp-2024-html" / "input.html").read_text(encoding="utf-8")
     shutil.copy(FORMATS / "25-jjp-2024.docx", corpus / "a.docx")
     (corpus / "b.html").write_text(page, encoding="utf-8")
     out = tmp_path / "pkg"
