@@ -221,3 +221,19 @@ def test_a_zip_of_reports_adds_each_report_with_its_member_name(tmp_path):
     origins = sorted(provenance(corpus)[a.path.relative_to(corpus).as_posix()]["origin"] for a in files)
     assert origins == [f"{packed}!jjp/25-jjp-2024.docx", f"{packed}!洪泽区2024年报.pdf"]
     assert len(added.refused) == 1 and "readme.txt" in added.refused[0]
+
+
+def test_a_provenance_file_of_an_older_release_is_widened_as_a_file_is_added(tmp_path):
+    from xxgk.corpus.provenance import FIELDS, PROVENANCE
+
+    corpus = tmp_path / "corpus"
+    (corpus / "2024").mkdir(parents=True)
+    shutil.copy(seed("000"), corpus / "2024" / "old.txt")
+    old = FIELDS[:FIELDS.index("page")]
+    (corpus / PROVENANCE).write_text("\t".join(old) + "\n" + "\t".join(["2024/old.txt", "old.txt", "2024-01-01T00:00:00Z", "0" * 64, "text"]) + "\n",
+                                     encoding="utf-8")
+    added = add(str(seed("004")), corpus)
+    lines = (corpus / PROVENANCE).read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == FIELDS and all(len(line.split("\t")) == len(FIELDS) for line in lines)
+    assert provenance(corpus)["2024/old.txt"]["origin"] == "old.txt"
+    assert provenance(corpus)[added.path.relative_to(corpus).as_posix()]["page"] == ""

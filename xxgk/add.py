@@ -93,7 +93,8 @@ def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | Non
     links: list[str] = []
     if source.startswith(("http://", "https://")):
         data, suffix = fetch(source, max_bytes)
-        if suffix in (".html", ".htm") or (not suffix and data.lstrip()[:1] == b"<"):
+        page = reader_for(data, suffix)
+        if page is not None and page.format == "html":
             links = attachments(data, source)
     else:
         path = Path(source)

@@ -9,7 +9,7 @@ with one finding per broken instance of an identity (where it points, the two su
 
 from __future__ import annotations
 
-from ..codebook import Codebook, Identity, Outcome, load
+from ..codebook import Codebook, Outcome, load
 from ..findings import catalogue, finding, parameters
 from ..model import Report
 
@@ -24,11 +24,6 @@ def templates(report: Report, cb: Codebook) -> dict[str, str]:
     """The template each table was read in: 2019 where the report has a row only it prints."""
     only_2019 = {(s, r.code) for s, rows in cb.rows.items() for r in rows if r.template == "2019"}
     return {f.section: "2019" for f in report.facts if (f.section, f.row) in only_2019}
-
-
-def across(identity: Identity, cb: Codebook) -> list[str]:
-    """Where an identity is evaluated (`Codebook.across`)."""
-    return cb.across(identity)
 
 
 def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):
@@ -57,7 +52,7 @@ def check(report: Report) -> None:
         def get(row: str, column: str, section=section):
             return values.get((section, row, column))
 
-        for outcome in ident.evaluate(get, across(ident, cb), template.get(section, "2021")):
+        for outcome in ident.evaluate(get, cb.across(ident), template.get(section, "2021")):
             if not outcome.holds:
                 report.add(broken(outcome, cb, lines.get((section, outcome.row, outcome.column))))
 
@@ -79,7 +74,7 @@ def _confirm_ocr(report: Report, cb: Codebook, template: dict[str, str]) -> None
         def get(row: str, column: str, section=section):
             return values.get((section, row, column))
 
-        for outcome in ident.evaluate(get, across(ident, cb), template.get(section, "2021")):
+        for outcome in ident.evaluate(get, cb.across(ident), template.get(section, "2021")):
             (held if outcome.holds else broke).update((section, r, c) for r, c in outcome.cells)
     withheld: dict[tuple[str, str], None] = {}
     for f in report.facts:

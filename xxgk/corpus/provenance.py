@@ -118,7 +118,7 @@ def _widen(path: Path) -> None:
     that rows appended now line up with the header."""
     with open(path, encoding="utf-8", newline="") as f:
         header = f.readline().rstrip("\r\n").split("\t")
-    if header == FIELDS or not set(header) <= set(FIELDS) or header != FIELDS[:len(header)]:
+    if header == FIELDS or header != FIELDS[:len(header)]:
         return  # current, or not a header this project wrote: left as it is
     with open(path, encoding="utf-8", newline="") as f:
         records = list(csv.reader(f, delimiter="\t"))[1:]

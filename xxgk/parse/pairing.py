@@ -43,7 +43,10 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     cb = load()
     unread = [r.code for r in rows if not _read(values.get(r.code))]
     widths = {len(cb.row_columns(section, r, template)) for r in rows}
-    if not unread or len(widths) != 1:
+    # only a table whose every row is a term of an identity between rows can confirm an order
+    # (in section 三 every row is; in section 二 a row such as 行政许可 is in none)
+    terms = {code for i in cb.rules_of(section, "rows") for code in (*i.total, *i.parts_of(template))}
+    if not unread or len(widths) != 1 or not {r.code for r in rows} <= terms:
         return set()
     width = widths.pop()
     split: list[list[re.Match]] = []

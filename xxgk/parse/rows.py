@@ -85,7 +85,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
     for code, v in values.items():
         if isinstance(v, Pending):
             values[code] = withhold(report, v)
-    paired = pairing.pair(stream, span, section, rows, template, located, values, report) if section == "requests" else set()
+    paired = pairing.pair(stream, span, section, rows, template, located, values, report)
     for row in rows:
         columns = cb.row_columns(section, row, template)
         if row.code not in located and row.code not in paired:
