@@ -101,18 +101,22 @@ def test_only_pages_with_something_drawn_are_sent_to_ocr():
     import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
-    from xxgk.parse.pdf import _drawn, _unusable
+    from xxgk.parse.pdf import _unusable
+    from xxgk.parse.pdfobjects import drawn
 
-    assert not _unusable([], lambda: False) and _unusable([], lambda: True) == "no text layer"
+    def without_text(page) -> str:
+        return _unusable([], drawn(page, page.get_cropbox()))
+
     new = pdfium.PdfDocument.new()
-    assert not _drawn(new.new_page(595, 842), c)  # blank paper
-    assert not _drawn(pdfium.PdfDocument(FORMATS / "hzq-2024.pdf")[2], c)  # a ruled table and its text layer
+    assert without_text(new.new_page(595, 842)) == ""  # blank paper
+    assert without_text(pdfium.PdfDocument(FORMATS / "hzq-2024.pdf")[2]) == ""  # the rules of a table, nothing to read in them
+    assert without_text(pdfium.PdfDocument(FORMATS / "hzq-2024-scanned.pdf")[2]) == "no text layer"  # an image
     outlined = new.new_page(595, 842)  # text drawn as outlines: a path per glyph
     for k in range(300):
         path = c.FPDFPageObj_CreateNewPath(50 + k % 30 * 15, 50 + k // 30 * 15)
         c.FPDFPath_LineTo(path, 60 + k % 30 * 15, 60 + k // 30 * 15)
         c.FPDFPage_InsertObject(outlined.raw, path)
-    assert _drawn(outlined, c)
+    assert without_text(outlined) == "no text layer"
 
 
 def test_an_invisible_text_layer_over_a_scan_is_not_trusted():

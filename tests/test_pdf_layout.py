@@ -12,7 +12,7 @@ def _row(page: int, *texts: str | None) -> list[Piece | None]:
 
 
 def _part(page: int, rows: list[list[Piece | None]], xs=XS) -> _Part:
-    return _Part(Block(rows, table=True), page, 80.0, 760.0, xs)
+    return _Part(Block(rows, table=True), page, xs)
 
 
 def _texts(blocks: list[Block]) -> list[str]:

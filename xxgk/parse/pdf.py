@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..findings import message
 from ..text import normalise
@@ -53,8 +54,6 @@ class _Part:
 
     block: Block
     page: int
-    top: float
-    bottom: float
     xs: tuple[float, ...]  # the x of its column rules
 
 
@@ -125,60 +124,33 @@ def _ranges(numbers: list[int]) -> str:
 
 def _read_page(page, number: int) -> list[Block | _Part] | str:
     """The page's blocks from its text layer, or why the layer cannot be read."""
-    import pypdfium2.raw as c
-
     crop = page.get_cropbox()
     textpage = page.get_textpage()
     try:
         printed = objects.chars(page, textpage, crop)
     finally:
         textpage.close()
-    why = (_hidden(page, c) if printed else "") or _unusable(printed, lambda: _drawn(page, c))
+    drawn = objects.drawn(page, crop)
+    why = _unusable(printed, drawn)
     if why:
         return why
     width, height = crop[2] - crop[0], crop[3] - crop[1]
-    return _text_page(printed, objects.edges(page, crop), width, height, number)
+    return _text_page(printed, drawn.edges, width, height, number)
 
 
 _OUTLINED = 200  # a page of more paths than this and no text has its text drawn as outlines
 
 
-def _drawn(page, c) -> bool:
-    """Whether the page shows something OCR can read: an image, or text drawn as outlines."""
-    paths = 0
-    for obj in page.get_objects(max_depth=8):
-        kind = obj.type
-        if kind == c.FPDF_PAGEOBJ_IMAGE:
-            return True
-        paths += kind == c.FPDF_PAGEOBJ_PATH
-        if paths > _OUTLINED:
-            return True
-    return False
-
-
-def _hidden(page, c) -> str:
-    """Why a page's text layer is not the page's own text: most of it is invisible over an image
-    (the text another program's OCR laid over a scan, whose misreadings would be published as
-    printed figures). "" otherwise."""
-    shown = hidden = 0
-    image = False
-    for obj in page.get_objects(max_depth=8):
-        if obj.type == c.FPDF_PAGEOBJ_TEXT:
-            if c.FPDFTextObj_GetTextRenderMode(obj.raw) == c.FPDF_TEXTRENDERMODE_INVISIBLE:
-                hidden += 1
-            else:
-                shown += 1
-        elif obj.type == c.FPDF_PAGEOBJ_IMAGE:
-            image = True
-    return "an invisible text layer over a scan" if image and hidden > shown else ""
-
-
-def _unusable(printed: list[objects.Char], drawn) -> str:
-    """Why a page's text layer cannot be read ("" when it can, or when the page shows nothing to read)."""
+def _unusable(printed: list[objects.Char], drawn: objects.Drawn) -> str:
+    """Why a page's text layer cannot be read ("" when it can, or when the page shows nothing
+    to read: no image, no text drawn as outlines)."""
+    if printed and drawn.images and drawn.hidden_text > drawn.shown_text:
+        # the text another program's OCR laid over a scan: its misreadings would pass as printed figures
+        return "an invisible text layer over a scan"
     text = "".join(ch.text for ch in printed)
     visible = len(text.strip())
     if visible < _MIN_CHARS:
-        return "no text layer" if drawn() else ""
+        return "no text layer" if drawn.images or drawn.paths > _OUTLINED else ""
     bad = sum(len(m.group(0)) for m in _CID.finditer(text)) + len(_PRIVATE.findall(text)) + sum(ch.unmapped for ch in printed)
     if bad / max(1, len(text)) > _BAD_SHARE:
         return "fonts without a Unicode map"
@@ -244,7 +216,7 @@ def _text_page(printed: list[objects.Char], edges: list[dict], width: float, hei
                         items.append((p.box[1] if p.box else 0.0, line(p)))
             continue
         xs = tuple(sorted({round(c[0]) for r in table_rows for c in r.cells if c} | {round(c[2]) for r in table_rows for c in r.cells if c}))
-        items.append((table.bbox[1], _Part(Block(rows, table=True), number, table.bbox[1], table.bbox[3], xs)))
+        items.append((table.bbox[1], _Part(Block(rows, table=True), number, xs)))
     outside = [ch for ch in printed if not any(_inside(ch, b) for b in bboxes)] if bboxes else printed
     text_lines = [{"text": objects.text(ln), "x0": min(ch.x0 for ch in ln), "x1": max(ch.x1 for ch in ln),
                    "top": min(ch.top for ch in ln), "bottom": max(ch.bottom for ch in ln)} for ln in objects.lines(outside)]
@@ -280,15 +252,11 @@ def _paragraphs(lines: list[dict], width: float) -> list[tuple[str, tuple[float,
     return out
 
 
-_HEADING = None
-
-
-def _heading():
-    global _HEADING
-    if _HEADING is None:
-        numerals = vocabulary().numerals
-        _HEADING = re.compile(rf"\s*(?:[{numerals}]+、|\([{numerals}0-9]+\)|[0-9]+[.、])")
-    return _HEADING
+@cache
+def _heading() -> re.Pattern:
+    """The numbering that starts a heading or a row label (二、, (四), 1. or 1、)."""
+    numerals = vocabulary().numerals
+    return re.compile(rf"\s*(?:[{numerals}]+、|\([{numerals}0-9]+\)|[0-9]+[.、])")
 
 
 def _stitch(items: list[Block | _Part]) -> list[Block]:
@@ -301,7 +269,7 @@ def _stitch(items: list[Block | _Part]) -> list[Block]:
         if isinstance(item, _Part):
             if last is not None and out and out[-1] is last.block and item.page == last.page + 1 and _same_columns(last.xs, item.xs):
                 _continue(last.block, item.block)
-                last = _Part(last.block, item.page, item.top, item.bottom, item.xs)
+                last = _Part(last.block, item.page, item.xs)
                 continue
             out.append(item.block)
             last = item

@@ -63,17 +63,42 @@ def chars(page, textpage, crop: tuple[float, float, float, float]) -> list[Char]
     return out
 
 
-def edges(page, crop: tuple[float, float, float, float]) -> list[dict]:
-    """Every straight horizontal or vertical segment of the page's paths (lines, rectangles,
-    the sides of any path), as pdfplumber's edge dicts."""
+@dataclass
+class Drawn:
+    """What a page draws besides its characters, from one walk over its objects: the straight
+    segments of its paths as pdfplumber's edge dicts, and counts of images, paths and text objects
+    shown or invisible."""
+
+    edges: list[dict]
+    images: int = 0
+    paths: int = 0
+    shown_text: int = 0
+    hidden_text: int = 0
+
+
+def drawn(page, crop: tuple[float, float, float, float]) -> Drawn:
+    """Every straight horizontal or vertical segment of the page's paths (lines, rectangles, the
+    sides of any path), and what else the page draws."""
     import pypdfium2.raw as c
 
     left, _, _, top = crop
-    out: list[dict] = []
+    out = Drawn([])
     matrix = c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_PATH], max_depth=8):
+    for obj in page.get_objects(max_depth=8):
         raw = obj.raw
+        if obj.type == c.FPDF_PAGEOBJ_IMAGE:
+            out.images += 1
+            continue
+        if obj.type == c.FPDF_PAGEOBJ_TEXT:
+            if c.FPDFTextObj_GetTextRenderMode(raw) == c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                out.hidden_text += 1
+            else:
+                out.shown_text += 1
+            continue
+        if obj.type != c.FPDF_PAGEOBJ_PATH:
+            continue
+        out.paths += 1
         if not c.FPDFPageObj_GetMatrix(raw, matrix):
             continue
         a, b, cc, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
@@ -88,10 +113,10 @@ def edges(page, crop: tuple[float, float, float, float]) -> list[dict]:
                 start = previous = point
                 continue
             if kind == c.FPDF_SEGMENT_LINETO and previous is not None:
-                _segment(out, previous, point)
+                _segment(out.edges, previous, point)
             previous = point
             if c.FPDFPathSegment_GetClose(segment) and start is not None:
-                _segment(out, point, start)
+                _segment(out.edges, point, start)
                 previous = start
     return out
 
