@@ -104,3 +104,9 @@ def test_an_identity_between_rows_added_to_the_codebook_settles_other_rows(monke
     assert [f.value for f in new(report)][:2] == [11, 0] and {f.evidence for f in new(report)} == {"identity"}
     split = next(g for g in report.findings if g.code == "digits-split" and g.row == "new")
     assert "收支平衡（测试）" in split.message_zh and "the balance again" in split.message_en
+
+
+def test_a_figure_is_written_one_way_everywhere():
+    from xxgk.model import shown
+
+    assert [shown(v) for v in (None, 0, 3, 7545.0, 1234567.0, 7730.28, -2.5)] == ["", "0", "3", "7545", "1234567", "7730.28", "-2.5"]

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__, paths
+from .model import shown
 
 
 def _cmd_package(args) -> int:
@@ -57,7 +58,7 @@ def _cmd_parse(args) -> int:
     print("\nfacts:")
     grid: dict[tuple[str, str], list[str]] = {}
     for f in report.facts:
-        cell = "" if f.value is None else (f"{f.value:g}" if isinstance(f.value, float) else str(f.value))
+        cell = shown(f.value)
         grid.setdefault((f.section, f.row), []).append(cell or {"blank": "·", "absent": "-", "unresolved": "?"}[f.status])
     for (section, row), cells in grid.items():
         print(f"  {section:9} {row:26} {' '.join(c.rjust(4) for c in cells)}")

@@ -9,6 +9,7 @@ import html
 import re
 
 from .codebook import label_regex, load
+from .model import shown
 from .parse.digits import number_form
 from .parse.extract import known_text_pattern
 from .parse.formats import read_bytes
@@ -67,11 +68,6 @@ def with_number_forms(data: bytes, edits: list[tuple[int, str, bool]]) -> bytes:
 
 class Violation(AssertionError):
     """The parser broke one of its promises on this input."""
-
-
-def shown(value: float) -> str:
-    """A published value as it is compared with the printed figures."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _continued(text: str, end: int) -> bool:

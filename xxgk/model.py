@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def shown(value: float | None) -> str:
+    """A figure as text, the one way every stage writes one: whole numbers without a decimal
+    point (a float 7545.0 as 7545, 1234567.0 never as 1.23457e+06), others with the decimals that
+    give the value back (7730.28); nothing for no value."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 @dataclass
 class Fact:
     section: str

@@ -10,13 +10,9 @@ from collections.abc import Iterator
 
 from ..codebook import load
 from ..findings import finding
-from ..model import Finding
+from ..model import Finding, shown
 
 Key = tuple[str, str, str]
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}"
 
 
 def disagreements(primary: dict[Key, float], other: dict[Key, float], primary_file: str) -> Iterator[Finding]:
@@ -24,6 +20,6 @@ def disagreements(primary: dict[Key, float], other: dict[Key, float], primary_fi
     for key in sorted(other.keys() & primary.keys()):
         if other[key] != primary[key]:
             section, row, column = key
-            yield finding("copies-disagree", section=section, row=row, column=column, expected=_fmt(primary[key]),
-                          found=_fmt(other[key]), primary_file=primary_file, row_label=cb.row(section, row).label,
-                          column_label=cb.column(section, column).label, value=_fmt(other[key]), primary_value=_fmt(primary[key]))
+            yield finding("copies-disagree", section=section, row=row, column=column, expected=shown(primary[key]),
+                          found=shown(other[key]), primary_file=primary_file, row_label=cb.row(section, row).label,
+                          column_label=cb.column(section, column).label, value=shown(other[key]), primary_value=shown(primary[key]))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..findings import finding
-from ..model import Finding, Report
+from ..model import Finding, Report, shown
 
 REQUEST_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
                    "legal_service_org", "other_org", "total")
@@ -57,8 +57,8 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
         for col, before, now in zip(REQUEST_COLUMNS, prev.summary["carried_forward"], cur.summary["carried_over"]):
             if before is not None and now is not None and before != now:
                 out.append((cur.report_id, finding(
-                    "carry-over-mismatch", column_code=col, carried_over=_n(now), previous_year=prev_year, carried_forward=_n(before),
-                    section="requests", row="carried_over", column=col, expected=_n(before), found=_n(now))))
+                    "carry-over-mismatch", column_code=col, carried_over=shown(now), previous_year=prev_year, carried_forward=shown(before),
+                    section="requests", row="carried_over", column=col, expected=shown(before), found=shown(now))))
         for row in STOCKS:
             _, _, before = prev.summary["stocks"][row]
             issued, repealed, now = cur.summary["stocks"][row]
@@ -67,13 +67,9 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
             expected = before + issued - repealed
             if expected != now:
                 out.append((cur.report_id, finding(
-                    "in-force-mismatch", row_code=row, previous_year=prev_year, in_force_before=_n(before), issued=_n(issued),
-                    repealed=_n(repealed), in_force_expected=_n(expected), in_force=_n(now),
-                    section="proactive", row=row, column="in_force", expected=_n(expected), found=_n(now))))
+                    "in-force-mismatch", row_code=row, previous_year=prev_year, in_force_before=shown(before), issued=shown(issued),
+                    repealed=shown(repealed), in_force_expected=shown(expected), in_force=shown(now),
+                    section="proactive", row=row, column="in_force", expected=shown(expected), found=shown(now))))
         if cur.summary["digest"] and cur.summary["digest"] == prev.summary["digest"]:
             out.append((cur.report_id, finding("repeated-figures", previous_year=prev_year)))
     return out
-
-
-def _n(v) -> str:
-    return "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))

@@ -11,13 +11,7 @@ from __future__ import annotations
 
 from ..codebook import Codebook, Outcome, load
 from ..findings import catalogue, finding, parameters
-from ..model import Report
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return ""
-    return f"{v:g}" if isinstance(v, float) else str(v)
+from ..model import Report, shown
 
 
 def templates(report: Report, cb: Codebook) -> dict[str, str]:
@@ -30,14 +24,14 @@ def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):
     """The finding of an instance that does not hold: it points at the first cell of the total
     side; its messages take what they name of the two sums, the row, the column and the terms."""
     ident, section = outcome.identity, outcome.identity.section
-    offered = {ident.names[0]: _fmt(outcome.total), ident.names[1]: _fmt(outcome.parts),
+    offered = {ident.names[0]: shown(outcome.total), ident.names[1]: shown(outcome.parts),
                "row_code": outcome.row, "row_label": cb.row(section, outcome.row).label,
                "column_code": outcome.column, "column_label": cb.column(section, outcome.column).label, **dict(ident.terms)}
     templates = catalogue()[ident.code].messages["default"]
     named = parameters(templates["zh"]) | parameters(templates["en"])
-    expected = _fmt(outcome.parts) if ident.relation == "=" else f"{ident.relation} {_fmt(outcome.parts)}"
+    expected = shown(outcome.parts) if ident.relation == "=" else f"{ident.relation} {shown(outcome.parts)}"
     return finding(ident.code, section=section, row=outcome.row, column=outcome.column, expected=expected,
-                   found=_fmt(outcome.total), source_line=source_line, **{k: v for k, v in offered.items() if k in named})
+                   found=shown(outcome.total), source_line=source_line, **{k: v for k, v in offered.items() if k in named})
 
 
 def check(report: Report) -> None:

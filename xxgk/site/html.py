@@ -12,6 +12,8 @@ import html
 import json
 from pathlib import Path
 
+from ..model import shown
+
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|~>"})
 
 
@@ -36,9 +38,7 @@ def json_in_html(data) -> str:
 def fmt(v) -> str:
     """A figure, count or sum: whole numbers without a decimal point, others as printed (%g);
     nothing for no value."""
-    if v is None:
-        return ""
-    return f"{v:g}" if isinstance(v, float) and v != int(v) else str(int(v))
+    return shown(v)
 
 
 def percent(part, whole) -> str:
