@@ -141,3 +141,14 @@ def test_digits_of_other_scripts_are_no_figures():
 def test_grouped_pieces_count_their_digits_not_commas():
     assert candidates([Piece("grouped", "999,999,999,999", 1)], 1)[0][0][0] == (999999999999,)
     assert candidates([Piece("grouped", "1,999,999,999,999", 1)], 1) == ([], False)
+
+
+def test_figures_each_on_a_line_of_their_own_are_never_split():
+    """`10` on a line of its own beside single digits on theirs is the figure 10, not 1 and 0 glued
+    (a PDF converted to text one cell per line); on one line, glued cells are split as before."""
+    apart = [Piece("digits", t, line) for line, t in enumerate(["10", "1", "0"], start=1)]
+    assert candidates(apart, 4) == ([], False)
+    assert candidates(apart, 3)[0][0][0] == (10, 1, 0)
+    together = [Piece("digits", t, 1) for t in ["10", "1", "0"]]
+    assert candidates(together, 4)[0][0][0] == (1, 0, 1, 0)
+    assert candidates([Piece("digits", t, n) for n, t in enumerate(["00", "1"])], 3) == ([], False)

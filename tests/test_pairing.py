@@ -62,3 +62,35 @@ def test_a_block_of_labels_then_a_block_of_figures_is_paired_by_order():
     report, got = _figures(_labels_then_figures(TEXT))
     assert "rows-paired" in [g.code for g in report.findings]
     assert got == truth
+
+
+MARKDOWN = (GOLDEN / "quirk-md-converter-hzq-2024" / "input.md").read_text(encoding="utf-8")
+UNCLEAR = "|                |     |     | 0   | 0   | 0   | 0   | 0   | 0   | 0   |\n3.补正后申请内容仍不明确"
+
+
+def test_markdown_rows_read_by_a_label_on_another_line_yield_to_the_pairing():
+    """A converter's Markdown prints 3.补正后申请内容仍不明确 after its own figures and before the next
+    row's: read by its label it would be 1; the pairing by order, which every identity confirms,
+    gives the PDF's 0."""
+    assert UNCLEAR in MARKDOWN
+    truth = {(f.section, f.row, f.column): f.value for f in parse_bytes(PDF.read_bytes(), ".pdf").facts}
+    report = parse_bytes(MARKDOWN.encode("utf-8"), ".md")
+    assert {(f.section, f.row, f.column): f.value for f in report.facts} == truth
+    assert next(f for f in report.facts if f.row == "unable_unclear" and f.column == "total").evidence == "pairing"
+
+
+def test_rows_in_doubt_are_withheld_when_no_pairing_holds():
+    """The same Markdown with one figure of the unclear row lost: no pairing can be confirmed, so
+    every row whose figures stand on another line than its label is withheld (figures-apart), and
+    no figure differs from the PDF's."""
+    truth = {(f.section, f.row, f.column): f.value for f in parse_bytes(PDF.read_bytes(), ".pdf").facts}
+    broken = MARKDOWN.replace(UNCLEAR, UNCLEAR.replace("| 0   | 0   |\n", "|\n", 1), 1)
+    report = parse_bytes(broken.encode("utf-8"), ".md")
+    got = {(f.section, f.row, f.column): f.value for f in report.facts}
+    assert all(got[k] in (None, v) for k, v in truth.items())
+    assert got[("requests", "unable_unclear", "total")] is None
+    assert "unable_unclear" in {g.row for g in report.findings if g.code == "figures-apart"}
+    assert got[("requests", "unprocessed_complaint", "total")] is None
+    assert got[("requests", "denied_law_forbidden", "total")] == 0  # its figures share its label's line
+    withheld = {(f.section, f.row) for f in report.facts if f.status in ("unresolved", "absent")}
+    assert withheld <= {(g.section, g.row) for g in report.findings}

@@ -92,7 +92,12 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
 
     Returns (candidates, truncated); each candidate is (values, printed texts, source lines).
     """
-    fixed = [p.kind != "digits" for p in pieces]
+    # pieces printed each on a line of its own (a converter's text that puts every cell on a line)
+    # are figures apart: each is one cell, never digits of several cells run together
+    apart = len(pieces) > 1 and len({p.line for p in pieces}) == len(pieces)
+    if apart and not all(_valid(p.text) for p in pieces if p.kind == "digits"):
+        return [], False
+    fixed = [apart or p.kind != "digits" for p in pieces]
     if not all(_plausible(p) for i, p in enumerate(pieces) if fixed[i]):
         return [], False
     # Fast paths (most rows): one piece per cell, or one digit per cell.

@@ -37,51 +37,69 @@ def _runs(stream: Stream, span: Span) -> list[list[re.Match]]:
     return runs
 
 
+def _chunks(stream: Stream, span: Span, width: int) -> tuple[list[list[re.Match]], bool]:
+    """The section's runs cut into rows of `width` figures, and whether every run could be (a run
+    shorter than a row is a number in a label or a note, 第二十条 or 2024年, and is skipped)."""
+    split: list[list[re.Match]] = []
+    whole = True
+    for run in _runs(stream, span):
+        if len(run) % width:
+            whole = whole and len(run) < width
+            continue
+        split += [run[i:i + width] for i in range(0, len(run), width)]
+    return split, whole
+
+
+def _apart(stream: Stream, located: dict[str, re.Match], values: dict[str, tuple], split: list[list[re.Match]],
+           end: int) -> set[str]:
+    """Rows read by their labels whose reading is in doubt: a row of figures stands on a line of its
+    own, read as no row's (before every label, or after a label whose row holds other figures), so
+    the table's labels and figures were printed apart, and a label followed by figures on another
+    line may as well be the label of the figures before it. A row whose figures share its label's
+    line is not in doubt."""
+    order = sorted(located.items(), key=lambda kv: kv[1].start())
+    bounds = [(code, m.end(), order[k + 1][1].start() if k + 1 < len(order) else end) for k, (code, m) in enumerate(order)]
+
+    def taken(chunk: list[re.Match]) -> bool:
+        figures = tuple(int(m.group(1)) for m in chunk)
+        return any(lo <= chunk[0].start() < hi and _read(values.get(code)) and tuple(values[code][2]) == figures
+                   for code, lo, hi in bounds)
+
+    alone = [c for c in split if len({stream.line_at(m.start()) for m in c}) == 1 and not taken(c)]
+    if not alone:
+        return set()
+    doubt = set()
+    for code, m in located.items():
+        got = values.get(code)
+        label = range(stream.line_at(m.start()) or 0, (stream.line_at(m.end()) or 0) + 1)
+        if got is not None and _read(got) and not all(line in label for line in got[4]):
+            doubt.add(code)
+    return doubt
+
+
 def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: str, located: dict[str, re.Match],
          values: dict[str, tuple], report: Report) -> set[str]:
-    """Settle the rows not read (absent, or read as unresolved) from the runs; returns their codes."""
+    """Settle the rows not read (absent, or read as unresolved), and the rows whose reading is in
+    doubt, from the runs; returns their codes. Rows in doubt that no pairing settles are withheld."""
     cb = load()
-    unread = [r.code for r in rows if not _read(values.get(r.code))]
     widths = {len(cb.row_columns(section, r, template)) for r in rows}
     # only a table whose every row is a term of an identity between rows can confirm an order
     # (in section 三 every row is; in section 二 a row such as 行政许可 is in none)
     terms = {code for i in cb.rules_of(section, "rows") for code in (*i.total, *i.parts_of(template))}
-    if not unread or len(widths) != 1 or not {r.code for r in rows} <= terms:
+    if len(widths) != 1 or not {r.code for r in rows} <= terms:
         return set()
-    width = widths.pop()
-    split: list[list[re.Match]] = []
-    for run in _runs(stream, span):
-        if len(run) % width:
-            if len(run) < width:
-                continue  # a lone number in a label or a note (第二十条, 2024年) is no row
-            return set()
-        split += [run[i:i + width] for i in range(0, len(run), width)]
-    if len(split) != len(rows):
+    split, whole = _chunks(stream, span, widths.pop())
+    doubt = _apart(stream, located, values, split, span.end)
+    unread = [r.code for r in rows if not _read(values.get(r.code)) or r.code in doubt]
+    if not unread:
         return set()
-    table = {r.code: tuple(int(m.group(1)) for m in run) for r, run in zip(rows, split, strict=True)}
-    # rows read by their labels agree with their runs, and found labels lie next to their runs
-    starts = [located[r.code].start() if r.code in located else None for r in rows]
-    # the labels in one block and the figures in another (a converter that reads a table column
-    # by column): the order alone pairs them
-    block = bool(located) and split[0][0].start() > max(m.start() for m in located.values())
-    for k, (r, run) in enumerate(zip(rows, split, strict=True)):
-        got = values.get(r.code)
-        if got is not None and _read(got) and tuple(got[2]) != table[r.code]:
-            return set()
-        before = next((s for s in reversed(starts[:k]) if s is not None), span.start)
-        after = next((s for s in starts[k + 1:] if s is not None), span.end)
-        if not block and not before <= run[0].start() < after:
-            return set()  # a run beyond the label of another row: the order is not the rows'
-
-    columns = [c.code for c in cb.columns[section]]
-
-    def get(row: str, column: str):
-        vals = table.get(row)
-        return vals[columns.index(column)] if vals is not None and column in columns else None
-
-    for ident in cb.rules_of(section):
-        if not all(o.holds for o in ident.evaluate(get, cb.across(ident), template)):
-            return set()
+    table = _confirmed(stream, span, section, rows, template, located, values, split, doubt) if whole else None
+    if table is None:
+        for code in sorted(doubt, key=[r.code for r in rows].index):
+            report.add(finding("figures-apart", section=section, row=code, label=cb.row(section, code).label,
+                               source_line=values[code][4][0]))
+            values[code] = ("unresolved", "", (), (), values[code][4][:1])
+        return set()
     paired = set(unread)
     for r, run in zip(rows, split, strict=True):
         if r.code in paired:
@@ -90,6 +108,38 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     report.findings[:] = [g for g in report.findings if not (g.section == section and g.row in paired and g.code in _ANSWERED)]
     report.add(finding("rows-paired", section=section, rows=", ".join(r for r in [x.code for x in rows] if r in paired), count=len(paired)))
     return paired
+
+
+def _confirmed(stream: Stream, span: Span, section: str, rows: list[Row], template: str, located: dict[str, re.Match],
+               values: dict[str, tuple], split: list[list[re.Match]], doubt: set[str]) -> dict[str, tuple] | None:
+    """The rows' figures paired by order, if everything confirms the pairing, else None."""
+    cb = load()
+    if len(split) != len(rows):
+        return None
+    table = {r.code: tuple(int(m.group(1)) for m in run) for r, run in zip(rows, split, strict=True)}
+    # rows read by their labels (and not in doubt) agree with their runs, and labels lie next to their runs
+    starts = [located[r.code].start() if r.code in located else None for r in rows]
+    # the labels in one block and the figures in another (a converter that reads a table column
+    # by column): the order alone pairs them
+    block = bool(located) and split[0][0].start() > max(m.start() for m in located.values())
+    for k, (r, run) in enumerate(zip(rows, split, strict=True)):
+        got = values.get(r.code)
+        if r.code not in doubt and got is not None and _read(got) and tuple(got[2]) != table[r.code]:
+            return None
+        before = next((s for s in reversed(starts[:k]) if s is not None), span.start)
+        after = next((s for s in starts[k + 1:] if s is not None), span.end)
+        if not block and not before <= run[0].start() < after:
+            return None  # a run beyond the label of another row: the order is not the rows'
+    columns = [c.code for c in cb.columns[section]]
+
+    def get(row: str, column: str):
+        vals = table.get(row)
+        return vals[columns.index(column)] if vals is not None and column in columns else None
+
+    for ident in cb.rules_of(section):
+        if not all(o.holds for o in ident.evaluate(get, cb.across(ident), template)):
+            return None
+    return table
 
 
 def _read(value) -> bool:

@@ -93,12 +93,16 @@ def decode(data: bytes, html: bool = False, notes: list[tuple[str, str, str]] | 
 
 # Control codes, private-use characters and surrogates: no text holds many of them. The control
 # codes that break lines (\x1c-\x1e, \x85, like \n) are text.
-_NO_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+_NO_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# private-use characters: a symbol font's bullets (\uf0b7) in a PDF converted to text are many,
+# but far fewer than in binary bytes decoded as text
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def _control_share(sample: str) -> float:
-    """The share of characters no text holds: control codes (but whitespace), private-use, surrogates."""
-    return len(_NO_TEXT.findall(sample)) / max(1, len(sample))
+    """The share of characters no text holds: control codes (but whitespace) and surrogates, with
+    private-use characters counted at a fifth."""
+    return (len(_NO_TEXT.findall(sample)) + len(_PRIVATE_USE.findall(sample)) / 5) / max(1, len(sample))
 
 
 # The bytes an encoding's decoder holds back at the end of the data when they begin a character
@@ -256,7 +260,7 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
     normalised = _normalised_lines(lines)
     cells: list[Cell] = []
     for number, line in enumerate(normalised[start:], start=start + 1):
-        if fmt == "markdown":
+        if fmt == "markdown" and not _PAGE_NUMBER.fullmatch(line.strip()):  # `- 2 -` is no list item
             line = _MD_MARKUP.sub("", line)
         cells.extend(_line_cells(line, number))
     return Document(cells=cells, format=fmt, encoding=encoding, meta=meta)
