@@ -197,7 +197,8 @@ def test_fees_units():
     assert fee("12.5")[0].value == 12.5  # decimals for fees stay readable
     assert fee("1,234.5")[0].value == 1234.5
     assert fee("3万元")[0].value == 3  # the column's own unit
-    for printed in ("3万", "3元", "5000元", "12.5%"):  # 3万 is 30000 of what?; 元 is not the column's 万元
+    assert fee("1.5万")[0].value == 1.5  # its multiplier alone: 1.5 万元
+    for printed in ("3万件", "3元", "5000元", "12.5%", "3亿"):  # 元 is not the column's 万元
         f, found = fee(printed)
         assert f.status == "unresolved" and "unreadable-figure" in found, printed
 

@@ -108,7 +108,7 @@ def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: di
         return None
     units = ("unit", "percent", "currency")
     reason = form.reason if form is not None else None
-    if reason in units and ((unit and stop_text.startswith(unit)) or (reason == "currency" and not unit)):
+    if reason in units and ((unit and _in_unit(stop_text, unit)) or (reason == "currency" and not unit)):
         form = reason = None  # the column's own unit, or a column with no unit of its own
     if reason == "bracketed":
         bracket = digits.BRACKETED.match(stop_text)
@@ -124,6 +124,12 @@ def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: di
         report.add(finding("unrecognised-label", text=stop_text[:40],
                            section=section, row=row, found=stop_text[:40], source_line=stop_line))
     return None
+
+
+def _in_unit(text: str, unit: str) -> bool:
+    """`text` after a figure names the column's own unit: the unit (万元), or its multiplier alone
+    (1.5万 in a column of 万元 is 1.5 万元), ending there."""
+    return re.match(rf"{re.escape(unit[0])}(?:{re.escape(unit[1:])})?(?!\w)", text) is not None
 
 
 def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
