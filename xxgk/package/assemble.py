@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..check import copies, crossyear
 from ..corpus import provenance
@@ -20,12 +20,12 @@ from ..corpus.walk import corpus_files
 from ..findings import catalogue, finding
 from ..identify import register
 from ..identify.agency import overrides
-from ..model import Finding
+from ..model import Fact, Finding, Report
 from .cache import ParseCache
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
-from .tables import FRAGMENTS, TableWriter
-from .worker import REGION_KEYS, parse_all
+from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas
+from .worker import REGION_KEYS, FileResult, parse_all
 
 
 @dataclass
@@ -68,7 +68,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
     summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
     jobs = jobs or os.cpu_count() or 1
-    results = parse_all(corpus, files, jobs, store)
+    results = _settled_by_copies(parse_all(corpus, files, jobs, store))
     added, problems = provenance.read(corpus)
     about: dict[str, list[provenance.Problem]] = {}
     for problem in problems:
@@ -225,6 +225,57 @@ def _compare_copies(reports: list[dict], facts: Path) -> list[tuple[dict, Findin
     return [(r, g) for r in others
             for g in copies.disagreements(values.get(r["superseded_by"], {}), values.get(r["report_id"], {}),
                                           by_id[r["superseded_by"]]["source_file"])]
+
+
+def _settled_by_copies(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """The results, in order, with glued digits settled by another copy of the same report beside
+    the file (same folder and name, another format: the article's web page beside the crawler's
+    text; `copies.settle`). Files come in path order, so copies are neighbours: only one group is
+    held at a time."""
+    group: list[FileResult] = []
+    for res in results:
+        if group and _stem(group[0]) != _stem(res):
+            yield from _settle_group(group)
+            group = []
+        group.append(res)
+    yield from _settle_group(group)
+
+
+def _stem(res: FileResult) -> tuple[str, str]:
+    path = PurePosixPath(res.report["source_file"])
+    return str(path.parent), path.stem
+
+
+def _settle_group(group: list[FileResult]) -> list[FileResult]:
+    for res in group:
+        if not res.codes.get("ambiguous-digits"):
+            continue
+        for other in group:
+            same = (other.report["agency_name"], other.report["year"]) == (res.report["agency_name"], res.report["year"])
+            if other is res or not same or not res.report["year"]:
+                continue
+            cells = {(f[1], f[2], f[3]): (f[4], f[6], f[7]) for f in _rows(other.facts, "facts")}
+            facts, checks, n = copies.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"), cells,
+                                             other.report["source_file"])
+            if n:
+                _amend(res, facts, checks, n)
+    return group
+
+
+def _rows(block: Block, resource: str) -> list[tuple]:
+    return [tuple(r.values()) for r in block.batch(arrow_schemas()[resource]).to_pylist()]
+
+
+def _amend(res: FileResult, facts: list[tuple], checks: list[tuple], settled: int) -> None:
+    """A result whose figures another copy settled: its blocks, counts, status and cross-year summary."""
+    res.facts, res.checks = Block("facts", facts), Block("checks", checks)
+    res.figures += settled
+    res.codes = Counter(c[2] for c in checks)
+    res.errors = sum(c[3] == "error" for c in checks)
+    res.report["findings"] = len(checks)
+    if res.report["status"] == "partial" and not res.errors:
+        res.report["status"] = "ok"
+    res.crossyear = crossyear.summarise(Report(facts=[Fact(*f[1:9]) for f in facts]))
 
 
 def _names(schema: dict) -> list[str]:
