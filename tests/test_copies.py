@@ -1,7 +1,8 @@
-"""Another copy of a report as evidence for glued digits: the crawler's text of a report whose
-normative-documents row prints `9234` (three cells, three splits) is settled by the same report's
-web page beside it, where the row's figures stand in cells of their own; without that page, or
-with a page whose figures are no split of the digits, the row stays withheld."""
+"""Other files as evidence for glued digits: the crawler's text of a report whose
+normative-documents row prints `9234` (three cells, two splits) is settled by the same report's
+web page beside it, where the row's figures stand in cells of their own, or by the agency's report
+of the year before (documents in force then, plus those issued, less those repealed); without such
+a file, or with one that allows no split or several, the row stays withheld."""
 
 import html
 import re
@@ -27,16 +28,19 @@ def _page(cells: tuple[str, str, str]) -> str:
             f"<p>{html.escape(before)}</p><table><tr>{row}</tr></table><p>{html.escape(after)}</p></body></html>")
 
 
-def _build(tmp_path: Path, page: str | None) -> dict:
+def _build(tmp_path: Path, page: str | None, before: str | None = None) -> dict:
     corpus = tmp_path / "corpus" / "2022"
     corpus.mkdir(parents=True)
     (corpus / "pingtan-lyy.txt").write_text(TEXT, encoding="utf-8")
     if page is not None:
         (corpus / "pingtan-lyy.html").write_text(page, encoding="utf-8")
+    if before is not None:
+        (tmp_path / "corpus" / "2021").mkdir()
+        (tmp_path / "corpus" / "2021" / "pingtan-lyy.txt").write_text(before, encoding="utf-8")
     out = tmp_path / "datapackage"
     build(tmp_path / "corpus", out, jobs=1)
     reports = pq.read_table(out / "data" / "reports.parquet").to_pylist()
-    text_id = next(r["report_id"] for r in reports if r["source_file"].endswith(".txt"))
+    text_id = next(r["report_id"] for r in reports if r["source_file"] == "2022/pingtan-lyy.txt")
     facts = [f for f in pq.read_table(out / "data" / "facts.parquet").to_pylist()
              if f["report_id"] == text_id and f["row"] == "normative_documents"]
     checks = [c for c in pq.read_table(out / "data" / "checks.parquet").to_pylist() if c["report_id"] == text_id]
@@ -58,5 +62,28 @@ def test_the_web_page_beside_the_text_settles_its_glued_digits(tmp_path):
 @pytest.mark.parametrize("page", [None, _page(("9", "2", "35")), _page(("9", "2", ""))])
 def test_without_a_copy_that_prints_the_split_the_row_stays_withheld(tmp_path, page):
     got = _build(tmp_path, page)
+    assert [f["value"] for f in got["facts"]] == [None, None, None]
+    assert "ambiguous-digits" in [c["code"] for c in got["checks"]]
+
+
+def _year_before(in_force: int) -> str:
+    """The agency's 2021 report: the same text under a 2021 title, its row printed apart."""
+    text = TEXT.replace("体育局2022年度", "体育局2021年度").replace(ROW, f"行政规范性文件 5 3 {in_force}")
+    assert text.count("体育局2021年度") >= 1 and ROW not in text
+    return text
+
+
+def test_the_year_before_settles_documents_in_force(tmp_path):
+    got = _build(tmp_path, None, _year_before(27))  # 27 + 9 - 2 = 34; 27 + 9 - 23 = 13, not 4
+    assert [f["value"] for f in got["facts"]] == [9, 2, 34]
+    assert {f["evidence"] for f in got["facts"]} == {"previous"}
+    split = next(c for c in got["checks"] if c["code"] == "digits-split" and c["row"] == "normative_documents")
+    assert "2021" in split["message_en"] and "2021/pingtan-lyy.txt" in split["message_en"]
+    assert "ambiguous-digits" not in [c["code"] for c in got["checks"]]
+    assert got["report"]["status"] == "ok"
+
+
+def test_a_year_before_that_allows_no_split_settles_nothing(tmp_path):
+    got = _build(tmp_path, None, _year_before(28))  # 37 and 14: neither split
     assert [f["value"] for f in got["facts"]] == [None, None, None]
     assert "ambiguous-digits" in [c["code"] for c in got["checks"]]

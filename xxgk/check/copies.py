@@ -4,19 +4,18 @@ keeps the others as evidence; a figure on which they disagree is a finding. In: 
 year's report and of another file, by (section, row, column). Out: one finding per figure printed
 in both with different values (a figure one of them does not give is no disagreement).
 
-A copy is also evidence for glued digits (`settle`): a row withheld because its digits split
+A copy is also evidence for glued digits (`pick_copy`, for `check.settle`): a row withheld because its digits split
 several ways is settled by the other file's cells (its web page beside the crawler's text), when
 they were read one figure per cell and are one of the row's splits; the figures then have
 evidence `copy`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..codebook import load
 from ..findings import finding
 from ..model import Finding, shown
-from ..parse import digits
 
 Key = tuple[str, str, str]
 
@@ -31,36 +30,15 @@ def disagreements(primary: dict[Key, float], other: dict[Key, float], primary_fi
                           column_label=cb.column(section, column).label, value=shown(other[key]), primary_value=shown(primary[key]))
 
 
-def settle(facts: list[tuple], checks: list[tuple], other: dict[Key, tuple], other_file: str) -> tuple[list[tuple], list[tuple], int]:
-    """A file's facts and checks rows (as the package writes them), with each row withheld for
-    ambiguous digits settled from `other`'s (value, evidence, printed) by key, where the other
-    file printed every cell of the row on its own (evidence `cell`) and its figures are one of the
-    row's splits. Returns the new rows and the number of figures settled."""
-    cb = load()
-    ambiguous = {(c[4], c[5]): c for c in checks if c[2] == "ambiguous-digits"}
-    settled: dict[Key, tuple[float, str]] = {}
-    done: list[tuple] = []
-    for (section, row), check in ambiguous.items():
-        keys = [(f[1], f[2], f[3]) for f in facts if (f[1], f[2]) == (section, row)]
+
+def pick_copy(other: dict[Key, tuple]) -> Callable[[str, str, list[Key], list], tuple | None]:
+    """The split the other copy prints: every cell of the row read there one figure per cell
+    (evidence `cell`), and those figures one of the row's splits."""
+    def pick(section: str, row: str, keys: list[Key], splits: list) -> tuple | None:
         copy = [other.get(k) for k in keys]
-        if not keys or any(c is None or c[0] is None or c[1] != "cell" for c in copy):
-            continue
-        printed = str(check[8])
-        cells: list[tuple[str, int | None]] = [("" if piece == "∅" else piece, None) for piece in printed.split(" ")]
-        pieces = digits.tokenise(cells, cb.blank_markers)[0]
+        if any(c is None or c[0] is None or c[1] != "cell" for c in copy):
+            return None
         figures = tuple(c[0] for c in copy if c is not None)
-        splits = [texts for values, texts, _ in digits.candidates(pieces, len(keys))[0] if values == figures]
-        if len(splits) != 1:
-            continue
-        settled.update({k: (v, t) for k, v, t in zip(keys, figures, splits[0], strict=True)})
-        g = finding("digits-split", "copy", printed=printed, split=" | ".join(splits[0]), file=other_file,
-                    found=printed, expected=" | ".join(splits[0]), section=section, row=row, source_line=check[11])
-        done.append((check[0], 0, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
-                     g.message_zh, g.message_en, g.source_line))
-    if not settled:
-        return facts, checks, 0
-    facts = [(*f[:4], *settled[(f[1], f[2], f[3])][:1], "reported", "copy", settled[(f[1], f[2], f[3])][1], *f[8:])
-             if (f[1], f[2], f[3]) in settled else f for f in facts]
-    gone = {(section, row) for section, row, _ in settled}
-    kept = [c for c in checks if not (c[2] == "ambiguous-digits" and (c[4], c[5]) in gone)] + done
-    return facts, [(c[0], i, *c[2:]) for i, c in enumerate(kept, start=1)], len(settled)
+        chosen = [s for s in splits if s[0] == figures]
+        return chosen[0] if len(chosen) == 1 else None
+    return pick

@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from ..findings import finding
 from ..model import Finding, Report, shown
+from .settle import Key, Pick, Split
 
 REQUEST_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
                    "legal_service_org", "other_org", "total")
@@ -73,3 +74,31 @@ def check_years(entries: list[Entry]) -> list[tuple[str, Finding]]:
         if cur.summary["digest"] and cur.summary["digest"] == prev.summary["digest"]:
             out.append((cur.report_id, finding("repeated-figures", previous_year=prev_year)))
     return out
+
+
+def settles(checks: list[tuple]) -> bool:
+    """Whether a report's findings include a withheld row that the year before can settle."""
+    return any(c[2] == "ambiguous-digits" and ((c[4], c[5]) == ("requests", "carried_over") or (c[4] == "proactive" and c[5] in STOCKS))
+               for c in checks)
+
+
+def pick_previous(before: dict) -> Pick:
+    """The split the agency's report of the year before (its summary) allows, if one only: this
+    year's carried_over is what that year carried forward, in every column; documents in force
+    are those in force then, plus those issued, less those repealed."""
+    def pick(section: str, row: str, keys: list[Key], splits: list[Split]) -> Split | None:
+        columns = [k[2] for k in keys]
+        if (section, row) == ("requests", "carried_over"):
+            carried = dict(zip(REQUEST_COLUMNS, before["carried_forward"], strict=True))
+            if any(carried.get(c) is None for c in columns):
+                return None
+            chosen = [s for s in splits if list(s[0]) == [carried[c] for c in columns]]
+        elif section == "proactive" and row in STOCKS and columns == ["issued", "repealed", "in_force"]:
+            in_force = before["stocks"][row][2]
+            if in_force is None:
+                return None
+            chosen = [s for s in splits if None not in s[0] and in_force + s[0][0] - s[0][1] == s[0][2]]
+        else:
+            return None
+        return chosen[0] if len(chosen) == 1 else None
+    return pick

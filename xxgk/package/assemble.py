@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ..check import copies, crossyear
+from ..check import copies, crossyear, settle
 from ..corpus import provenance
 from ..corpus.walk import corpus_files
 from ..findings import catalogue, finding
@@ -67,6 +67,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     seen: dict[str, str] = {}
     later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
     summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
+    held: list[FileResult] = []  # results written after the loop (see _settle_by_previous)
     jobs = jobs or os.cpu_count() or 1
     results = _settled_by_copies(parse_all(corpus, files, jobs, store))
     added, problems = provenance.read(corpus)
@@ -110,8 +111,11 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
         else:
             seen[rid] = rep["source_file"]
             summaries[rid] = res.crossyear
-            for name in FRAGMENTS:
-                writers[name].write_block(getattr(res, name), validated=res.key in validated)
+            if res.codes.get("ambiguous-digits") and crossyear.settles(_rows(res.checks, "checks")):
+                held.append(res)  # the year before may settle it: written once every report is known
+            else:
+                for name in FRAGMENTS:
+                    writers[name].write_block(getattr(res, name), validated=res.key in validated and not res.amended)
             summary.figures += res.figures
             rep["figures"] = res.figures
             summary.codes.update(res.codes)
@@ -128,6 +132,10 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
 
     agencies = _agencies(reports)
     later += choose_primaries(reports)
+    for res in held:
+        _settle_by_previous(res, reports, summaries, summary)
+        for name in FRAGMENTS:
+            writers[name].write_block(getattr(res, name), validated=res.key in validated and not res.amended)
     writers["facts"].close()
     later += _compare_copies(reports, writers["facts"].parquet_path)
     counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
@@ -255,11 +263,39 @@ def _settle_group(group: list[FileResult]) -> list[FileResult]:
             if other is res or not same or not res.report["year"]:
                 continue
             cells = {(f[1], f[2], f[3]): (f[4], f[6], f[7]) for f in _rows(other.facts, "facts")}
-            facts, checks, n = copies.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"), cells,
-                                             other.report["source_file"])
+            facts, checks, n = settle.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"), copies.pick_copy(cells),
+                                             "copy", file=other.report["source_file"])
             if n:
                 _amend(res, facts, checks, n)
     return group
+
+
+def _settle_by_previous(res: FileResult, reports: list[dict], summaries: dict[str, dict], summary: Summary) -> None:
+    """Glued digits settled by the agency's report of the year before (`crossyear.pick_previous`);
+    the build's counts follow the amended result."""
+    rep = res.report
+    before = [r for r in reports if rep["agency_id"] and r["agency_id"] == rep["agency_id"] and rep["year"]
+              and r["year"] == rep["year"] - 1 and register.counted(r)]
+    if len(before) != 1:
+        return
+    codes, status = res.codes, rep["status"]
+    facts, checks, n = settle.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"),
+                                     crossyear.pick_previous(summaries[before[0]["report_id"]]), "previous",
+                                     file=before[0]["source_file"], previous_year=before[0]["year"])
+    if not n:
+        return
+    findings = rep["findings"]
+    _amend(res, facts, checks, n)
+    rep["figures"] = res.figures
+    summaries[rep["report_id"]] = res.crossyear
+    summary.figures += n
+    summary.findings += rep["findings"] - findings
+    summary.codes.subtract(codes)
+    summary.codes.update(res.codes)
+    summary.codes += Counter()  # drop the codes no longer found
+    summary.statuses[status] -= 1
+    summary.statuses[rep["status"]] += 1
+    summary.statuses += Counter()
 
 
 def _rows(block: Block, resource: str) -> list[tuple]:
@@ -268,7 +304,7 @@ def _rows(block: Block, resource: str) -> list[tuple]:
 
 def _amend(res: FileResult, facts: list[tuple], checks: list[tuple], settled: int) -> None:
     """A result whose figures another copy settled: its blocks, counts, status and cross-year summary."""
-    res.facts, res.checks = Block("facts", facts), Block("checks", checks)
+    res.facts, res.checks, res.amended = Block("facts", facts), Block("checks", checks), True
     res.figures += settled
     res.codes = Counter(c[2] for c in checks)
     res.errors = sum(c[3] == "error" for c in checks)

@@ -14,7 +14,7 @@ from ..findings import catalogue
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]
 FACT_STATUSES = ["reported", "blank", "absent", "unresolved"]
-EVIDENCE = ["cell", "split", "identity", "narrative", "ocr", "pairing", "copy", ""]
+EVIDENCE = ["cell", "split", "identity", "narrative", "ocr", "pairing", "copy", "previous", ""]
 SEVERITIES = ["error", "warning", "info"]
 
 

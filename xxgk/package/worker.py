@@ -128,6 +128,7 @@ class FileResult:
     key: str | None = None  # the content key (None: the file was not read)
     cached: bool = False  # taken from the parse cache
     cache_problem: str | None = None  # why the cache could not be written, if it could not
+    amended: bool = False  # settled by another file's evidence after the parse (its rows are new to validation)
 
 
 def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str) -> dict:
