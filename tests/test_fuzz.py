@@ -152,3 +152,8 @@ def test_the_invariant_knows_signed_and_decimal_columns():
     decimal = text.replace("行政许可 0 0 0", "行政许可 5 1.5 12").encode("utf-8")
     assert {f.status for f in parse_bytes(decimal, ".txt").facts if f.row == "licensing"} == {"unresolved"}
     check_input(decimal, ".txt")
+
+
+def test_a_fee_printed_with_its_columns_multiplier_is_no_violation(monkeypatch):
+    published(monkeypatch, 1.5)  # a decimal is published as the fee
+    check_input("行政事业性收费 1.5万\n".encode(), ".txt")

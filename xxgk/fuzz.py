@@ -14,6 +14,7 @@ from .parse.digits import number_form
 from .parse.extract import known_text_pattern
 from .parse.formats import read_bytes
 from .parse.read import ReadError, decode
+from .parse.rows import in_unit
 from .report import parse_bytes
 from .text import normalise
 
@@ -70,10 +71,11 @@ class Violation(AssertionError):
     """The parser broke one of its promises on this input."""
 
 
-def _continued(text: str, end: int) -> bool:
+def _continued(text: str, end: int, unit: str | None = None) -> bool:
     """Whether the text after a printed number (ending at `end`) continues it into a form that is
     not plain, as the extractor judges it (digits.number_form, then the exceptions it allows: a
-    known label, a column's own unit, 元 in a column with no unit)."""
+    known label, a unit, the multiplier of `unit` alone (1.5万 in a column of 万元), 元 in a
+    column with no unit)."""
     after = text[end:end + 60]
     spaces = len(after) - len(after.lstrip(" "))
     if not after or after.startswith(_SEPARATE):
@@ -84,11 +86,11 @@ def _continued(text: str, end: int) -> bool:
         return False
     rest = after[spaces:]
     if reason in ("unit", "percent"):
-        return not rest.startswith(_UNITS)
+        return not (rest.startswith(_UNITS) or (unit is not None and in_unit(rest, unit)))
     return not known_text_pattern().match(rest)
 
 
-def printed_figures(text: str) -> tuple[set[str], list[str]]:
+def printed_figures(text: str, unit: str | None = None) -> tuple[set[str], list[str]]:
     """The figures printed whole in normalised text: (values of figures that are one cell
     whatever the layout: thousands and decimals; digit runs, which may be glued cells). A number
     continued by a letter, another script's digit, a unit, a percent sign, brackets or a malformed
@@ -102,7 +104,7 @@ def printed_figures(text: str) -> tuple[set[str], list[str]]:
             continue  # x10, e9, A1: the end of a longer form
         if before == "(" and _CLOSE.match(text, end):
             continue  # (5)
-        if _continued(text, end):
+        if _continued(text, end, unit):
             continue  # 1e9 0x10 3万 3 万 50% 5(3)
         chain = m.group()
         if not _FIGURE.fullmatch(chain):
@@ -131,13 +133,17 @@ def check_input(data: bytes, suffix: str) -> None:
     elif suffix == ".md":
         text = _MARKUP.sub("", text)
     # printed in the file at all (a reader cannot invent a figure) ...
-    whole, runs = printed_figures(normalise(text))
+    text = normalise(text)
+    whole, runs = printed_figures(text)
+    for unit in sorted({u for f in reported if (u := load().column(f.section, f.column).unit)}):
+        with_unit, unit_runs = printed_figures(text, unit)  # 1.5万 in a column of 万元
+        whole, runs = whole | with_unit, runs + unit_runs
     glued = "\x00".join(runs)
     # ... and whole on the line it is said to come from, in the cells the reader made of it
     cells: dict[int, list[str]] = {}
     for cell in read_bytes(data, suffix).cells:
         cells.setdefault(cell.line, []).append(cell.text)
-    lines: dict[int, tuple[set[str], str]] = {}
+    lines: dict[tuple[int, str], tuple[set[str], str]] = {}
     for f in reported:
         if f.value is None:
             raise Violation(f"{f.section}/{f.row}/{f.column}: reported without a value")
@@ -152,10 +158,11 @@ def check_input(data: bytes, suffix: str) -> None:
         if figure not in whole and figure not in glued:
             raise Violation(f"{f.section}/{f.row}/{f.column} = {figure} is not printed as a whole number in the input")
         if f.source_line is not None:
-            if f.source_line not in lines:
-                on_line, line_runs = printed_figures("\t".join(cells.get(f.source_line, [])))
-                lines[f.source_line] = on_line, "\x00".join(line_runs)
-            on_line, line_glued = lines[f.source_line]
+            key = (f.source_line, column.unit or "")
+            if key not in lines:
+                on_line, line_runs = printed_figures("\t".join(cells.get(f.source_line, [])), column.unit or None)
+                lines[key] = on_line, "\x00".join(line_runs)
+            on_line, line_glued = lines[key]
             if figure not in on_line and figure not in line_glued:
                 raise Violation(f"{f.section}/{f.row}/{f.column} = {figure} is not printed as a whole number on its "
                                 f"line {f.source_line}")

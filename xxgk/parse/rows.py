@@ -108,7 +108,7 @@ def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: di
         return None
     units = ("unit", "percent", "currency")
     reason = form.reason if form is not None else None
-    if reason in units and ((unit and _in_unit(stop_text, unit)) or (reason == "currency" and not unit)):
+    if reason in units and ((unit and in_unit(stop_text, unit)) or (reason == "currency" and not unit)):
         form = reason = None  # the column's own unit, or a column with no unit of its own
     if reason == "bracketed":
         bracket = digits.BRACKETED.match(stop_text)
@@ -126,7 +126,7 @@ def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: di
     return None
 
 
-def _in_unit(text: str, unit: str) -> bool:
+def in_unit(text: str, unit: str) -> bool:
     """`text` after a figure names the column's own unit: the unit (万元), or its multiplier alone
     (1.5万 in a column of 万元 is 1.5 万元), ending there."""
     return re.match(rf"{re.escape(unit[0])}(?:{re.escape(unit[1:])})?(?!\w)", text) is not None
