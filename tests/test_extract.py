@@ -312,3 +312,47 @@ def test_a_decimal_in_a_column_that_counts_items_is_withheld():
     assert [g.found for g in report.findings if g.code == "unreadable-figure"] == ["1.5"]
     assert fact(report, "proactive", "fees", "amount").value == 12.5
     assert fact(report, "requests", "carried_over", "total").status == "reported"
+
+
+def _tr(label: str, *cells: str) -> str:
+    return "<tr><td>" + label + "</td>" + "".join(f"<td>{c or '&nbsp;'}</td>" for c in cells) + "</tr>\n"
+
+
+BLANK_CELLS_2019 = (
+    "<html><head><title>某某县某某局2019年政府信息公开工作年度报告</title></head><body>\n"
+    "<h1>某某县某某局2019年政府信息公开工作年度报告</h1>\n<p>二、主动公开政府信息情况</p>\n<table>\n"
+    + _tr("第二十条第（一）项") + _tr("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")
+    + _tr("规章", "", "", "") + _tr("规范性文件", "3", "3", "")
+    + _tr("第二十条第（五）项") + _tr("信息内容", "上一年项目数量", "本年增/减", "处理决定数量")
+    + _tr("行政许可", "", "5", "") + _tr("其他对外管理服务事项", "", "", "")
+    + "</table>\n<p>三、收到和处理政府信息公开申请情况</p>\n<table>\n"
+    + _tr("一、本年新收政府信息公开申请数量", "4", "", "", "", "", "", "4")
+    + _tr("（一）予以公开", "3", "", "", "", "", "", "")
+    + _tr("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1", "", "", "", "", "", "")
+    + "</table>\n<p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>\n")
+
+
+def test_a_rows_empty_cells_in_its_own_table_row_are_its_blank_cells():
+    """A 2019-template page that leaves zeros empty (`&nbsp;`) and the 总计 column blank in the
+    result rows: the empty cells at a row's ends are its cells, published blank (not 0)."""
+    report = parse_text(BLANK_CELLS_2019, ".html")
+    assert report.template == "2019"
+    rows: dict = {}
+    for f in report.facts:
+        rows.setdefault((f.section, f.row), []).append((f.value, f.status))
+    assert rows[("proactive", "normative_documents")] == [(3, "reported"), (3, "reported"), (None, "blank")]
+    assert rows[("proactive", "licensing")] == [(None, "blank"), (5, "reported"), (None, "blank")]
+    assert [v for v, _ in rows[("requests", "granted")]] == [3, None, None, None, None, None, None]
+    assert [v for v, _ in rows[("requests", "partial")]] == [1, None, None, None, None, None, None]
+    assert not [g for g in report.findings if g.code == "cell-count-mismatch"]
+
+
+def test_empty_cells_on_another_line_than_the_label_are_layout():
+    """A row of figures in the table row under its label's, its first (label) cell empty: that cell
+    is the label column, not the row's first figure, so the row's cells cannot be told apart and
+    it is withheld, not read as (empty, 3, …)."""
+    text = BLANK_CELLS_2019.replace("（一）予以公开", "（一）予以公开</td></tr><tr><td>")
+    report = parse_text(text, ".html")
+    granted = [(f.value, f.status) for f in report.facts if f.row == "granted"]
+    assert granted == [(None, "unresolved")] * 7
+    assert ("cell-count-mismatch", "granted") in [(g.code, g.row) for g in report.findings]

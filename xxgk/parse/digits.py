@@ -208,11 +208,12 @@ def _form_text(text: str, start: int, pos: int) -> str:
 
 
 def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
-             signed_ok: bool = False) -> tuple[list[Piece], str | None, int | None, Form | None]:
+             signed_ok: bool = False, keep_ends: bool = False) -> tuple[list[Piece], str | None, int | None, Form | None]:
     """Cut the text after a label into pieces, stopping at the first text that is not a figure.
 
     `cells` are (text, line) pairs in order: an empty cell is an explicit blank. Leading and
-    trailing blanks belong to the layout (row spans, padding), not to the row.
+    trailing blanks belong to the layout (row spans, padding), not to the row (kept with `keep_ends`:
+    see `in_cells`).
     Returns (pieces, stop_text, stop_line, form): the text that ended the figures, if any, and,
     when that text continues a figure into a form that is not plain (`number_form`), the printed
     form (`1e9`, `50%`, `(5)`) and why, so that the caller withholds the row instead of keeping the
@@ -235,7 +236,7 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
                 reason = number_form(text[pos:], glued, spaced)
                 start = figure[0] if figure is not None and (glued or spaced) else pos
                 form = Form(_form_text(text, start, pos), reason) if reason else None
-                return _trim(pieces), stop, line, form
+                return pieces if keep_ends else trim(pieces), stop, line, form
             kind = m.lastgroup or ""  # every alternative of the pattern is a named group
             if kind == "signed" and not signed_ok:
                 pieces.append(Piece("blank", m.group()[0], line))
@@ -247,10 +248,22 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
             elif kind != "space":
                 figure = None
             pos = m.end()
-    return _trim(pieces), None, None, None
+    return pieces if keep_ends else trim(pieces), None, None, None
 
 
-def _trim(pieces: list[Piece]) -> list[Piece]:
+def in_cells(pieces: list[Piece], cells: int) -> list[Piece] | None:
+    """The pieces with the blank cells at their ends kept, when the trimmed pieces cannot be the
+    row's cells but the untrimmed ones are exactly one per cell (an HTML or tab-separated row whose
+    first or last cells are empty: `行政许可 | &nbsp; | 5 | &nbsp;`, a total column left blank)."""
+    trimmed = trim(pieces)
+    if len(pieces) != cells or len(trimmed) == cells or candidates(trimmed, cells)[0]:
+        return None
+    if not all(p.kind != "digits" or _valid(p.text) for p in pieces):
+        return None
+    return pieces
+
+
+def trim(pieces: list[Piece]) -> list[Piece]:
     start, end = 0, len(pieces)
     while start < end and pieces[start].kind == "blank" and pieces[start].text == "":
         start += 1

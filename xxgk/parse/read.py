@@ -29,6 +29,7 @@ class ReadError(Exception):
 class Cell:
     text: str
     line: int
+    row: int | None = None  # the table row it belongs to, where the format says (an HTML <tr>, a pipe or tab row)
 
 
 @dataclass(frozen=True)
@@ -224,13 +225,13 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     if s.startswith("|") and s.endswith("|") and len(s) > 1:
         if _MD_SEPARATOR_ROW.match(s):
             return []
-        return [Cell(part.strip(), number) for part in s[1:-1].split("|")]
+        return [Cell(part.strip(), number, number) for part in s[1:-1].split("|")]
     if stripped.endswith((" |", "\t|")):
         return [Cell(stripped[:-1].strip(), number)]
     if stripped.startswith("\t") and "\t" not in stripped[1:]:
         return [Cell(stripped[1:].strip(), number)]
     if "\t" in stripped:
-        return [Cell(part.strip(), number) for part in stripped.split("\t")]
+        return [Cell(part.strip(), number, number) for part in stripped.split("\t")]
     return [Cell(stripped.strip(), number)]
 
 
@@ -328,6 +329,7 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
             blocky.add(anc)
 
     cells: list[Cell] = []
+    rows: dict = {}  # <tr> element: its number
 
     def line(node) -> int:
         n = lines_of.get(node) or 0
@@ -338,7 +340,8 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         if not isinstance(tag, str):
             return
         if tag in ("td", "th"):
-            cells.append(Cell(_clean("".join(node.itertext())), line(node)))
+            row = rows.setdefault(node.getparent(), len(rows) + 1)
+            cells.append(Cell(_clean("".join(node.itertext())), line(node), row))
             return
         if node not in blocky and tag in _BLOCK_TAGS:
             t = _clean("".join(node.itertext()))

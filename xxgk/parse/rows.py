@@ -72,6 +72,10 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         signed = any(cb.column(section, c).signed for c in columns)
         cells = stream.cells_between(m.end(), starts[k + 1])
         pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
+        own = stream.in_row(m.end(), starts[k + 1])  # the label's own table row, its empty cells included
+        if own is not None and form is None:
+            pieces = digits.in_cells(digits.tokenise(own, cb.blank_markers, signed_ok=signed, keep_ends=True)[0],
+                                     len(columns)) or pieces
         line = stream.line_at(m.start())
         report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
                                     " ".join(p.text or "∅" for p in pieces)))

@@ -57,5 +57,16 @@ class Stream:
             i += 1
         return out
 
+    def in_row(self, start: int, end: int) -> list[tuple[str, int | None]] | None:
+        """The cells inside [start, end) that are in the table row of the cell at `start` (as
+        cells_between), or None where the format names no rows."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        if not self.cells or self.cells[i].row is None:
+            return None
+        j = i
+        while j + 1 < len(self.cells) and self.cells[j + 1].row == self.cells[i].row:
+            j += 1
+        return self.cells_between(start, min(end, self.starts[j] + len(self.cells[j].text) + 1))
+
     def text_between(self, start: int, end: int) -> str:
         return "\n".join(t.strip() for t, _ in self.cells_between(start, end) if t.strip())
