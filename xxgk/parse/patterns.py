@@ -41,8 +41,11 @@ def row_pattern(section: str, code: str) -> re.Pattern:
     # that closes after a cell of figures (a label's note cut by its row's figures, as a page break
     # in a printed table leaves it): the figures are the row's
     figures_cell = rf"[^()]*{SEP}\s*[0-9][0-9\s.,]*(?:{SEP}|\))"
+    # an item's numbering printed after its label (a PDF converted to text with the label's lines
+    # above and below the numbering: `危及“三安全一稳定”` / `3.  0 0 0`), consumed with it
+    after = rf"(?:\s*{row.item}\s*[.、](?![0-9]))?" if row.item is not None else ""
     return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels)
-                      + rf")(?:\s*(?!{digits.BRACKETED.pattern})(?!\({figures_cell})\([^()]{{0,80}}\))?")
+                      + rf")(?:\s*(?!{digits.BRACKETED.pattern})(?!\({figures_cell})\([^()]{{0,80}}\))?" + after)
 
 
 @cache
