@@ -14,6 +14,7 @@ from .stream import SEP
 from .vocabulary import load as vocabulary
 
 NUMERAL = vocabulary().numerals
+CUT_LABEL = 6  # the fewest characters of a label cut by its figures that still name it
 
 
 def _prefix_regex(row: Row) -> str:
@@ -32,10 +33,25 @@ def _prefix_regex(row: Row) -> str:
     return ""
 
 
+def _cut_regex(label: str) -> str:
+    """A label's first three fifths (at least CUT_LABEL characters), then as much of the rest as
+    is printed, in order."""
+    chars = [ch for ch in normalise(label) if not ch.isspace()]
+    keep = max(CUT_LABEL, -(-len(chars) * 3 // 5))
+    tail = ""
+    for ch in reversed(chars[keep:]):
+        tail = rf"(?:\s*{re.escape(ch)}{tail})?"
+    return label_regex("".join(chars[:keep])) + tail
+
+
 @cache
 def row_pattern(section: str, code: str) -> re.Pattern:
     row = load().row(section, code)
     labels = sorted({label_regex(label) for label in row.labels}, key=len, reverse=True)
+    # a long label cut by its row's figures (its tail printed on the next line, after them): its
+    # first part, only where figures follow it
+    cut = sorted({_cut_regex(label) for label in row.labels if len(normalise(label)) >= 2 * CUT_LABEL}, key=len, reverse=True)
+    labels += [rf"(?:{c})(?=[\s{SEP}]+[0-9])" for c in cut]
     # an optional note in brackets after the label ((单位 万元), (区分处理的…)); a figure in brackets
     # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld; nor is a bracket
     # that closes after a cell of figures (a label's note cut by its row's figures, as a page break
