@@ -146,6 +146,28 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
     return out, truncated
 
 
+def splits_a_figure(pieces: list[Piece], texts: tuple[str, ...]) -> bool:
+    """Whether a split cuts a piece that is a figure by itself (`95`, `10`, not `00` or `01`) while
+    other pieces stand apart from it: figures printed apart whose count falls short (a figure
+    lost in a conversion) are no glued run, and cutting one of them is a guess the arithmetic must
+    confirm."""
+    if len(pieces) < 2:
+        return False
+    k = 0
+    for p in pieces:
+        if p.kind != "digits":
+            k += 1
+            continue
+        joined = ""
+        start = k
+        while k < len(texts) and len(joined) < len(p.text):
+            joined += texts[k]
+            k += 1
+        if k - start > 1 and _valid(p.text):
+            return True
+    return False
+
+
 # A figure with thousands separators: well-formed groups only, and not followed by another digit
 # or by a separator and a digit (`1,2345` and `1,234,5` are no thousands figures).
 _GROUPS = r"[1-9][0-9]{0,2}(?:,[0-9]{3})+"
@@ -164,6 +186,9 @@ def _token_pattern(blank_markers: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?P<decimal>(?:{_GROUPS}|[0-9]+)\.[0-9]+)|(?P<grouped>{_GROUPED})"
                       rf"|(?P<signed>[-+](?:{_GROUPED}|[0-9]+))|(?P<digits>[0-9]+)|(?P<blank>{markers})|(?P<space>\s+)", re.DOTALL)
 
+
+# an item's numbering before its label's text: one or two digits, a full stop or 、, then a letter
+_NUMBERING = re.compile(r"[0-9]{1,2}[.、](?=[^\W\d_])")
 
 # Why a form is not plain: each is a variant of the unreadable-figure finding, which withholds the row.
 REASONS = ("bracketed", "script", "letters", "unit", "percent", "currency", "separator", "illegible")
@@ -238,6 +263,9 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
                 form = Form(_form_text(text, start, pos), reason) if reason else None
                 return pieces if keep_ends else trim(pieces), stop, line, form
             kind = m.lastgroup or ""  # every alternative of the pattern is a named group
+            if kind == "digits" and _NUMBERING.match(text, m.start()) and (figure is None or figure[1] < m.start()):
+                # `3.要求…`: the numbering of a label the row's figures run into, not a figure
+                return pieces if keep_ends else trim(pieces), text[m.start():].strip(), line, None
             if kind == "signed" and not signed_ok:
                 pieces.append(Piece("blank", m.group()[0], line))
                 pieces.append(Piece("grouped" if "," in m.group() else "digits", m.group()[1:], line))

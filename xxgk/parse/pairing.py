@@ -50,35 +50,55 @@ def _chunks(stream: Stream, span: Span, width: int) -> tuple[list[list[re.Match]
     return split, whole
 
 
-def _apart(stream: Stream, located: dict[str, re.Match], values: dict[str, tuple], split: list[list[re.Match]],
-           end: int) -> set[str]:
-    """Rows read by their labels whose reading is in doubt: a row of figures stands on a line of its
-    own, read as no row's (before every label, or after a label whose row holds other figures), so
-    the table's labels and figures were printed apart, and a label followed by figures on another
-    line may as well be the label of the figures before it. A row whose figures share its label's
-    line is not in doubt."""
+def _apart(stream: Stream, located: dict[str, re.Match], values: dict[str, tuple], inside: set[str],
+           start: int, end: int) -> set[str]:
+    """Rows read by their labels whose reading is in doubt. A row of figures standing on a line of
+    its own that no row read with certainty lies just before a label (between it and the label
+    before): the label may be that row's, printed after its figures, and the figures read after it
+    on another line the next row's. A row whose figures share its label's line is not in doubt,
+    and the figures it reads are no orphans; the figures a row in doubt reads are."""
     order = sorted(located.items(), key=lambda kv: kv[1].start())
-    bounds = [(code, m.end(), order[k + 1][1].start() if k + 1 < len(order) else end) for k, (code, m) in enumerate(order)]
+    bounds = {code: (m.end(), order[k + 1][1].start() if k + 1 < len(order) else end) for k, (code, m) in enumerate(order)}
+    # rows of figures on a line of their own, of any length (a row that lost a figure is no less a
+    # row that no label reads)
+    alone = [line for run in _runs(stream, Span(start, end)) for line in _by_line(stream, run) if len(line) > 1]
+    doubt: set[str] = set()
 
-    def taken(chunk: list[re.Match]) -> bool:
+    def orphan(chunk: list[re.Match]) -> bool:
         figures = tuple(int(m.group(1)) for m in chunk)
-        return any(lo <= chunk[0].start() < hi and _read(values.get(code)) and tuple(values[code][2]) == figures
-                   for code, lo, hi in bounds)
+        return not any(lo <= chunk[0].start() < hi and code not in doubt and _read(values.get(code))
+                       and tuple(values[code][2]) == figures for code, (lo, hi) in bounds.items())
 
-    alone = [c for c in split if len({stream.line_at(m.start()) for m in c}) == 1 and not taken(c)]
-    if not alone:
-        return set()
-    doubt = set()
-    for code, m in located.items():
+    before, printed_after = start, False
+    for code, m in order:
         got = values.get(code)
-        label = range(stream.line_at(m.start()) or 0, (stream.line_at(m.end()) or 0) + 1)
-        if got is not None and _read(got) and not all(line in label for line in got[4]):
+        apart = code not in inside and _off_label(stream, m, got)
+        gap = [c for c in alone if before <= c[0].start() < m.start()]
+        if gap and orphan(gap[-1]) and (apart or not _read(got)):
+            printed_after = True  # figures no row reads, just before a label whose row reads none on its line
+        if apart and any(orphan(c) for c in gap):
             doubt.add(code)
+        before = m.start()
+    if printed_after:  # the table prints labels after their figures: any label may be
+        doubt |= {code for code, m in located.items() if code not in inside and _off_label(stream, m, values.get(code))}
     return doubt
 
 
+def _off_label(stream: Stream, label: re.Match, got: tuple | None) -> bool:
+    """Whether a row was read with figures on another line than its label's."""
+    lines = range(stream.line_at(label.start()) or 0, (stream.line_at(label.end()) or 0) + 1)
+    return got is not None and _read(got) and not all(line in lines for line in got[4])
+
+
+def _by_line(stream: Stream, run: list[re.Match]) -> list[list[re.Match]]:
+    lines: dict[int | None, list[re.Match]] = {}
+    for m in run:
+        lines.setdefault(stream.line_at(m.start()), []).append(m)
+    return list(lines.values())
+
+
 def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: str, located: dict[str, re.Match],
-         values: dict[str, tuple], report: Report) -> set[str]:
+         values: dict[str, tuple], report: Report, inside: set[str]) -> set[str]:
     """Settle the rows not read (absent, or read as unresolved), and the rows whose reading is in
     doubt, from the runs; returns their codes. Rows in doubt that no pairing settles are withheld."""
     cb = load()
@@ -89,7 +109,7 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     if len(widths) != 1 or not {r.code for r in rows} <= terms:
         return set()
     split, whole = _chunks(stream, span, widths.pop())
-    doubt = _apart(stream, located, values, split, span.end)
+    doubt = _apart(stream, located, values, inside, span.start, span.end)
     unread = [r.code for r in rows if not _read(values.get(r.code)) or r.code in doubt]
     if not unread:
         return set()

@@ -33,11 +33,15 @@ def _prefix_regex(row: Row) -> str:
     return ""
 
 
-def _cut_regex(label: str) -> str:
-    """A label's first three fifths (at least CUT_LABEL characters), then as much of the rest as
-    is printed, in order."""
+def _cut_regex(section: str, label: str) -> str:
+    """A label's first half (at least CUT_LABEL characters, and enough that no other row's label
+    of the section starts with it), then as much of the rest as is printed, in order."""
     chars = [ch for ch in normalise(label) if not ch.isspace()]
-    keep = max(CUT_LABEL, -(-len(chars) * 3 // 5))
+    others = ["".join(ch for ch in normalise(other) if not ch.isspace())
+              for r in load().rows[section] for other in r.labels if label not in r.labels]
+    keep = max(CUT_LABEL, -(-len(chars) // 2))
+    while keep < len(chars) and any(o.startswith("".join(chars[:keep])) for o in others):
+        keep += 1
     tail = ""
     for ch in reversed(chars[keep:]):
         tail = rf"(?:\s*{re.escape(ch)}{tail})?"
@@ -48,9 +52,9 @@ def _cut_regex(label: str) -> str:
 def row_pattern(section: str, code: str) -> re.Pattern:
     row = load().row(section, code)
     labels = sorted({label_regex(label) for label in row.labels}, key=len, reverse=True)
-    # a long label cut by its row's figures (its tail printed on the next line, after them): its
-    # first part, only where figures follow it
-    cut = sorted({_cut_regex(label) for label in row.labels if len(normalise(label)) >= 2 * CUT_LABEL}, key=len, reverse=True)
+    # a long label cut by its row's figures (its tail printed on the next line, after them; a
+    # narrow column wraps it round them): its first part, only where figures follow it
+    cut = sorted({_cut_regex(section, label) for label in row.labels if len(normalise(label)) > CUT_LABEL + 1}, key=len, reverse=True)
     labels += [rf"(?:{c})(?=[\s{SEP}]+[0-9])" for c in cut]
     # an optional note in brackets after the label ((单位 万元), (区分处理的…)); a figure in brackets
     # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld; nor is a bracket

@@ -120,7 +120,7 @@ def resolve(pieces, columns, section, row, report: Report, narrative: str, line,
             report.add(finding("unreadable-figure", "decimal", printed=wrong, found=wrong, **where))
             return ("unresolved", "", (), (), (line,))
         cands = fitting
-    if len(cands) == 1 and not truncated:
+    if len(cands) == 1 and not truncated and not digits.splits_a_figure(pieces, cands[0][1]):
         vals, texts, lines = cands[0]
         return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)
     if not cands:

@@ -11,6 +11,7 @@ import re
 from ..codebook import Row, load
 from ..findings import finding
 from ..model import Fact, Match, Report
+from ..text import normalise
 from . import digits, pairing
 from .patterns import appeals_header, known_text_pattern, numbered_pattern, row_pattern, template_of
 from .resolve import Pending, resolve, settle_across_rows, withhold
@@ -67,6 +68,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
     ordered = [(r, located[r.code]) for r in rows if r.code in located]
     starts = [m.start() for _, m in ordered] + [span.end]
     values: dict[str, tuple] = {}
+    inside: set[str] = set()
     for k, (row, m) in enumerate(ordered):
         columns = cb.row_columns(section, row, template)
         signed = any(cb.column(section, c).signed for c in columns)
@@ -84,12 +86,20 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         if unreadable:
             values[row.code] = unreadable
             continue
+        if not pieces and stop_text and not known_text_pattern().match(stop_text) and not _label_rest(row, m.group(0), stop_text):
+            # no figure before text that is no label: the row's figures are elsewhere, not blank
+            report.add(finding("cell-count-mismatch", printed="", cells=len(columns), expected=str(len(columns)), found="",
+                               section=section, row=row.code, source_line=line))
+            values[row.code] = ("unresolved", "", (), (), (line,))
+            continue
         values[row.code] = resolve(pieces, columns, section, row, report, narrative, line, [row.code], template)
+        if stop_text and _label_rest(row, m.group(0), stop_text):
+            inside.add(row.code)  # its figures printed inside its own label: theirs, whatever the layout
     settle_across_rows(values, section, template, report)
     for code, v in values.items():
         if isinstance(v, Pending):
             values[code] = withhold(report, v)
-    paired = pairing.pair(stream, span, section, rows, template, located, values, report)
+    paired = pairing.pair(stream, span, section, rows, template, located, values, report, inside)
     for row in rows:
         columns = cb.row_columns(section, row, template)
         if row.code not in located and row.code not in paired:
@@ -97,6 +107,20 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         resolved = values.get(row.code)
         for j, col in enumerate(columns):
             report.facts.append(_fact(section, row.code, col, resolved, j))
+
+
+def _label_rest(row: Row, printed: str, after: str) -> bool:
+    """Whether the text after a row's figures is the rest of the row's label, printed on: the
+    label was cut by its figures (`2.其他法律行政法` / figures / `规禁止公开`)."""
+    head = "".join(ch for ch in normalise(printed) if not ch.isspace() and ch != SEP)
+    rest = "".join(ch for ch in normalise(after) if not ch.isspace() and ch != SEP)
+    for label in row.labels:
+        full = "".join(ch for ch in normalise(label) if not ch.isspace())
+        cut = full.find(head[-4:]) + 4 if len(head) >= 4 and head[-4:] in full else -1
+        tail = full[cut:] if cut > 0 else ""
+        if len(tail) >= 2 and rest.startswith(tail[:max(2, min(len(tail), 4))]):
+            return True
+    return False
 
 
 def _stop(report: Report, stop_text: str | None, stop_line: int | None, form: digits.Form | None,
