@@ -120,7 +120,10 @@ def resolve(pieces, columns, section, row, report: Report, narrative: str, line,
             report.add(finding("unreadable-figure", "decimal", printed=wrong, found=wrong, **where))
             return ("unresolved", "", (), (), (line,))
         cands = fitting
-    if len(cands) == 1 and not truncated and not digits.splits_a_figure(pieces, cands[0][1]):
+    # a crawler's dump runs a page's cells together and loses none: its one split is certain; in
+    # other text a figure apart that must be cut means a figure was lost, and only arithmetic tells
+    guess = report.format != "crawl-text" and digits.splits_a_figure(pieces, cands[0][1]) if cands else False
+    if len(cands) == 1 and not truncated and not guess:
         vals, texts, lines = cands[0]
         return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)
     if not cands:
