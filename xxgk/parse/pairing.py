@@ -108,11 +108,13 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     terms = {code for i in cb.rules_of(section, "rows") for code in (*i.total, *i.parts_of(template))}
     if len(widths) != 1 or not {r.code for r in rows} <= terms:
         return set()
-    split, whole = _chunks(stream, span, widths.pop())
-    doubt = _apart(stream, located, values, inside, span.start, span.end)
+    # only a row read from another line than its label's can be in doubt
+    off = any(code not in inside and _off_label(stream, m, values.get(code)) for code, m in located.items())
+    doubt = _apart(stream, located, values, inside, span.start, span.end) if off else set()
     unread = [r.code for r in rows if not _read(values.get(r.code)) or r.code in doubt]
     if not unread:
         return set()
+    split, whole = _chunks(stream, span, widths.pop())
     table = _confirmed(stream, span, section, rows, template, located, values, split, doubt) if whole else None
     if table is None:
         for code in sorted(doubt, key=[r.code for r in rows].index):

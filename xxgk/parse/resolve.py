@@ -122,7 +122,7 @@ def resolve(pieces, columns, section, row, report: Report, narrative: str, line,
         cands = fitting
     # a crawler's dump runs a page's cells together and loses none: its one split is certain; in
     # other text a figure apart that must be cut means a figure was lost, and only arithmetic tells
-    guess = report.format != "crawl-text" and digits.splits_a_figure(pieces, cands[0][1]) if cands else False
+    guess = len(cands) == 1 and len(pieces) != n and report.format != "crawl-text" and digits.splits_a_figure(pieces, cands[0][1])
     if len(cands) == 1 and not truncated and not guess:
         vals, texts, lines = cands[0]
         return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)

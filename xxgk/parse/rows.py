@@ -74,8 +74,10 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         signed = any(cb.column(section, c).signed for c in columns)
         cells = stream.cells_between(m.end(), starts[k + 1])
         pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
-        own = stream.in_row(m.end(), starts[k + 1])  # the label's own table row, its empty cells included
-        if own is not None and form is None:
+        # figures that do not fit the row: its own table row, empty cells included, may
+        fits = len(pieces) == len(columns) or not stream.has_rows or bool(digits.candidates(pieces, len(columns))[0])
+        own = stream.in_row(m.end(), starts[k + 1]) if form is None and not fits else None
+        if own is not None:
             pieces = digits.in_cells(digits.tokenise(own, cb.blank_markers, signed_ok=signed, keep_ends=True)[0],
                                      len(columns)) or pieces
         line = stream.line_at(m.start())
@@ -92,8 +94,9 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
                                section=section, row=row.code, source_line=line))
             values[row.code] = ("unresolved", "", (), (), (line,))
             continue
-        values[row.code] = resolve(pieces, columns, section, row, report, narrative, line, [row.code], template)
-        if stop_text and _label_rest(row, m.group(0), stop_text):
+        values[row.code] = got = resolve(pieces, columns, section, row, report, narrative, line, [row.code], template)
+        off = isinstance(got, tuple) and any(x != line for x in got[4])
+        if off and stop_text and _label_rest(row, m.group(0), stop_text):
             inside.add(row.code)  # its figures printed inside its own label: theirs, whatever the layout
     settle_across_rows(values, section, template, report)
     for code, v in values.items():

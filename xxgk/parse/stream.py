@@ -29,6 +29,7 @@ class Stream:
             self.starts.append(pos)
             pos += len(c.text) + 1
         self.text = SEP.join(c.text for c in cells)
+        self.has_rows = any(c.row is not None for c in cells)  # the format names its table rows
 
     def line_at(self, pos: int) -> int | None:
         if not self.cells:
