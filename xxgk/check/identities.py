@@ -9,9 +9,11 @@ with one finding per broken instance of an identity (where it points, the two su
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..codebook import Codebook, Outcome, load
 from ..findings import catalogue, finding, parameters
-from ..model import Report, shown
+from ..model import Finding, Report, shown
 
 
 def templates(report: Report, cb: Codebook) -> dict[str, str]:
@@ -36,8 +38,15 @@ def broken(outcome: Outcome, cb: Codebook, source_line: int | None = None):
 
 def check(report: Report) -> None:
     cb = load()
+    _confirm_ocr(report, cb, templates(report, cb))
+    for g in breaks(report):
+        report.add(g)
+
+
+def breaks(report: Report) -> Iterator[Finding]:
+    """A finding for every instance of an identity that the report's figures break."""
+    cb = load()
     template = templates(report, cb)
-    _confirm_ocr(report, cb, template)
     values = {(f.section, f.row, f.column): f.value for f in report.facts}
     lines = {(f.section, f.row, f.column): f.source_line for f in report.facts}
     for ident in cb.rules:
@@ -48,7 +57,7 @@ def check(report: Report) -> None:
 
         for outcome in ident.evaluate(get, cb.across(ident), template.get(section, "2021")):
             if not outcome.holds:
-                report.add(broken(outcome, cb, lines.get((section, outcome.row, outcome.column))))
+                yield broken(outcome, cb, lines.get((section, outcome.row, outcome.column)))
 
 
 def _confirm_ocr(report: Report, cb: Codebook, template: dict[str, str]) -> None:

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from ..codebook import load
 from ..findings import finding
+from ..model import Fact, Report
 from ..parse import digits
+from . import identities
 
 Key = tuple[str, str, str]
 Split = tuple[tuple, tuple]  # (values, printed texts)
@@ -48,5 +50,10 @@ def settle(facts: list[tuple], checks: list[tuple], pick: Pick, evidence: str, *
     facts = [(*f[:4], settled[k][0], "reported", evidence, settled[k][1], *f[8:]) if (k := (f[1], f[2], f[3])) in settled else f
              for f in facts]
     gone = {(section, row) for section, row, _ in settled}
-    kept = [c for c in checks if not (c[2] == "ambiguous-digits" and (c[4], c[5]) in gone)] + done
+    # the template's arithmetic checked again on the settled figures (a check never changes them)
+    rules = {i.code for i in load().rules}
+    kept = [c for c in checks if not (c[2] == "ambiguous-digits" and (c[4], c[5]) in gone) and c[2] not in rules] + done
+    rid = checks[0][0]
+    kept += [(rid, 0, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
+             for g in identities.breaks(Report(facts=[Fact(*f[1:9]) for f in facts]))]
     return facts, [(c[0], i, *c[2:]) for i, c in enumerate(kept, start=1)], len(settled)
