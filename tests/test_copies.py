@@ -87,3 +87,21 @@ def test_a_year_before_that_allows_no_split_settles_nothing(tmp_path):
     got = _build(tmp_path, None, _year_before(28))  # 37 and 14: neither split
     assert [f["value"] for f in got["facts"]] == [None, None, None]
     assert "ambiguous-digits" in [c["code"] for c in got["checks"]]
+
+
+def test_a_settled_row_is_checked_against_the_templates_arithmetic():
+    """The copy's figures are the agency's, even when they break an identity: the row is settled
+    and the broken identity becomes a finding, as for any figure read."""
+    from xxgk.check import copies, settle
+
+    columns = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+               "legal_service_org", "other_org", "total"]
+    facts = [("r", "requests", "partial", c, None, "unresolved", "", "", 5, None, None, None) for c in columns]
+    checks = [("r", 1, "ambiguous-digits", "error", "requests", "partial", None, "…", "110000011", "…", "…", 5)]
+    printed = (110, 0, 0, 0, 0, 1, 1)  # one of the splits of 110000011; its columns add up to 111, not 1
+    other = {("requests", "partial", c): (v, "cell", str(v)) for c, v in zip(columns, printed)}
+    facts, checks, n = settle.settle(facts, checks, copies.pick_copy(other), "copy", file="r.html")
+    assert n == 7 and [f[4] for f in facts] == list(printed)
+    codes = [c[2] for c in checks]
+    assert "ambiguous-digits" not in codes and "digits-split" in codes and "requests-total-column" in codes
+    assert [c[1] for c in checks] == list(range(1, len(checks) + 1))

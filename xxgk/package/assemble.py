@@ -67,7 +67,9 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     seen: dict[str, str] = {}
     later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
     summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
-    held: list[FileResult] = []  # results written after the loop (see _settle_by_previous)
+    # results the year before may settle (see _settle_by_previous): their rows are written after
+    # every other report's, once every report is known
+    held: list[FileResult] = []
     jobs = jobs or os.cpu_count() or 1
     results = _settled_by_copies(parse_all(corpus, files, jobs, store))
     added, problems = provenance.read(corpus)
@@ -238,7 +240,7 @@ def _compare_copies(reports: list[dict], facts: Path) -> list[tuple[dict, Findin
 def _settled_by_copies(results: Iterable[FileResult]) -> Iterator[FileResult]:
     """The results, in order, with glued digits settled by another copy of the same report beside
     the file (same folder and name, another format: the article's web page beside the crawler's
-    text; `copies.settle`). Files come in path order, so copies are neighbours: only one group is
+    text; `copies.pick_copy`). Files come in path order, so copies are neighbours: only one group is
     held at a time."""
     group: list[FileResult] = []
     for res in results:
