@@ -370,3 +370,28 @@ def test_without_libreoffice_the_converter_is_missing(monkeypatch):
     assert exc.value.code == "converter-missing" and "LibreOffice" in exc.value.message_en
     report = parse_bytes(_data("26-gwh-2025.doc"), ".doc")
     assert report.status == "failed" and report.findings[0].code == "converter-missing"
+
+
+@needs_soffice
+@pytest.mark.parametrize("target", ["docx", "pdf"])
+def test_a_tables_empty_cells_in_word_and_pdf_are_its_blank_cells(tmp_path, target):
+    """The 2019-template page that leaves zeros empty, made a Word file and a ruled PDF by
+    LibreOffice: a table row's empty cells are the row's blank cells there too."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_extract import BLANK_CELLS_2019
+
+    page = tmp_path / "report.html"
+    page.write_text(BLANK_CELLS_2019, encoding="utf-8")
+    to = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf"}[target]
+    subprocess.run([SOFFICE, "--headless", "--convert-to", to, "--outdir", str(tmp_path), str(page)],
+                   check=True, capture_output=True, timeout=120)
+    report = parse_bytes((tmp_path / f"report.{target}").read_bytes(), f".{target}")
+    rows: dict = {}
+    for f in report.facts:
+        rows.setdefault(f.row, []).append(f.value)
+    assert rows["licensing"] == [None, 5, None]
+    assert rows["normative_documents"] == [3, 3, None]
+    assert rows["granted"] == [3, None, None, None, None, None, None]

@@ -56,7 +56,8 @@ def line(piece: Piece) -> Block:
 def document(blocks: list[Block], fmt: str, meta: dict[str, str] | None = None,
              notes: list[tuple[str, str, str]] | None = None) -> Document:
     """The blocks as a Document: one cell per non-empty piece, each on a line of its own. A table's
-    empty cells stay (an empty cell is an explicit blank to the extractor); covered positions do not."""
+    empty cells stay (an empty cell is an explicit blank to the extractor); covered positions do
+    not; a table cell names its row."""
     cells: list[Cell] = []
     places: dict[int, Place] = {}
     lines: list[str] = []
@@ -73,7 +74,7 @@ def document(blocks: list[Block], fmt: str, meta: dict[str, str] | None = None,
                     continue
                 lines.append(text)
                 number = len(lines)
-                cells.append(Cell(text, number))
+                cells.append(Cell(text, number, table_no * 100_000 + r if block.table else None))
                 places[number] = Place(piece.page, piece.box, f"{table_no}/{r}/{c}" if block.table else "", piece.ocr)
     return Document(cells=cells, format=fmt, encoding="", meta=dict(meta or {}), notes=list(notes or []),
                     text="\n".join(lines) + ("\n" if lines else ""), places=places)
