@@ -57,15 +57,17 @@ def row_pattern(section: str, code: str) -> re.Pattern:
     cut = sorted({_cut_regex(section, label) for label in row.labels if len(normalise(label)) > CUT_LABEL + 1}, key=len, reverse=True)
     labels += [rf"(?:{c})(?=[\s{SEP}]+[0-9])" for c in cut]
     # an optional note in brackets after the label ((单位 万元), (区分处理的…)); a figure in brackets
-    # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld; nor is a bracket
+    # (`行政处罚 (5)`) is no note: it is left to the figures, where it is withheld; nor a numeral in
+    # brackets (the next row's `(二)`, across empty cells); nor is a bracket
     # that closes after a cell of figures (a label's note cut by its row's figures, as a page break
     # in a printed table leaves it): the figures are the row's
     figures_cell = rf"[^()]*{SEP}\s*[0-9][0-9\s.,]*(?:{SEP}|\))"
+    numbering = rf"\(\s*[{NUMERAL}]{{1,3}}\s*\)"  # (二): the next row's numbering, no note
     # an item's numbering printed after its label (a PDF converted to text with the label's lines
     # above and below the numbering: `危及“三安全一稳定”` / `3.  0 0 0`), consumed with it
     after = rf"(?:\s*{row.item}\s*[.、](?![0-9]))?" if row.item is not None else ""
     return re.compile(_prefix_regex(row) + "(?:" + "|".join(labels)
-                      + rf")(?:\s*(?!{digits.BRACKETED.pattern})(?!\({figures_cell})\([^()]{{0,80}}\))?" + after)
+                      + rf")(?:\s*(?!{digits.BRACKETED.pattern})(?!\({figures_cell})(?!{numbering})\([^()]{{0,80}}\))?" + after)
 
 
 @cache

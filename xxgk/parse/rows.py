@@ -181,11 +181,20 @@ def appeals(stream: Stream, span: Span, report: Report) -> None:
     rows = cb.rows["appeals"]
     columns = [c.code for c in cb.columns["appeals"]]
     start = None
-    for m in appeals_header().finditer(stream.text, span.start, span.end):
+    headers = list(appeals_header().finditer(stream.text, span.start, span.end))
+    for m in headers:
         if _FIGURE_START.match(stream.text, m.end(), span.end):
             start = m.end()
             break
-    if start is None:
+    every = len(columns) * len(rows)
+    own = stream.next_row(headers[-1].end(), span.end) if start is None and headers else None
+    pieces = digits.tokenise(own, cb.blank_markers, keep_ends=True)[0] if own else []
+    if own and len(pieces) == every and all(p.kind == "blank" for p in pieces):
+        # every figure left empty, in the table row under the header (a page that prints 0 as nothing)
+        line = own[0][1]
+        report.matches.append(Match("appeals", "review+litigation", cb.appeals_header["printed"], line, " ".join("∅" for _ in pieces)))
+        resolved = ("ok", "", (None,) * every, ("",) * every, (line,) * every)
+    elif start is None:
         report.add(finding("missing-row", "appeals", severity="error", section="appeals"))
         resolved = None
     else:

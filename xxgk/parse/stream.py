@@ -69,5 +69,16 @@ class Stream:
             j += 1
         return self.cells_between(start, min(end, self.starts[j] + len(self.cells[j].text) + 1))
 
+    def next_row(self, start: int, end: int) -> list[tuple[str, int | None]] | None:
+        """The cells of the first table row that begins after `start`, before `end` (as in_row)."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        here = self.cells[i].row if self.cells else None
+        for j in range(i + 1, len(self.cells)):
+            if self.starts[j] >= end:
+                return None
+            if self.cells[j].row is not None and self.cells[j].row != here:
+                return self.in_row(self.starts[j], end)
+        return None
+
     def text_between(self, start: int, end: int) -> str:
         return "\n".join(t.strip() for t, _ in self.cells_between(start, end) if t.strip())
