@@ -28,33 +28,35 @@ def _page(cells: tuple[str, str, str]) -> str:
             f"<p>{html.escape(before)}</p><table><tr>{row}</tr></table><p>{html.escape(after)}</p></body></html>")
 
 
-def _build(tmp_path: Path, page: str | None, before: str | None = None) -> dict:
+def _build(tmp_path: Path, page: str | None, before: str | None = None, names=("pingtan-lyy.txt", "pingtan-lyy.html")) -> dict:
     corpus = tmp_path / "corpus" / "2022"
     corpus.mkdir(parents=True)
-    (corpus / "pingtan-lyy.txt").write_text(TEXT, encoding="utf-8")
+    (corpus / names[0]).write_text(TEXT, encoding="utf-8")
     if page is not None:
-        (corpus / "pingtan-lyy.html").write_text(page, encoding="utf-8")
+        (corpus / names[1]).write_text(page, encoding="utf-8")
     if before is not None:
         (tmp_path / "corpus" / "2021").mkdir()
         (tmp_path / "corpus" / "2021" / "pingtan-lyy.txt").write_text(before, encoding="utf-8")
     out = tmp_path / "datapackage"
     build(tmp_path / "corpus", out, jobs=1)
     reports = pq.read_table(out / "data" / "reports.parquet").to_pylist()
-    text_id = next(r["report_id"] for r in reports if r["source_file"] == "2022/pingtan-lyy.txt")
+    text_id = next(r["report_id"] for r in reports if r["source_file"] == f"2022/{names[0]}")
     facts = [f for f in pq.read_table(out / "data" / "facts.parquet").to_pylist()
              if f["report_id"] == text_id and f["row"] == "normative_documents"]
     checks = [c for c in pq.read_table(out / "data" / "checks.parquet").to_pylist() if c["report_id"] == text_id]
     return {"facts": facts, "checks": checks, "report": next(r for r in reports if r["report_id"] == text_id)}
 
 
-def test_the_web_page_beside_the_text_settles_its_glued_digits(tmp_path):
-    got = _build(tmp_path, _page(("9", "2", "34")))
+@pytest.mark.parametrize("names", [("pingtan-lyy.txt", "pingtan-lyy.html"),  # saved side by side
+                                   ("ptzhsyq-lyy-0a1b2c3d.txt", "ptzhsyq-lyy-9f8e7d6c.html")])  # as xxgk add names them
+def test_the_web_page_beside_the_text_settles_its_glued_digits(tmp_path, names):
+    got = _build(tmp_path, _page(("9", "2", "34")), names=names)
     assert [f["value"] for f in got["facts"]] == [9, 2, 34]
     assert {f["evidence"] for f in got["facts"]} == {"copy"}
     codes = [c["code"] for c in got["checks"]]
     assert "ambiguous-digits" not in codes
     split = next(c for c in got["checks"] if c["code"] == "digits-split" and c["row"] == "normative_documents")
-    assert "pingtan-lyy.html" in split["message_en"] and split["expected"] == "9 | 2 | 34"
+    assert names[1] in split["message_en"] and split["expected"] == "9 | 2 | 34"
     assert [c["finding_id"] for c in got["checks"]] == list(range(1, len(got["checks"]) + 1))
     assert got["report"]["findings"] == len(got["checks"])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -239,8 +240,8 @@ def _compare_copies(reports: list[dict], facts: Path) -> list[tuple[dict, Findin
 
 def _settled_by_copies(results: Iterable[FileResult]) -> Iterator[FileResult]:
     """The results, in order, with glued digits settled by another copy of the same report beside
-    the file (same folder and name, another format: the article's web page beside the crawler's
-    text; `copies.pick_copy`). Files come in path order, so copies are neighbours: only one group is
+    the file (`_stem`; another format: the article's web page beside the crawler's text;
+    `copies.pick_copy`). Files come in path order, so copies are neighbours: only one group is
     held at a time."""
     group: list[FileResult] = []
     for res in results:
@@ -251,9 +252,14 @@ def _settled_by_copies(results: Iterable[FileResult]) -> Iterator[FileResult]:
     yield from _settle_group(group)
 
 
+_ADDED = re.compile(r"-[0-9a-f]{8}$")  # the content digest `xxgk add` puts after the agency's name
+
+
 def _stem(res: FileResult) -> tuple[str, str]:
+    """Files of one report lie beside each other: the same folder and name (`page.html`,
+    `page.txt`), or the same agency's name as `xxgk add` writes it (`<agency>-<digest>.<ext>`)."""
     path = PurePosixPath(res.report["source_file"])
-    return str(path.parent), path.stem
+    return str(path.parent), _ADDED.sub("", path.stem)
 
 
 def _settle_group(group: list[FileResult]) -> list[FileResult]:
