@@ -174,8 +174,20 @@ def _member_name(member: zipfile.ZipInfo) -> str:
         return member.filename
 
 
+def add_fetched(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
+                list_url: str = "", retrieved: str = "", same: list[Report] | None = None, dry_run: bool = False) -> Added:
+    """Add one downloaded file (the harvest's way in): as `xxgk add` adds it, with the list page it
+    was found through; with `dry_run`, only what would be added."""
+    return _add_one(source, data, suffix, corpus, existing, page, same, list_url, retrieved, dry_run)
+
+
+def existing_reports(corpus: Path, cache: Path | None) -> list[dict]:
+    """The reports row of every file already in the corpus."""
+    return list(_existing(Path(corpus), cache))
+
+
 def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
-             same: list[Report] | None = None) -> Added:
+             same: list[Report] | None = None, list_url: str = "", retrieved: str = "", dry_run: bool = False) -> Added:
     """Parse and store one file; `same` are the reports of the files added with it (one report in
     several files: the same agency and year is no duplicate of them)."""
     reader = reader_for(data, suffix)
@@ -196,11 +208,12 @@ def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list
             raise AddError(f"already in the corpus: {rep['source_file']} is the {report.year} report of {rep['agency_name']}")
     slug = who["agency_slug"]
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
     rel = target.relative_to(corpus).as_posix()
-    prov.append(corpus, {"source_file": rel, "origin": prov.shown_name(source)[0], "retrieved": prov.utc_now(),
-                         "sha256": digest, "format": report.format, "page": page})
+    if not dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        prov.append(corpus, {"source_file": rel, "origin": prov.shown_name(source)[0], "retrieved": retrieved or prov.utc_now(),
+                             "sha256": digest, "format": report.format, "page": page, "list": list_url})
     existing.append({"sha256": digest, "year": report.year, "agency_key": who["agency_key"], "agency_name": report.agency_name,
                      "source_file": rel})
     return Added(target, report)

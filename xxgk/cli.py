@@ -127,6 +127,21 @@ def _cmd_add(args) -> int:
     return 0
 
 
+def _cmd_harvest(args) -> int:
+    """Every site's column walked, what is new added; a site that fails is said, never fatal."""
+    from .harvest import harvest
+
+    summaries = harvest(Path(args.sites), Path(args.corpus), Path(args.archive) if args.archive else None,
+                        Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay)
+    for s in summaries:
+        for line in s.lines():
+            print(line)
+    added = sum(len(s.added) for s in summaries)
+    print(f"summary: {len(summaries)} sites, {added} files {'to add' if args.dry_run else 'added'}, "
+          f"{sum(len(s.held) for s in summaries)} already held, {sum(len(s.failed) for s in summaries)} failed")
+    return 0
+
+
 def _cmd_render(args) -> int:
     from .site.pages import render_agencies
 
@@ -200,6 +215,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache, to read the corpus already there")
     p.add_argument("--no-cache", action="store_true", help="parse every file of the corpus")
     p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser("harvest", help="find new reports in the agencies' own report columns and add them")
+    p.add_argument("sites", help="the sites file (harvest/sites.yaml)")
+    p.add_argument("--corpus", default=str(paths.CORPUS))
+    p.add_argument("--archive", default="", help="a folder for the WARC files of every response")
+    p.add_argument("--http-cache", default="", help="a folder for the HTTP cache (conditional requests on the next run)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, add nothing")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (at least 1 on real sites)")
+    p.set_defaults(func=_cmd_harvest)
 
     p = sub.add_parser("site", help="after `xxgk pages`: build the site with MkDocs and publish it in one step")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration")

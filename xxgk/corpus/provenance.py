@@ -19,7 +19,8 @@ from ..files import write_atomic
 from ..findings import message
 
 PROVENANCE = ".provenance.tsv"
-FIELDS = ["source_file", "origin", "retrieved", "sha256", "format", "page"]  # page: the article a downloaded attachment was linked from
+# page: the article a downloaded attachment was linked from; list: the column page a harvest found it on
+FIELDS = ["source_file", "origin", "retrieved", "sha256", "format", "page", "list"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,124 @@
+"""The harvest against a local web server that mirrors a report column: a list page in two
+pages, a report article, an article whose report is only its PDF attachment, a notice that is no
+report, an article robots.txt forbids, and a second site that refuses (403). Run twice: the second
+run adds nothing and revalidates with conditional requests."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, xxgk
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+def _routes() -> dict[str, tuple[int, str, bytes]]:
+    html = "text/html; charset=utf-8"
+    listing = ("<html><body><ul>"
+               "<li><a href='a1.html'>平潭综合实验区管委会办公室2025年政府信息公开工作年度报告</a></li>"
+               "<li><a href='n.html'>关于做好2025年政府信息公开工作年度报告编制工作的通知</a></li>"
+               "</ul><a href='index_1.html'>下一页</a></body></html>")
+    second = ("<html><body><ul>"
+              "<li><a href='a2.html' title='淮安市洪泽区人民政府2024年政府信息公开工作年度报告'>淮安市洪泽区人民政府2024年…</a></li>"
+              "<li><a href='/private/a3.html'>某某局2023年政府信息公开年报</a></li>"
+              "</ul></body></html>")
+    article = ("<html><head><title>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</title></head><body>"
+               "<h1>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</h1>"
+               "<p>附件：<a href='/files/report.pdf'>洪泽区2024年报.pdf</a></p></body></html>")
+    return {
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /private/\n"),
+        "/zfxxgknb/index.html": (200, html, listing.encode()),
+        "/zfxxgknb/index_1.html": (200, html, second.encode()),
+        "/zfxxgknb/a1.html": (200, html, (SEEDS / "26-gwh-2025-html" / "input.html").read_bytes()),
+        "/zfxxgknb/n.html": (200, html, "<html><body>通知</body></html>".encode()),
+        "/zfxxgknb/a2.html": (200, html, article.encode()),
+        "/files/report.pdf": (200, "application/pdf", (FORMATS / "hzq-2024.pdf").read_bytes()),
+        "/private/a3.html": (200, html, b"<html><body>private</body></html>"),
+        "/refuses/index.html": (403, html, b"Forbidden"),
+    }
+
+
+@pytest.fixture(scope="module")
+def server():
+    routes = _routes()
+    seen: list[tuple[str, dict]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # the name http.server calls
+            seen.append((self.path, dict(self.headers)))
+            status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
+            etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+            if status == 200 and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", seen
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def runs(server, tmp_path_factory):
+    base, seen = server
+    work = tmp_path_factory.mktemp("harvest")
+    sites = work / "sites.yaml"
+    sites.write_text(f"sites:\n  - name: column\n    url: {base}/zfxxgknb/index.html\n"
+                     f"  - name: refuses\n    url: {base}/refuses/index.html\n", encoding="utf-8")
+    args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2"]
+    first = xxgk("harvest", *args, timeout=300)
+    asked_first = len(seen)
+    second = xxgk("harvest", *args, timeout=300)
+    return work, first, second, seen[:asked_first], seen[asked_first:]
+
+
+def test_the_harvest_adds_the_reports_of_the_column(runs):
+    work, first, _, asked, _ = runs
+    assert first.returncode == 0, first.stderr
+    files = sorted(p.relative_to(work / "corpus").as_posix() for p in (work / "corpus").rglob("*") if p.is_file()
+                   and not p.name.startswith("."))
+    assert len(files) == 2 and files[0].startswith("2024/") and files[0].endswith(".pdf") and files[1].startswith("2025/")
+    provenance = (work / "corpus" / ".provenance.tsv").read_text(encoding="utf-8")
+    assert "/files/report.pdf" in provenance and "/zfxxgknb/a2.html" in provenance and "/zfxxgknb/index_1.html" in provenance
+    paths = [p for p, _ in asked]
+    assert "/zfxxgknb/n.html" not in paths  # a notice is no report
+    assert "/private/a3.html" not in paths  # robots.txt forbids it
+    assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h in asked)
+    out = first.stdout
+    assert "blocked by robots.txt" in out and "HTTP 403" in out
+    assert "summary: 2 sites, 2 files added" in out
+
+
+def test_every_response_is_archived_as_warc(runs):
+    from warcio.archiveiterator import ArchiveIterator
+
+    work = runs[0]
+    urls = set()
+    for warc in (work / "warc").glob("*.warc.gz"):
+        with open(warc, "rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type == "response":
+                    urls.add(record.rec_headers.get_header("WARC-Target-URI").split("/", 3)[3])
+                    record.content_stream().read()
+    assert {"zfxxgknb/index.html", "zfxxgknb/index_1.html", "zfxxgknb/a1.html", "zfxxgknb/a2.html", "files/report.pdf"} <= urls
+
+
+def test_a_second_run_adds_nothing_and_asks_conditionally(runs):
+    _, _, second, _, asked = runs
+    assert second.returncode == 0, second.stderr
+    assert "0 files added" in second.stdout and "already held" in second.stdout
+    listing = [h for p, h in asked if p == "/zfxxgknb/index.html"]
+    assert listing and all("If-None-Match" in h for h in listing)

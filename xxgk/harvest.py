@@ -1,0 +1,141 @@
+"""Harvesting: the reports an agency lists in its own 政府信息公开年报 column, found, archived and
+added to the corpus as `xxgk add` adds a file.
+
+For each site of a sites file (`name`, the column's list `url`, optional `agency`, `region`,
+`max_pages`), a Scrapy spider walks the list pages (下一页 links, `index_N.html` links, the page
+count a TRS `createPageHTML(N, …)` call declares), follows the articles whose titles name a report
+(a year and 年报/年度报告/工作报告, not 要点/通知/指南), and fetches the report files each article
+links. Scrapy brings the politeness and robustness: robots.txt obeyed, a delay between requests
+to one host, auto-throttle, retries, timeouts, a size cap, and an HTTP cache that revalidates with
+ETag/Last-Modified, so a weekly run costs a conditional request per page. Every response is also
+written to a WARC file (warcio) under `--archive`.
+
+Then each article and attachment is added with the provenance of `xxgk add` (origin, the article
+it was linked from, the list page, retrieval time, sha256): a file already held (same content, or
+the same agency and year) is not added again. A run ends with a summary per site: pages seen,
+reports found, added, already held, and every failure with its reason (robots.txt, refused,
+timeout, not found); a site that fails never fails the run.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from .add import ATTACHMENT_SUFFIXES, CONTENT_TYPES, MAX_BYTES, AddError, add_fetched, existing_reports
+
+USER_AGENT = "xxgk-harvest/1 (+https://github.com/xxgk; open data of government information disclosure annual reports)"
+REPORT_TITLE = re.compile(r"(?:19|20)\d{2}.{0,40}?(?:年报|年度报告|工作报告)")
+NOT_REPORT = re.compile(r"要点|通知|指南|目录|办法|规定")
+NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|>|»)\s*$")
+PAGED = re.compile(r"index_(\d+)\.s?html?$")
+TRS_PAGES = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
+
+
+@dataclass
+class Site:
+    name: str
+    url: str
+    agency: str = ""
+    region: str = ""
+    max_pages: int = 20
+
+
+@dataclass
+class Fetched:
+    url: str
+    body: bytes
+    suffix: str
+    list_url: str
+    article_url: str  # the article an attachment was linked from ("" for the article itself)
+    retrieved: str
+
+
+@dataclass
+class Summary:
+    site: Site
+    pages: int = 0
+    articles: int = 0
+    fetched: list[Fetched] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        head = (f"{self.site.name}: {self.pages} list pages, {self.articles} report articles, "
+                f"{len(self.added)} files {'to add' if self.dry_run else 'added'}, {len(self.held)} already held, "
+                f"{len(self.failed)} failed")
+        out = [head]
+        out += [f"  {'to add' if self.dry_run else 'added'} {a}" for a in self.added] + [f"  held {h}" for h in self.held] + [f"  failed {f}" for f in self.failed]
+        return out
+
+
+def load_sites(path: Path) -> list[Site]:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    entries = raw.get("sites", raw) if isinstance(raw, dict) else raw
+    return [Site(**{k: v for k, v in e.items() if k in Site.__dataclass_fields__}) for e in entries]
+
+
+def is_report_title(title: str) -> bool:
+    title = re.sub(r"\s+", "", title)
+    return bool(REPORT_TITLE.search(title)) and not NOT_REPORT.search(title)
+
+
+def _suffix(url: str, content_type: str) -> str:
+    kind = CONTENT_TYPES.get(content_type.split(";")[0].strip().lower(), "")
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lower()
+    ext = next((s for s in (*ATTACHMENT_SUFFIXES, ".html", ".htm", ".shtml", ".txt") if path.endswith(s)), "")
+    return kind or (".html" if ext in (".htm", ".shtml") else ext)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0) -> list[Summary]:
+    """Walk every site's column with Scrapy; returns each site's summary with what it fetched."""
+    from scrapy.crawler import CrawlerProcess
+
+    from .harvest_spider import ColumnSpider, settings
+
+    summaries = [Summary(site) for site in sites]
+    process = CrawlerProcess(settings(archive, http_cache, delay, USER_AGENT, MAX_BYTES))
+    for summary in summaries:
+        process.crawl(ColumnSpider, summary=summary)
+    process.start()
+    return summaries
+
+
+def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_cache: Path | None = None,
+            dry_run: bool = False, delay: float = 1.0) -> list[Summary]:
+    """Crawl, then add what is new to the corpus (or, with `dry_run`, only say what would be): each
+    article with the files it links, as one report in several files (as `xxgk add` adds a page)."""
+    summaries = crawl(load_sites(sites_file), archive, http_cache, delay)
+    existing = existing_reports(Path(corpus), None)
+    for summary in summaries:
+        summary.dry_run = dry_run
+        articles = [f for f in summary.fetched if not f.article_url]
+        for article in articles:
+            files = [article] + [f for f in summary.fetched if f.article_url == article.url]
+            same: list = []
+            refused: list[str] = []
+            for item in files:
+                try:
+                    added = add_fetched(item.url, item.body, item.suffix, Path(corpus), existing, page=item.article_url,
+                                        list_url=item.list_url, retrieved=item.retrieved, same=same, dry_run=dry_run)
+                    same.append(added.report)
+                    summary.added.append(f"{added.path.relative_to(corpus).as_posix()} ← {item.url}")
+                except AddError as exc:
+                    refused.append(str(exc))
+            for reason in refused:
+                if "already in the corpus" in reason:
+                    summary.held.append(reason)
+                elif not same:  # an article that only links its report is no failure once the report is added
+                    summary.failed.append(reason)
+    return summaries

@@ -1,0 +1,185 @@
+"""The harvest's Scrapy parts: the spider that walks one site's report column, the settings that
+make it polite and cheap to repeat, and the middleware that archives every response as WARC.
+(Imported only when a harvest runs: Scrapy and Twisted are heavy to load.)"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from .add import attachments
+from .harvest import NEXT_PAGE, PAGED, TRS_PAGES, Fetched, Summary, _now, _suffix, is_report_title
+
+_KINDS = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf", "application/msword",
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip",
+          "application/x-zip-compressed", "application/vnd.ms-works", "application/kswps", "application/wps-office.wps",
+          "application/octet-stream", "application/x-download", "application/force-download")
+_SCRIPTED = re.compile(rb"\$\.ajax|\.json|/api/|XMLHttpRequest|fetch\(", re.IGNORECASE)
+
+
+def settings(archive: Path | None, http_cache: Path | None, delay: float, user_agent: str, max_bytes: int) -> dict:
+    out = {
+        "ROBOTSTXT_OBEY": True,
+        "USER_AGENT": user_agent,
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": delay,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_MAXSIZE": max_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "REDIRECT_MAX_TIMES": 5,
+        "LOG_LEVEL": "WARNING",
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "DOWNLOADER_MIDDLEWARES": {"xxgk.harvest_spider.WarcArchive": 950},
+        "XXGK_ARCHIVE": str(archive) if archive else "",
+    }
+    if http_cache is not None:  # revalidated with ETag / Last-Modified: a repeated run costs conditional requests
+        out.update({"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(Path(http_cache).resolve()),
+                    "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+                    "HTTPCACHE_STORAGE": "scrapy.extensions.httpcache.FilesystemCacheStorage"})
+    return out
+
+
+class WarcArchive:
+    """Every response that came over the network (not from the cache), with its request, appended
+    to `<archive>/<site>-<UTC time>.warc.gz`."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder) if folder else None
+        self.writers: dict[str, tuple] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("XXGK_ARCHIVE", ""))
+
+    def _writer(self, spider):
+        from warcio.warcwriter import WARCWriter
+
+        name = spider.summary.site.name
+        if name not in self.writers:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            safe = re.sub(r"[^\w.-]+", "_", name)
+            f = open(self.folder / f"{safe}-{stamp}.warc.gz", "ab")
+            self.writers[name] = (f, WARCWriter(f, gzip=True))
+        return self.writers[name][1]
+
+    def process_response(self, request, response, spider):
+        if self.folder is None or "cached" in response.flags:
+            return response
+        from warcio.statusandheaders import StatusAndHeaders
+
+        writer = self._writer(spider)
+        headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in response.headers.items()]
+        status = f"{response.status} {'OK' if response.status == 200 else ''}".strip()
+        record = writer.create_warc_record(response.url, "response", payload=io.BytesIO(response.body),
+                                           http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"))
+        sent = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in request.headers.items()]
+        path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+        asked = writer.create_warc_record(request.url, "request", payload=io.BytesIO(b""),
+                                          http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", sent, is_http_request=True))
+        writer.write_record(asked)
+        writer.write_record(record)
+        self.writers[spider.summary.site.name][0].flush()
+        return response
+
+    def close(self):
+        for f, _ in self.writers.values():
+            f.close()
+
+
+class ColumnSpider(scrapy.Spider):
+    name = "xxgk-column"
+
+    def __init__(self, summary: Summary, **kw):
+        super().__init__(**kw)
+        self.summary = summary
+        self.pages: set[str] = set()
+
+    async def start(self):
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self):
+        yield scrapy.Request(self.summary.site.url, callback=self.parse_list, errback=self.failed)
+
+    def closed(self, reason):
+        archive = getattr(self.crawler.engine.downloader.middleware, "middlewares", ())
+        for m in archive:
+            if isinstance(m, WarcArchive):
+                m.close()
+
+    def parse_list(self, response):
+        self.pages.add(response.url)
+        self.summary.pages += 1
+        found = 0
+        for a in response.css("a"):
+            href = a.attrib.get("href", "")
+            title = " ".join(a.css("::text").getall()).strip() or a.attrib.get("title", "")
+            if not href or href.startswith(("javascript:", "#")):
+                continue
+            if is_report_title(title + " " + a.attrib.get("title", "")):
+                found += 1
+                yield response.follow(href, self.parse_article, errback=self.failed, meta={"list": response.url})
+            elif NEXT_PAGE.match(title) or PAGED.search(href.split("?")[0]):
+                yield from self._page(response.urljoin(href))
+        m = TRS_PAGES.search(response.text)
+        if m and response.url == self.summary.site.url:
+            for n in range(1, int(m.group(1))):
+                yield from self._page(response.urljoin(f"{m.group(3)}_{n}.{m.group(4)}"))
+        if not found and len(self.pages) == 1 and response.css("script") and _SCRIPTED.search(response.body):
+            self.summary.failed.append(f"{response.url}: the list is built by JavaScript after the page loads (needs a browser or its data address)")
+
+    def _page(self, url: str):
+        if url not in self.pages and len(self.pages) < self.summary.site.max_pages:
+            self.pages.add(url)
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed)
+
+    def parse_article(self, response):
+        kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if kind and kind not in _KINDS:
+            self.summary.failed.append(f"{response.url}: not a report's content type ({kind})")
+            return
+        self.summary.articles += 1
+        suffix = _suffix(response.url, kind)
+        self.summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", _now()))
+        if suffix == ".html":
+            for link in attachments(response.body, response.url):
+                yield scrapy.Request(link, callback=self.parse_attachment, errback=self.failed,
+                                     meta={"list": response.meta["list"], "article": response.url})
+
+    def parse_attachment(self, response):
+        kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if kind and kind not in _KINDS:
+            self.summary.failed.append(f"{response.url}: not a report's content type ({kind})")
+            return
+        self.summary.fetched.append(Fetched(response.url, response.body, _suffix(response.url, kind),
+                                            response.meta["list"], response.meta["article"], _now()))
+
+    def failed(self, failure):
+        url = failure.request.url
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            why = "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
+        elif failure.check(IgnoreRequest):
+            why = "blocked by robots.txt" if "robots" in str(failure.value).lower() else f"not fetched ({failure.value})"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            why = "timed out"
+        elif failure.check(DNSLookupError):
+            why = "the host name does not resolve"
+        else:
+            why = f"{failure.type.__name__}: {failure.value}"
+        self.summary.failed.append(f"{url}: {why}")
