@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check harvest pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -94,6 +94,10 @@ golden: install ## rewrite the golden files after a deliberate parser change (re
 
 golden-check: install ## compare the parser's output with the golden files and the manifest
 	$(BIN)/python scripts/golden.py --check
+
+# The report columns of harvest/sites.yaml walked; new reports added to the corpus (WARC in build/harvest-warc).
+harvest: install ## find new reports in the agencies' report columns (harvest/sites.yaml) and add them to corpus/
+	$(BIN)/xxgk harvest harvest/sites.yaml --corpus corpus
 
 # A pull request's job summary: what the report files it adds contain.
 BASE ?= origin/main

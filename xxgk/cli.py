@@ -219,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("harvest", help="find new reports in the agencies' own report columns and add them")
     p.add_argument("sites", help="the sites file (harvest/sites.yaml)")
     p.add_argument("--corpus", default=str(paths.CORPUS))
-    p.add_argument("--archive", default="", help="a folder for the WARC files of every response")
-    p.add_argument("--http-cache", default="", help="a folder for the HTTP cache (conditional requests on the next run)")
+    p.add_argument("--archive", default=str(paths.HARVEST_WARC), help="a folder for the WARC files of every response ('' for none)")
+    p.add_argument("--http-cache", default=str(paths.HARVEST_HTTP),
+                   help="a folder for the HTTP cache, revalidated on the next run ('' for none)")
     p.add_argument("--dry-run", action="store_true", help="say what would be added, add nothing")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (at least 1 on real sites)")
     p.set_defaults(func=_cmd_harvest)
