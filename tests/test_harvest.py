@@ -1,10 +1,13 @@
-"""The harvest against a local web server that mirrors a report column: a list page in two
-pages, a report article, an article whose report is only its PDF attachment, a notice that is no
-report, an article robots.txt forbids, and a second site that refuses (403). Run twice: the second
-run adds nothing and revalidates with conditional requests."""
+"""The harvest against a local web server that mirrors report columns: a list page in two pages
+(下一页), a list paged by a TRS `createPageHTML` call, a report article, an article whose report is
+only its PDF attachment, a notice that is no report, an article robots.txt forbids, and a site
+that refuses (403). Run three times: the second run adds nothing and revalidates with conditional
+requests; the third finds one article changed and adds it as a new version beside the first."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -36,17 +39,20 @@ def _routes() -> dict[str, tuple[int, str, bytes]]:
         "/files/report.pdf": (200, "application/pdf", (FORMATS / "hzq-2024.pdf").read_bytes()),
         "/private/a3.html": (200, html, b"<html><body>private</body></html>"),
         "/refuses/index.html": (403, html, b"Forbidden"),
+        "/trs/index.html": (200, html, b"<html><body><ul></ul><script>createPageHTML(2, 0, \"index\", \"html\");</script></body></html>"),
+        "/trs/index_1.html": (200, html, "<html><body><a href='t1.html'>行政审批局2025年政府信息公开工作年度报告</a></body></html>".encode()),
+        "/trs/t1.html": (200, html, (SEEDS / "27-hzs-2025-html" / "input.html").read_bytes()),
     }
 
 
 @pytest.fixture(scope="module")
 def server():
     routes = _routes()
-    seen: list[tuple[str, dict]] = []
+    seen: list[tuple[str, dict, float]] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # the name http.server calls
-            seen.append((self.path, dict(self.headers)))
+            seen.append((self.path, dict(self.headers), time.monotonic()))
             status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
             etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
             if status == 200 and self.headers.get("If-None-Match") == etag:
@@ -67,46 +73,56 @@ def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", seen
+    yield f"http://127.0.0.1:{httpd.server_port}", seen, routes
     httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
 def runs(server, tmp_path_factory):
-    base, seen = server
+    base, seen, routes = server
     work = tmp_path_factory.mktemp("harvest")
     sites = work / "sites.yaml"
     sites.write_text(f"sites:\n  - name: column\n    url: {base}/zfxxgknb/index.html\n"
-                     f"  - name: refuses\n    url: {base}/refuses/index.html\n", encoding="utf-8")
+                     f"  - name: refuses\n    url: {base}/refuses/index.html\n"
+                     f"  - name: trs\n    url: {base}/trs/index.html\n", encoding="utf-8")
     args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2"]
-    first = xxgk("harvest", *args, timeout=300)
-    asked_first = len(seen)
-    second = xxgk("harvest", *args, timeout=300)
-    return work, first, second, seen[:asked_first], seen[asked_first:]
+    out, asked = [], []
+    for change in (False, False, True):
+        if change:  # the agency republishes its 2025 report, changed
+            status, kind, body = routes["/zfxxgknb/a1.html"]
+            routes["/zfxxgknb/a1.html"] = (status, kind, body.replace("持续完善政府信息公开工作机制".encode(), "不断完善政府信息公开工作机制".encode()))
+        before = len(seen)
+        out.append(xxgk("harvest", *args, timeout=300))
+        asked.append(seen[before:])
+    return work, out, asked
 
 
-def test_the_harvest_adds_the_reports_of_the_column(runs):
-    work, first, _, asked, _ = runs
+def test_the_harvest_adds_the_reports_of_the_columns(runs):
+    work, (first, *_), (asked, *_) = runs
     assert first.returncode == 0, first.stderr
-    files = sorted(p.relative_to(work / "corpus").as_posix() for p in (work / "corpus").rglob("*") if p.is_file()
-                   and not p.name.startswith("."))
-    assert len(files) == 2 and files[0].startswith("2024/") and files[0].endswith(".pdf") and files[1].startswith("2025/")
-    provenance = (work / "corpus" / ".provenance.tsv").read_text(encoding="utf-8")
-    assert "/files/report.pdf" in provenance and "/zfxxgknb/a2.html" in provenance and "/zfxxgknb/index_1.html" in provenance
-    paths = [p for p, _ in asked]
+    assert "3 files added" in first.stdout
+    provenance = (work / "corpus" / ".provenance.tsv").read_text(encoding="utf-8").splitlines()
+    files = sorted(line.split("\t")[0] for line in provenance[1:4])
+    assert files[0].startswith("2024/") and files[0].endswith(".pdf") and all(f.startswith("2025/") for f in files[1:])
+    pdf = next(line for line in provenance if line.endswith("/zfxxgknb/index_1.html"))
+    assert "/files/report.pdf" in pdf and "/zfxxgknb/a2.html" in pdf  # the file, its article, its list page
+    assert any(line.endswith("/trs/index_1.html") for line in provenance)  # the page a TRS call declares
+    paths = [p for p, _, _ in asked]
     assert "/zfxxgknb/n.html" not in paths  # a notice is no report
     assert "/private/a3.html" not in paths  # robots.txt forbids it
-    assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h in asked)
+    assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h, _ in asked)
     out = first.stdout
     assert "blocked by robots.txt" in out and "HTTP 403" in out
-    assert "summary: 2 sites, 2 files added" in out
+    assert "summary: 3 sites, 3 files added" in out
+    gaps = [b[2] - a[2] for a, b in pairwise(asked)]
+    assert min(gaps) >= 0.19  # one request at a time, the delay between them
 
 
 def test_every_response_is_archived_as_warc(runs):
     from warcio.archiveiterator import ArchiveIterator
 
     work = runs[0]
-    urls = set()
+    urls: set[str] = set()
     for warc in (work / "warc").glob("*.warc.gz"):
         with open(warc, "rb") as f:
             for record in ArchiveIterator(f):
@@ -117,8 +133,16 @@ def test_every_response_is_archived_as_warc(runs):
 
 
 def test_a_second_run_adds_nothing_and_asks_conditionally(runs):
-    _, _, second, _, asked = runs
+    _, (_, second, _), (_, asked, _) = runs
     assert second.returncode == 0, second.stderr
     assert "0 files added" in second.stdout and "already held" in second.stdout
-    listing = [h for p, h in asked if p == "/zfxxgknb/index.html"]
+    listing = [h for p, h, _ in asked if p == "/zfxxgknb/index.html"]
     assert listing and all("If-None-Match" in h for h in listing)
+
+
+def test_a_changed_republication_is_a_new_version_beside_the_old(runs):
+    work, (*_, third), _ = runs
+    assert third.returncode == 0, third.stderr
+    assert "1 files added" in third.stdout and "a new version beside it" in third.stdout
+    held = sorted(p.name for p in (work / "corpus" / "2025").iterdir())
+    assert len(held) == 3  # both versions of the 2025 report, and the other agency's

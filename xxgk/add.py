@@ -175,10 +175,13 @@ def _member_name(member: zipfile.ZipInfo) -> str:
 
 
 def add_fetched(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
-                list_url: str = "", retrieved: str = "", same: list[Report] | None = None, dry_run: bool = False) -> Added:
+                list_url: str = "", retrieved: str = "", same: list[Report] | None = None, dry_run: bool = False,
+                earlier: frozenset[str] = frozenset()) -> Added:
     """Add one downloaded file (the harvest's way in): as `xxgk add` adds it, with the list page it
-    was found through; with `dry_run`, only what would be added."""
-    return _add_one(source, data, suffix, corpus, existing, page, same, list_url, retrieved, dry_run)
+    was found through; with `dry_run`, only what would be added. `earlier` are the files of the
+    corpus downloaded from the same address: changed content there is a republication, added as a
+    new version beside them (the package keeps one as the year's report), never instead of them."""
+    return _add_one(source, data, suffix, corpus, existing, page, same, list_url, retrieved, dry_run, earlier)
 
 
 def existing_reports(corpus: Path, cache: Path | None) -> list[dict]:
@@ -187,7 +190,8 @@ def existing_reports(corpus: Path, cache: Path | None) -> list[dict]:
 
 
 def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
-             same: list[Report] | None = None, list_url: str = "", retrieved: str = "", dry_run: bool = False) -> Added:
+             same: list[Report] | None = None, list_url: str = "", retrieved: str = "", dry_run: bool = False,
+             earlier: frozenset[str] = frozenset()) -> Added:
     """Parse and store one file; `same` are the reports of the files added with it (one report in
     several files: the same agency and year is no duplicate of them)."""
     reader = reader_for(data, suffix)
@@ -204,7 +208,7 @@ def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list
     for rep in existing:
         if rep["sha256"] == digest:
             raise AddError(f"already in the corpus: {rep['source_file']} has the same content")
-        if rep["year"] == report.year and rep["agency_key"] == who["agency_key"] and not sibling:
+        if rep["year"] == report.year and rep["agency_key"] == who["agency_key"] and not sibling and rep["source_file"] not in earlier:
             raise AddError(f"already in the corpus: {rep['source_file']} is the {report.year} report of {rep['agency_name']}")
     slug = who["agency_slug"]
     target = corpus / str(report.year) / f"{slug}-{digest[:8]}{suffix}"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from .add import ATTACHMENT_SUFFIXES, CONTENT_TYPES, MAX_BYTES, AddError, add_fetched, existing_reports
+from .add import ATTACHMENT_SUFFIXES, CONTENT_TYPES, MAX_BYTES, AddError, add_fetched, existing_reports, provenance
 
 USER_AGENT = "xxgk-harvest/1 (+https://github.com/xxgk; open data of government information disclosure annual reports)"
 REPORT_TITLE = re.compile(r"(?:19|20)\d{2}.{0,40}?(?:年报|年度报告|工作报告)")
@@ -106,8 +106,7 @@ def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, dela
 
     summaries = [Summary(site) for site in sites]
     process = CrawlerProcess(settings(archive, http_cache, delay, USER_AGENT, MAX_BYTES))
-    for summary in summaries:
-        process.crawl(ColumnSpider, summary=summary)
+    process.crawl(ColumnSpider, summaries=summaries)
     process.start()
     return summaries
 
@@ -118,6 +117,9 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
     article with the files it links, as one report in several files (as `xxgk add` adds a page)."""
     summaries = crawl(load_sites(sites_file), archive, http_cache, delay)
     existing = existing_reports(Path(corpus), None)
+    origins: dict[str, set[str]] = {}
+    for source_file, record in provenance(Path(corpus)).items():
+        origins.setdefault(record.get("origin", ""), set()).add(source_file)
     for summary in summaries:
         summary.dry_run = dry_run
         articles = [f for f in summary.fetched if not f.article_url]
@@ -127,10 +129,13 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
             refused: list[str] = []
             for item in files:
                 try:
+                    earlier = frozenset(origins.get(item.url, ()))
                     added = add_fetched(item.url, item.body, item.suffix, Path(corpus), existing, page=item.article_url,
-                                        list_url=item.list_url, retrieved=item.retrieved, same=same, dry_run=dry_run)
+                                        list_url=item.list_url, retrieved=item.retrieved, same=same, dry_run=dry_run,
+                                        earlier=earlier)
                     same.append(added.report)
-                    summary.added.append(f"{added.path.relative_to(corpus).as_posix()} ← {item.url}")
+                    again = f" (changed since {', '.join(sorted(earlier))}: a new version beside it)" if earlier else ""
+                    summary.added.append(f"{added.path.relative_to(corpus).as_posix()} ← {item.url}{again}")
                 except AddError as exc:
                     refused.append(str(exc))
             for reason in refused:

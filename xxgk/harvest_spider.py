@@ -65,15 +65,14 @@ class WarcArchive:
     def from_crawler(cls, crawler):
         return cls(crawler.settings.get("XXGK_ARCHIVE", ""))
 
-    def _writer(self, spider):
+    def _writer(self, folder: Path, name: str):
         from warcio.warcwriter import WARCWriter
 
-        name = spider.summary.site.name
         if name not in self.writers:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             safe = re.sub(r"[^\w.-]+", "_", name)
-            f = open(self.folder / f"{safe}-{stamp}.warc.gz", "ab")
+            f = open(folder / f"{safe}-{stamp}.warc.gz", "ab")
             self.writers[name] = (f, WARCWriter(f, gzip=True))
         return self.writers[name][1]
 
@@ -82,7 +81,8 @@ class WarcArchive:
             return response
         from warcio.statusandheaders import StatusAndHeaders
 
-        writer = self._writer(spider)
+        name = spider.summaries[request.meta.get("site", 0)].site.name
+        writer = self._writer(self.folder, name)
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in response.headers.items()]
         status = f"{response.status} {'OK' if response.status == 200 else ''}".strip()
         record = writer.create_warc_record(response.url, "response", payload=io.BytesIO(response.body),
@@ -93,7 +93,7 @@ class WarcArchive:
                                           http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", sent, is_http_request=True))
         writer.write_record(asked)
         writer.write_record(record)
-        self.writers[spider.summary.site.name][0].flush()
+        self.writers[name][0].flush()
         return response
 
     def close(self):
@@ -102,29 +102,35 @@ class WarcArchive:
 
 
 class ColumnSpider(scrapy.Spider):
-    name = "xxgk-column"
+    """One spider for every site: one downloader, whose slot per host keeps the delay between
+    requests to a host even when several sites (an agency's departments) share it."""
 
-    def __init__(self, summary: Summary, **kw):
+    name = "xxgk-columns"
+
+    def __init__(self, summaries: list[Summary], **kw):
         super().__init__(**kw)
-        self.summary = summary
-        self.pages: set[str] = set()
+        self.summaries = summaries
+        self.pages: list[set[str]] = [set() for _ in summaries]
 
     async def start(self):
         for request in self.start_requests():
             yield request
 
     def start_requests(self):
-        yield scrapy.Request(self.summary.site.url, callback=self.parse_list, errback=self.failed)
+        for k, summary in enumerate(self.summaries):
+            yield scrapy.Request(summary.site.url, callback=self.parse_list, errback=self.failed, meta={"site": k},
+                                 dont_filter=True)
 
     def closed(self, reason):
-        archive = getattr(self.crawler.engine.downloader.middleware, "middlewares", ())
-        for m in archive:
+        for m in getattr(self.crawler.engine.downloader.middleware, "middlewares", ()):
             if isinstance(m, WarcArchive):
                 m.close()
 
     def parse_list(self, response):
-        self.pages.add(response.url)
-        self.summary.pages += 1
+        k = response.meta["site"]
+        summary, pages = self.summaries[k], self.pages[k]
+        pages.add(response.url)
+        summary.pages += 1
         found = 0
         for a in response.css("a"):
             href = a.attrib.get("href", "")
@@ -133,44 +139,48 @@ class ColumnSpider(scrapy.Spider):
                 continue
             if is_report_title(title + " " + a.attrib.get("title", "")):
                 found += 1
-                yield response.follow(href, self.parse_article, errback=self.failed, meta={"list": response.url})
+                yield response.follow(href, self.parse_article, errback=self.failed, meta={"site": k, "list": response.url})
             elif NEXT_PAGE.match(title) or PAGED.search(href.split("?")[0]):
-                yield from self._page(response.urljoin(href))
+                yield from self._page(k, response.urljoin(href))
         m = TRS_PAGES.search(response.text)
-        if m and response.url == self.summary.site.url:
+        if m and response.url == summary.site.url:
             for n in range(1, int(m.group(1))):
-                yield from self._page(response.urljoin(f"{m.group(3)}_{n}.{m.group(4)}"))
-        if not found and len(self.pages) == 1 and response.css("script") and _SCRIPTED.search(response.body):
-            self.summary.failed.append(f"{response.url}: the list is built by JavaScript after the page loads (needs a browser or its data address)")
+                yield from self._page(k, response.urljoin(f"{m.group(3)}_{n}.{m.group(4)}"))
+        if not found and len(pages) == 1 and not m and response.css("script") and _SCRIPTED.search(response.body):
+            summary.failed.append(f"{response.url}: the list is built by JavaScript after the page loads (needs a browser or its data address)")
 
-    def _page(self, url: str):
-        if url not in self.pages and len(self.pages) < self.summary.site.max_pages:
-            self.pages.add(url)
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed)
+    def _page(self, k: int, url: str):
+        pages = self.pages[k]
+        if url not in pages and len(pages) < self.summaries[k].site.max_pages:
+            pages.add(url)
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta={"site": k})
 
     def parse_article(self, response):
+        summary = self.summaries[response.meta["site"]]
         kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         if kind and kind not in _KINDS:
-            self.summary.failed.append(f"{response.url}: not a report's content type ({kind})")
+            summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return
-        self.summary.articles += 1
+        summary.articles += 1
         suffix = _suffix(response.url, kind)
-        self.summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", _now()))
+        summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", _now()))
         if suffix == ".html":
             for link in attachments(response.body, response.url):
                 yield scrapy.Request(link, callback=self.parse_attachment, errback=self.failed,
-                                     meta={"list": response.meta["list"], "article": response.url})
+                                     meta={"site": response.meta["site"], "list": response.meta["list"], "article": response.url})
 
     def parse_attachment(self, response):
+        summary = self.summaries[response.meta["site"]]
         kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         if kind and kind not in _KINDS:
-            self.summary.failed.append(f"{response.url}: not a report's content type ({kind})")
+            summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return
-        self.summary.fetched.append(Fetched(response.url, response.body, _suffix(response.url, kind),
-                                            response.meta["list"], response.meta["article"], _now()))
+        summary.fetched.append(Fetched(response.url, response.body, _suffix(response.url, kind),
+                                       response.meta["list"], response.meta["article"], _now()))
 
     def failed(self, failure):
         url = failure.request.url
+        summary = self.summaries[failure.request.meta.get("site", 0)]
         if failure.check(HttpError):
             status = failure.value.response.status
             why = "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
@@ -182,4 +192,4 @@ class ColumnSpider(scrapy.Spider):
             why = "the host name does not resolve"
         else:
             why = f"{failure.type.__name__}: {failure.value}"
-        self.summary.failed.append(f"{url}: {why}")
+        summary.failed.append(f"{url}: {why}")
