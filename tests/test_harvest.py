@@ -39,6 +39,15 @@ def _routes() -> dict[str, tuple[int, str, bytes]]:
         "/files/report.pdf": (200, "application/pdf", (FORMATS / "hzq-2024.pdf").read_bytes()),
         "/private/a3.html": (200, html, b"<html><body>private</body></html>"),
         "/refuses/index.html": (403, html, b"Forbidden"),
+        "/hostile/index.html": (200, html, ("<html><body>"
+                                            "<a href='loop.html'>某某局2025年政府信息公开工作年度报告</a>"
+                                            "<a href='huge.pdf'>某某局2024年政府信息公开工作年度报告</a>"
+                                            "<a href='slow.html'>某某局2023年政府信息公开工作年度报告</a>"
+                                            "<a href='gone.html'>某某局2022年政府信息公开工作年度报告</a>"
+                                            "<a href='junk.html'>某某局2021年政府信息公开工作年度报告</a>"
+                                            "</body></html>").encode()),
+        "/hostile/huge.pdf": (200, "application/pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)),
+        "/hostile/junk.html": (200, "image/png", b"\x89PNG junk"),
         "/trs/index.html": (200, html, b"<html><body><ul></ul><script>createPageHTML(2, 0, \"index\", \"html\");</script></body></html>"),
         "/trs/index_1.html": (200, html, "<html><body><a href='t1.html'>行政审批局2025年政府信息公开工作年度报告</a></body></html>".encode()),
         "/trs/t1.html": (200, html, (SEEDS / "27-hzs-2025-html" / "input.html").read_bytes()),
@@ -53,6 +62,13 @@ def server():
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # the name http.server calls
             seen.append((self.path, dict(self.headers), time.monotonic()))
+            if self.path == "/hostile/loop.html":  # a redirect to itself
+                self.send_response(302)
+                self.send_header("Location", "/hostile/loop.html")
+                self.end_headers()
+                return
+            if self.path == "/hostile/slow.html":  # never answers in time
+                time.sleep(3)
             status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
             etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
             if status == 200 and self.headers.get("If-None-Match") == etag:
@@ -70,7 +86,11 @@ def server():
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that hangs up (the size cap, the timeout) is what these tests provoke
+
+    httpd = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}", seen, routes
@@ -84,8 +104,10 @@ def runs(server, tmp_path_factory):
     sites = work / "sites.yaml"
     sites.write_text(f"sites:\n  - name: column\n    url: {base}/zfxxgknb/index.html\n"
                      f"  - name: refuses\n    url: {base}/refuses/index.html\n"
-                     f"  - name: trs\n    url: {base}/trs/index.html\n", encoding="utf-8")
-    args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2"]
+                     f"  - name: trs\n    url: {base}/trs/index.html\n"
+                     f"  - name: hostile\n    url: {base}/hostile/index.html\n", encoding="utf-8")
+    args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2",
+            "--timeout", "1"]
     out, asked = [], []
     for change in (False, False, True):
         if change:  # the agency republishes its 2025 report, changed
@@ -113,7 +135,7 @@ def test_the_harvest_adds_the_reports_of_the_columns(runs):
     assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h, _ in asked)
     out = first.stdout
     assert "blocked by robots.txt" in out and "HTTP 403" in out
-    assert "summary: 3 sites, 3 files added" in out
+    assert "summary: 4 sites, 3 files added" in out
     gaps = [b[2] - a[2] for a, b in pairwise(asked)]
     assert min(gaps) >= 0.19  # one request at a time, the delay between them
 
@@ -146,3 +168,13 @@ def test_a_changed_republication_is_a_new_version_beside_the_old(runs):
     assert "1 files added" in third.stdout and "a new version beside it" in third.stdout
     held = sorted(p.name for p in (work / "corpus" / "2025").iterdir())
     assert len(held) == 3  # both versions of the 2025 report, and the other agency's
+
+
+def test_hostile_answers_are_said_per_site_and_never_fail_the_run(runs):
+    _, (first, *_), _ = runs
+    assert first.returncode == 0
+    hostile = first.stdout.split("hostile:", 1)[1].split("\ntrs:", 1)[0]
+    for address, why in [("loop.html", "redirect"), ("huge.pdf", "size cap"), ("slow.html", "timed out"), ("gone.html", "HTTP 404"),
+                         ("junk.html", "content type")]:
+        line = next((x for x in hostile.splitlines() if address in x), "")
+        assert "failed" in line and why in line, (address, hostile)

@@ -132,7 +132,7 @@ def _cmd_harvest(args) -> int:
     from .harvest import harvest
 
     summaries = harvest(Path(args.sites), Path(args.corpus), Path(args.archive) if args.archive else None,
-                        Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay)
+                        Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay, args.timeout)
     for s in summaries:
         for line in s.lines():
             print(line)
@@ -224,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="a folder for the HTTP cache, revalidated on the next run ('' for none)")
     p.add_argument("--dry-run", action="store_true", help="say what would be added, add nothing")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (at least 1 on real sites)")
+    p.add_argument("--timeout", type=float, default=30, help="seconds to wait for a response")
     p.set_defaults(func=_cmd_harvest)
 
     p = sub.add_parser("site", help="after `xxgk pages`: build the site with MkDocs and publish it in one step")

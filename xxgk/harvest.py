@@ -98,24 +98,24 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0) -> list[Summary]:
+def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
     """Walk every site's column with Scrapy; returns each site's summary with what it fetched."""
     from scrapy.crawler import CrawlerProcess
 
     from .harvest_spider import ColumnSpider, settings
 
     summaries = [Summary(site) for site in sites]
-    process = CrawlerProcess(settings(archive, http_cache, delay, USER_AGENT, MAX_BYTES))
+    process = CrawlerProcess(settings(archive, http_cache, delay, USER_AGENT, MAX_BYTES, timeout))
     process.crawl(ColumnSpider, summaries=summaries)
     process.start()
     return summaries
 
 
 def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_cache: Path | None = None,
-            dry_run: bool = False, delay: float = 1.0) -> list[Summary]:
+            dry_run: bool = False, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
     """Crawl, then add what is new to the corpus (or, with `dry_run`, only say what would be): each
     article with the files it links, as one report in several files (as `xxgk add` adds a page)."""
-    summaries = crawl(load_sites(sites_file), archive, http_cache, delay)
+    summaries = crawl(load_sites(sites_file), archive, http_cache, delay, timeout)
     existing = existing_reports(Path(corpus), None)
     origins: dict[str, set[str]] = {}
     for source_file, record in provenance(Path(corpus)).items():

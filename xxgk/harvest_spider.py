@@ -24,7 +24,8 @@ _KINDS = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf",
 _SCRIPTED = re.compile(rb"\$\.ajax|\.json|/api/|XMLHttpRequest|fetch\(", re.IGNORECASE)
 
 
-def settings(archive: Path | None, http_cache: Path | None, delay: float, user_agent: str, max_bytes: int) -> dict:
+def settings(archive: Path | None, http_cache: Path | None, delay: float, user_agent: str, max_bytes: int,
+             timeout: float = 30) -> dict:
     out = {
         "ROBOTSTXT_OBEY": True,
         "USER_AGENT": user_agent,
@@ -35,7 +36,7 @@ def settings(archive: Path | None, http_cache: Path | None, delay: float, user_a
         "AUTOTHROTTLE_START_DELAY": delay,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
-        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_TIMEOUT": timeout,
         "DOWNLOAD_MAXSIZE": max_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "REDIRECT_MAX_TIMES": 5,
@@ -111,6 +112,7 @@ class ColumnSpider(scrapy.Spider):
         super().__init__(**kw)
         self.summaries = summaries
         self.pages: list[set[str]] = [set() for _ in summaries]
+        self.articles: set[str] = set()
 
     async def start(self):
         for request in self.start_requests():
@@ -139,7 +141,11 @@ class ColumnSpider(scrapy.Spider):
                 continue
             if is_report_title(title + " " + a.attrib.get("title", "")):
                 found += 1
-                yield response.follow(href, self.parse_article, errback=self.failed, meta={"site": k, "list": response.url})
+                url = response.urljoin(href)
+                if url not in self.articles:  # not the dupe filter: a redirect loop must reach the redirect limit
+                    self.articles.add(url)
+                    yield scrapy.Request(url, self.parse_article, errback=self.failed, dont_filter=True,
+                                         meta={"site": k, "list": response.url})
             elif NEXT_PAGE.match(title) or PAGED.search(href.split("?")[0]):
                 yield from self._page(k, response.urljoin(href))
         m = TRS_PAGES.search(response.text)
@@ -181,15 +187,19 @@ class ColumnSpider(scrapy.Spider):
     def failed(self, failure):
         url = failure.request.url
         summary = self.summaries[failure.request.meta.get("site", 0)]
+        said = str(failure.value)
         if failure.check(HttpError):
             status = failure.value.response.status
             why = "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
         elif failure.check(IgnoreRequest):
-            why = "blocked by robots.txt" if "robots" in str(failure.value).lower() else f"not fetched ({failure.value})"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+            why = ("blocked by robots.txt" if "robots" in said.lower()
+                   else "a redirect loop (more redirections than allowed)" if "redirect" in said.lower() else f"not fetched ({said})")
+        elif failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in failure.type.__name__:
             why = "timed out"
+        elif "max size" in said:
+            why = "larger than the size cap"
         elif failure.check(DNSLookupError):
             why = "the host name does not resolve"
         else:
-            why = f"{failure.type.__name__}: {failure.value}"
+            why = f"{failure.type.__name__}: {said}"
         summary.failed.append(f"{url}: {why}")
