@@ -14,8 +14,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from .add import attachments
-from .harvest import NEXT_PAGE, PAGED, TRS_PAGES, Fetched, Summary, _now, _suffix, is_report_title
+from ..add import attachments
+from .sites import NEXT_PAGE, PAGED, TRS_PAGES, Fetched, Summary, is_report_title, now_utc, suffix_of
 
 _KINDS = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf", "application/msword",
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip",
@@ -44,7 +44,7 @@ def settings(archive: Path | None, http_cache: Path | None, delay: float, user_a
         "LOG_INSTALL_ROOT_HANDLER": False,
         "TELNETCONSOLE_ENABLED": False,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
-        "DOWNLOADER_MIDDLEWARES": {"xxgk.harvest_spider.WarcArchive": 950},
+        "DOWNLOADER_MIDDLEWARES": {"xxgk.harvest.spider.WarcArchive": 950},
         "XXGK_ARCHIVE": str(archive) if archive else "",
     }
     if http_cache is not None:  # revalidated with ETag / Last-Modified: a repeated run costs conditional requests
@@ -168,8 +168,8 @@ class ColumnSpider(scrapy.Spider):
             summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return
         summary.articles += 1
-        suffix = _suffix(response.url, kind)
-        summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", _now()))
+        suffix = suffix_of(response.url, kind)
+        summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", now_utc()))
         if suffix == ".html":
             for link in attachments(response.body, response.url):
                 yield scrapy.Request(link, callback=self.parse_attachment, errback=self.failed,
@@ -181,8 +181,8 @@ class ColumnSpider(scrapy.Spider):
         if kind and kind not in _KINDS:
             summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return
-        summary.fetched.append(Fetched(response.url, response.body, _suffix(response.url, kind),
-                                       response.meta["list"], response.meta["article"], _now()))
+        summary.fetched.append(Fetched(response.url, response.body, suffix_of(response.url, kind),
+                                       response.meta["list"], response.meta["article"], now_utc()))
 
     def failed(self, failure):
         url = failure.request.url
