@@ -178,3 +178,16 @@ def test_hostile_answers_are_said_per_site_and_never_fail_the_run(runs):
                          ("junk.html", "content type")]:
         line = next((x for x in hostile.splitlines() if address in x), "")
         assert "failed" in line and why in line, (address, hostile)
+
+
+def test_what_a_column_lists_is_recorded_once_as_evidence_of_publication(runs):
+    import csv
+
+    work = runs[0]
+    with open(work / "corpus" / ".listed.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    column = {(r["year"], r["article"].split("/", 3)[3]) for r in rows if r["site"] == "column"}
+    # the robots-forbidden article is still evidence that a 2023 report was published; the notice is not listed
+    assert column == {("2025", "zfxxgknb/a1.html"), ("2024", "zfxxgknb/a2.html"), ("2023", "private/a3.html")}
+    assert len(rows) == len({(r["site"], r["article"]) for r in rows})  # three runs, each listing recorded once
+    assert {r["year"] for r in rows if r["site"] == "hostile"} == {"2021", "2022", "2023", "2024", "2025"}

@@ -22,9 +22,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..add import MAX_BYTES, AddError, add_fetched, existing_reports, provenance
-from .sites import USER_AGENT, Site, Summary, load_sites
+from .sites import USER_AGENT, Site, Summary, load_sites, record_listed
 
-__all__ = ["Site", "Summary", "crawl", "harvest", "load_sites"]
+__all__ = ["Site", "Summary", "crawl", "harvest", "load_sites", "record_listed"]
 
 
 def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
@@ -45,6 +45,8 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
     """Crawl, then add what is new to the corpus (or, with `dry_run`, only say what would be): each
     article with the files it links, as one report in several files (as `xxgk add` adds a page)."""
     summaries = crawl(load_sites(sites_file), archive, http_cache, delay, timeout)
+    if not dry_run:
+        record_listed(Path(corpus), summaries)
     existing = existing_reports(Path(corpus), None)
     origins: dict[str, set[str]] = {}
     for source_file, record in provenance(Path(corpus)).items():

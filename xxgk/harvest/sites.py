@@ -46,6 +46,7 @@ class Summary:
     pages: int = 0
     articles: int = 0
     fetched: list[Fetched] = field(default_factory=list)
+    listed: list[tuple[str, str, str]] = field(default_factory=list)  # (title, article URL, list URL) of every report listed
     added: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -80,3 +81,39 @@ def suffix_of(url: str, content_type: str) -> str:
 
 def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+LISTED = ".listed.tsv"  # in the corpus folder, hidden like the provenance: what each column listed
+LISTED_FIELDS = ["site", "agency", "region", "year", "title", "article", "list", "seen"]
+_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+def record_listed(corpus: Path, summaries: list[Summary]) -> int:
+    """Append what each column listed (every report article, parsed or not, added or held): the
+    evidence of which years an agency published, even for a report the parser cannot read.
+    One line per site and article address; an address already recorded is not repeated."""
+    import csv
+
+    path = Path(corpus) / LISTED
+    known: set[tuple[str, str]] = set()
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as f:
+            known = {(r.get("site", ""), r.get("article", "")) for r in csv.DictReader(f, delimiter="\t")}
+    rows = []
+    for s in summaries:
+        for title, article, listing in s.listed:
+            if (s.site.name, article) in known:
+                continue
+            known.add((s.site.name, article))
+            year = _YEAR.search(re.sub(r"\s+", "", title))
+            rows.append([s.site.name, s.site.agency, s.site.region, year.group(1) if year else "", " ".join(title.split()),
+                         article, listing, now_utc()])
+    if rows:
+        Path(corpus).mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter="\t", lineterminator="\n")
+            if new:
+                w.writerow(LISTED_FIELDS)
+            w.writerows(rows)
+    return len(rows)

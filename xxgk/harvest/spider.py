@@ -142,6 +142,8 @@ class ColumnSpider(scrapy.Spider):
             if is_report_title(title + " " + a.attrib.get("title", "")):
                 found += 1
                 url = response.urljoin(href)
+                if url not in {x[1] for x in summary.listed}:
+                    summary.listed.append((a.attrib.get("title", "") or title, url, response.url))
                 if url not in self.articles:  # not the dupe filter: a redirect loop must reach the redirect limit
                     self.articles.add(url)
                     yield scrapy.Request(url, self.parse_article, errback=self.failed, dont_filter=True,
