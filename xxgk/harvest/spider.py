@@ -14,13 +14,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from ..add import attachments
+from ..add import CONTENT_TYPES, attachments
 from .sites import NEXT_PAGE, PAGED, TRS_PAGES, Fetched, Summary, is_report_title, now_utc, suffix_of
 
-_KINDS = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf", "application/msword",
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip",
-          "application/x-zip-compressed", "application/vnd.ms-works", "application/kswps", "application/wps-office.wps",
-          "application/octet-stream", "application/x-download", "application/force-download")
 _SCRIPTED = re.compile(rb"\$\.ajax|\.json|/api/|XMLHttpRequest|fetch\(", re.IGNORECASE)
 
 
@@ -164,27 +160,29 @@ class ColumnSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta={"site": k})
 
     def parse_article(self, response):
-        summary = self.summaries[response.meta["site"]]
-        kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if kind and kind not in _KINDS:
-            summary.failed.append(f"{response.url}: not a report's content type ({kind})")
+        fetched = self._keep(response, "")
+        if fetched is None:
             return
-        summary.articles += 1
-        suffix = suffix_of(response.url, kind)
-        summary.fetched.append(Fetched(response.url, response.body, suffix, response.meta["list"], "", now_utc()))
-        if suffix == ".html":
+        self.summaries[response.meta["site"]].articles += 1
+        if fetched.suffix == ".html":
             for link in attachments(response.body, response.url):
                 yield scrapy.Request(link, callback=self.parse_attachment, errback=self.failed,
                                      meta={"site": response.meta["site"], "list": response.meta["list"], "article": response.url})
 
     def parse_attachment(self, response):
+        self._keep(response, response.meta["article"])
+
+    def _keep(self, response, article: str) -> Fetched | None:
+        """A fetched article or attachment, kept for the add phase, if its content type is one a
+        report comes in (`xxgk add`'s list)."""
         summary = self.summaries[response.meta["site"]]
         kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if kind and kind not in _KINDS:
+        if kind and kind not in CONTENT_TYPES:
             summary.failed.append(f"{response.url}: not a report's content type ({kind})")
-            return
-        summary.fetched.append(Fetched(response.url, response.body, suffix_of(response.url, kind),
-                                       response.meta["list"], response.meta["article"], now_utc()))
+            return None
+        fetched = Fetched(response.url, response.body, suffix_of(response.url, kind), response.meta["list"], article, now_utc())
+        summary.fetched.append(fetched)
+        return fetched
 
     def failed(self, failure):
         url = failure.request.url
