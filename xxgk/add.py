@@ -37,7 +37,9 @@ CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/p
                  "application/octet-stream": "", "application/x-download": "", "application/force-download": ""}
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps")
 MAX_ATTACHMENTS = 5  # an article links its report, perhaps in two formats; more are other documents
-_HREF = re.compile(rb"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+# a link, or a file shown in the page (an embedded PDF, a PDF.js viewer's `?file=`)
+_HREF = re.compile(rb"""<(?:a\b[^>]*?\bhref|(?:iframe|embed)\b[^>]*?\bsrc|object\b[^>]*?\bdata)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_FILE_PARAM = re.compile(r"(?:^|&)(?:file|filename|fileName|filepath|filePath|path|url|name|showname)=([^&]+)")
 
 
 class AddError(Exception):
@@ -78,8 +80,16 @@ def attachments(page: bytes, url: str) -> list[str]:
         # the link's bytes as the page has them (a Chinese file name in the page's encoding), escaped for the request
         href = urllib.parse.quote(m.group(1).replace(b"&amp;", b"&").strip(), safe="/:?&=%;@+,~!$'()*[]")
         link = urllib.parse.urljoin(url, href).split("#")[0]
-        suffix = PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(link).path)).suffix.lower()
-        if link.startswith(("http://", "https://")) and suffix in ATTACHMENT_SUFFIXES and link not in out:
+        parts = urllib.parse.urlsplit(link)
+        suffix = PurePosixPath(urllib.parse.unquote(parts.path)).suffix.lower()
+        if suffix not in ATTACHMENT_SUFFIXES:  # a download script naming the file in its query (`downfile.jsp?filename=a.pdf`)
+            named = [urllib.parse.unquote(v) for v in _FILE_PARAM.findall(parts.query)]
+            viewer = next((v for v in named if "viewer" in parts.path.lower() and "/" in v), "")
+            if viewer:  # PDF.js: the viewer page shows the file its `file` parameter names
+                link = urllib.parse.urljoin(link, urllib.parse.quote(viewer, safe="/:?&=%;@+,~!$'()*[]"))
+            if not any(PurePosixPath(v.split("?")[0]).suffix.lower() in ATTACHMENT_SUFFIXES for v in named):
+                continue
+        if link.startswith(("http://", "https://")) and link not in out:
             out.append(link)
     return out[:MAX_ATTACHMENTS]
 

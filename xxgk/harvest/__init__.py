@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..add import MAX_BYTES, AddError, add_fetched, existing_reports, provenance
-from .sites import USER_AGENT, Site, Summary, load_sites, record_listed
+from .sites import USER_AGENT, Site, Summary, load_sites, record_listed, record_walked
 
 __all__ = ["Site", "Summary", "crawl", "harvest", "load_sites", "record_listed"]
 
@@ -47,6 +47,7 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
     summaries = crawl(load_sites(sites_file), archive, http_cache, delay, timeout)
     if not dry_run:
         record_listed(Path(corpus), summaries)
+        record_walked(Path(corpus), summaries)
     existing = existing_reports(Path(corpus), None)
     origins: dict[str, set[str]] = {}
     for source_file, record in provenance(Path(corpus)).items():
@@ -69,9 +70,8 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
                     summary.added.append(f"{added.path.relative_to(corpus).as_posix()} ← {item.url}{again}")
                 except AddError as exc:
                     refused.append(str(exc))
-            for reason in refused:
-                if "already in the corpus" in reason:
-                    summary.held.append(reason)
-                elif not same:  # an article that only links its report is no failure once the report is added
-                    summary.failed.append(reason)
+            held = [r for r in refused if "already in the corpus" in r]
+            summary.held += held
+            if not same and not held:  # an article that only links its report is no failure once the report is held
+                summary.failed += [r for r in refused if r not in held]
     return summaries

@@ -12,13 +12,16 @@ from pathlib import Path
 import yaml
 
 from ..add import ATTACHMENT_SUFFIXES, CONTENT_TYPES
+from ..identify.listed import HARVESTED, HARVESTED_FIELDS, LISTED, LISTED_FIELDS
 
 USER_AGENT = "xxgk-harvest/1 (+https://github.com/xxgk; open data of government information disclosure annual reports)"
-REPORT_TITLE = re.compile(r"(?:19|20)\d{2}.{0,40}?(?:年报|年度报告|工作报告)")
-NOT_REPORT = re.compile(r"要点|通知|指南|目录|办法|规定")
-NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|>|»)\s*$")
-PAGED = re.compile(r"index_(\d+)\.s?html?$")
-TRS_PAGES = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
+# a year and the report's name; 工作报告 only as 信息公开工作报告 (a 政府工作报告 is another report)
+REPORT_TITLE = re.compile(r"(?:19|20)\d{2}.{0,40}?(?:年报|年度报告|信息公开.{0,6}工作报告)|(?:年报|年度报告|信息公开.{0,6}工作报告).{0,12}?(?:19|20)\d{2}")
+# notices about the report, its summaries and pictures, and the other annual documents of a government
+NOT_REPORT = re.compile(r"要点|通知|指南|目录|办法|规定|政府工作报告|法治政府|统计公报|决算|预算|审计|解读|图解|一图读懂|征集|评议")
+NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后页|尾页|末页|最后一页|>|>>|»|\u203a|next|last)\s*[>»\u203a]*\s*$", re.IGNORECASE)
+_HAN = "〇零一二三四五六七八九○\uff2f"  # the digits of a year written in characters (and the look-alikes typed for the zero)
+_HAN_DIGITS = str.maketrans(_HAN, "00123456789" + "00")
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Summary:
     held: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     dry_run: bool = False
+    walked: bool = False  # the column's first page was read
 
     def lines(self) -> list[str]:
         head = (f"{self.site.name}: {self.pages} list pages, {self.articles} report articles, "
@@ -67,8 +71,19 @@ def load_sites(path: Path) -> list[Site]:
     return [Site(**{k: v for k, v in e.items() if k in Site.__dataclass_fields__}) for e in entries]
 
 
-def is_report_title(title: str) -> bool:
+def _plain(title: str) -> str:
     title = re.sub(r"\s+", "", title)
+    return re.sub(f"[{_HAN}]{{4}}(?=年)", lambda m: m.group(0).translate(_HAN_DIGITS), title)
+
+
+def title_year(title: str) -> str:
+    """The year a report title names ("" when none)."""
+    m = re.search(r"((?:19|20)\d{2})", _plain(title))
+    return m.group(1) if m else ""
+
+
+def is_report_title(title: str) -> bool:
+    title = _plain(title)
     return bool(REPORT_TITLE.search(title)) and not NOT_REPORT.search(title)
 
 
@@ -83,37 +98,52 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-LISTED = ".listed.tsv"  # in the corpus folder, hidden like the provenance: what each column listed
-LISTED_FIELDS = ["site", "agency", "region", "year", "title", "article", "list", "seen"]
-_YEAR = re.compile(r"((?:19|20)\d{2})")
+def _append(path: Path, fields: list[str], rows: list[list[str]]) -> None:
+    import csv
+
+    if rows:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter="\t", lineterminator="\n")
+            if new:
+                w.writerow(fields)
+            w.writerows(rows)
+
+
+def _recorded(path: Path, *keys: str) -> set[tuple[str, ...]]:
+    import csv
+
+    if not path.exists():
+        return set()
+    with open(path, encoding="utf-8", newline="") as f:
+        return {tuple(r.get(k, "") for k in keys) for r in csv.DictReader(f, delimiter="\t")}
+
+
+def record_walked(corpus: Path, summaries: list[Summary]) -> int:
+    """Record, once per site, that its column was walked (its first page read): from then on, a
+    year its column does not list is a report not found on the agency's site, not one never looked for."""
+    path = Path(corpus) / HARVESTED
+    known = _recorded(path, "site")
+    rows = [[s.site.name, s.site.agency, s.site.region, s.site.url, now_utc()] for s in summaries
+            if s.walked and (s.site.name,) not in known]
+    _append(path, HARVESTED_FIELDS, rows)
+    return len(rows)
 
 
 def record_listed(corpus: Path, summaries: list[Summary]) -> int:
     """Append what each column listed (every report article, parsed or not, added or held): the
     evidence of which years an agency published, even for a report the parser cannot read.
     One line per site and article address; an address already recorded is not repeated."""
-    import csv
-
     path = Path(corpus) / LISTED
-    known: set[tuple[str, str]] = set()
-    if path.exists():
-        with open(path, encoding="utf-8", newline="") as f:
-            known = {(r.get("site", ""), r.get("article", "")) for r in csv.DictReader(f, delimiter="\t")}
+    known = _recorded(path, "site", "article")
     rows = []
     for s in summaries:
         for title, article, listing in s.listed:
             if (s.site.name, article) in known:
                 continue
             known.add((s.site.name, article))
-            year = _YEAR.search(re.sub(r"\s+", "", title))
-            rows.append([s.site.name, s.site.agency, s.site.region, year.group(1) if year else "", " ".join(title.split()),
+            rows.append([s.site.name, s.site.agency, s.site.region, title_year(title), " ".join(title.split()),
                          article, listing, now_utc()])
-    if rows:
-        Path(corpus).mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        with open(path, "a", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, delimiter="\t", lineterminator="\n")
-            if new:
-                w.writerow(LISTED_FIELDS)
-            w.writerows(rows)
+    _append(path, LISTED_FIELDS, rows)
     return len(rows)

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from ..add import CONTENT_TYPES, attachments
-from .sites import NEXT_PAGE, PAGED, TRS_PAGES, Fetched, Summary, is_report_title, now_utc, suffix_of
+from . import lists
+from .sites import Fetched, Summary, now_utc, suffix_of, title_year
 
 _SCRIPTED = re.compile(rb"\$\.ajax|\.json|/api/|XMLHttpRequest|fetch\(", re.IGNORECASE)
 
@@ -86,8 +89,8 @@ class WarcArchive:
                                            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"))
         sent = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in request.headers.items()]
         path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
-        asked = writer.create_warc_record(request.url, "request", payload=io.BytesIO(b""),
-                                          http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", sent, is_http_request=True))
+        asked = writer.create_warc_record(request.url, "request", payload=io.BytesIO(request.body or b""),
+                                          http_headers=StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", sent, is_http_request=True))
         writer.write_record(asked)
         writer.write_record(record)
         self.writers[name][0].flush()
@@ -109,6 +112,18 @@ class ColumnSpider(scrapy.Spider):
         self.summaries = summaries
         self.pages: list[set[str]] = [set() for _ in summaries]
         self.articles: set[str] = set()
+        self.scripted: dict[int, str] = {}  # the first page of a list JavaScript builds
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_error, signal=signals.spider_error)
+        return spider
+
+    def spider_error(self, failure, response, spider):
+        """A page this spider could not read (a shape no rule expected): said in its site's summary."""
+        k = response.meta.get("site", 0) if response is not None else 0
+        self.summaries[k].failed.append(f"{getattr(response, 'url', '')}: could not be read ({failure.type.__name__}: {failure.value})")
 
     async def start(self):
         for request in self.start_requests():
@@ -120,54 +135,99 @@ class ColumnSpider(scrapy.Spider):
                                  dont_filter=True)
 
     def closed(self, reason):
+        for k, url in sorted(self.scripted.items()):
+            if not self.summaries[k].listed:
+                self.summaries[k].failed.append(f"{url}: the list is built by JavaScript after the page loads, from no data "
+                                                "address the page names that answers with reports (needs a browser)")
         for m in getattr(self.crawler.engine.downloader.middleware, "middlewares", ()):
             if isinstance(m, WarcArchive):
                 m.close()
 
     def parse_list(self, response):
+        """A list page (or a data address's answer): its report links followed, its further pages
+        asked for, and, when the first page lists nothing, the data addresses its scripts name."""
         k = response.meta["site"]
         summary, pages = self.summaries[k], self.pages[k]
         pages.add(response.url)
         summary.pages += 1
-        found = 0
-        for a in response.css("a"):
-            href = a.attrib.get("href", "")
-            title = " ".join(a.css("::text").getall()).strip() or a.attrib.get("title", "")
-            if not href or href.startswith(("javascript:", "#")):
-                continue
-            if is_report_title(title + " " + a.attrib.get("title", "")):
-                found += 1
-                url = response.urljoin(href)
-                if url not in {x[1] for x in summary.listed}:
-                    summary.listed.append((a.attrib.get("title", "") or title, url, response.url))
-                if url not in self.articles:  # not the dupe filter: a redirect loop must reach the redirect limit
-                    self.articles.add(url)
-                    yield scrapy.Request(url, self.parse_article, errback=self.failed, dont_filter=True,
-                                         meta={"site": k, "list": response.url})
-            elif NEXT_PAGE.match(title) or PAGED.search(href.split("?")[0]):
-                yield from self._page(k, response.urljoin(href))
-        m = TRS_PAGES.search(response.text)
-        if m and response.url == summary.site.url:
-            for n in range(1, int(m.group(1))):
-                yield from self._page(k, response.urljoin(f"{m.group(3)}_{n}.{m.group(4)}"))
-        if not found and len(pages) == 1 and not m and response.css("script") and _SCRIPTED.search(response.body):
-            summary.failed.append(f"{response.url}: the list is built by JavaScript after the page loads (needs a browser or its data address)")
+        text = response.text
+        links = lists.data_links(text, response.url) if response.meta.get("data") else lists.report_links(text, response.url)
+        yield from self._articles(k, links, response.url)
+        first = response.url == summary.site.url
+        summary.walked = summary.walked or first
+        for url in lists.page_links(text, response.url, summary.site.url):
+            yield from self._page(k, [url])
+        if first:
+            for candidates in lists.declared_pages(text, response.url, summary.site.max_pages):
+                yield from self._page(k, candidates)
+            for url, form in lists.jpage_requests(text, response.url):
+                yield from self._page(k, [url], form)
+        if response.meta.get("data"):
+            for url in lists.data_pages(response.url, text, summary.site.max_pages):
+                yield from self._page(k, [url], data=True)
+        elif first and not links and response.css("script") and _SCRIPTED.search(response.body):
+            self.scripted[k] = response.url
+            for url in lists.data_endpoints(text, response.url):
+                yield from self._page(k, [url], data=True)
 
-    def _page(self, k: int, url: str):
+    def _articles(self, k: int, links: list[lists.Link], listing: str):
+        summary = self.summaries[k]
+        for link in links:
+            if link.url not in {x[1] for x in summary.listed}:
+                summary.listed.append((link.title, link.url, listing))
+            if link.url not in self.articles:  # not the dupe filter: a redirect loop must reach the redirect limit
+                self.articles.add(link.url)
+                yield scrapy.Request(link.url, self.parse_article, errback=self.failed, dont_filter=True,
+                                     meta={"site": k, "list": listing})
+
+    def _page(self, k: int, candidates: list[str], form: dict | None = None, data: bool = False):
+        """One list page, asked for once; `candidates` are its possible addresses (a page a script
+        declares, whose suffix is not known), tried in turn while the site answers 404."""
         pages = self.pages[k]
-        if url not in pages and len(pages) < self.summaries[k].site.max_pages:
-            pages.add(url)
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta={"site": k})
+        url = candidates[0]
+        if url in pages or len(pages) >= self.summaries[k].site.max_pages:
+            return
+        pages.add(url)
+        meta = {"site": k, "candidates": candidates[1:], "data": data}
+        if form is not None:
+            yield scrapy.FormRequest(url, formdata=form, callback=self.parse_list, errback=self.page_failed, meta=meta)
+        else:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.page_failed, meta=meta)
+
+    def page_failed(self, failure):
+        meta = failure.request.meta
+        k = meta.get("site", 0)
+        if meta.get("candidates") and failure.check(HttpError) and failure.value.response.status == 404:
+            self.pages[k].discard(failure.request.url)
+            yield from self._page(k, meta["candidates"], data=meta.get("data", False))
+            return
+        if meta.get("data"):  # a data address that does not answer: said once at the end, with the JS-only list
+            return
+        self.failed(failure)
 
     def parse_article(self, response):
+        k = response.meta["site"]
+        kind = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if "html" in kind and not lists.is_report_page(response.text):
+            links = [x for x in lists.report_links(response.text, response.url) if x.url != response.url]
+            attached = {urllib.parse.unquote(u) for u in attachments(response.body, response.url)}
+            files = [x for x in links if urllib.parse.unquote(x.url) in attached]
+            # a column of columns (one per year or per department) lists report pages, or files of several years;
+            # an article without the report's text links the report's file(s) of its one year
+            if len(files) < len(links) or len({title_year(x.title) for x in files}) > 1:
+                summary = self.summaries[k]
+                summary.listed = [x for x in summary.listed if x[1] != response.url]
+                summary.pages += 1
+                yield from self._articles(k, links, response.url)
+                return
         fetched = self._keep(response, "")
         if fetched is None:
             return
-        self.summaries[response.meta["site"]].articles += 1
+        self.summaries[k].articles += 1
         if fetched.suffix == ".html":
             for link in attachments(response.body, response.url):
                 yield scrapy.Request(link, callback=self.parse_attachment, errback=self.failed,
-                                     meta={"site": response.meta["site"], "list": response.meta["list"], "article": response.url})
+                                     meta={"site": k, "list": response.meta["list"], "article": response.url})
 
     def parse_attachment(self, response):
         self._keep(response, response.meta["article"])

@@ -10,6 +10,7 @@ import yaml
 
 from ..codebook import load
 from ..findings import catalogue
+from ..identify import register
 
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]
@@ -193,6 +194,8 @@ def _structure() -> dict[str, dict]:
                 _f("agency_id", "string", constraints=req),
                 _f("year", "integer", constraints=req),
                 _f("in_corpus", "boolean", constraints=req),
+                _f("status", "string", constraints=_enum(register.STATUSES, True)),
+                _f("listed_url", "string"),
                 _f("report_id", "string"),
                 _f("publication_date", "date"),
                 _f("publication_date_source", "string", constraints=_enum(["page", "signature", ""])),
