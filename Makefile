@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check harvest pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -96,8 +96,18 @@ golden-check: install ## compare the parser's output with the golden files and t
 	$(BIN)/python scripts/golden.py --check
 
 # The report columns of harvest/sites.yaml walked; new reports added to the corpus (WARC in build/harvest-warc).
-harvest: install ## find new reports in the agencies' report columns (harvest/sites.yaml) and add them to corpus/
-	$(BIN)/xxgk harvest harvest/sites.yaml --corpus corpus
+# A sharded run (the workflow's matrix): SHARD=<region> harvests one shard and writes what it added to DELTA;
+# harvest-merge then merges every job's delta (build/harvest-deltas/*) into corpus/.
+SHARD ?= all
+DELTA ?=
+harvest: install ## find new reports in the agencies' report columns (harvest/sites.yaml) and add them to corpus/ (SHARD=, DELTA=)
+	$(BIN)/xxgk harvest harvest/sites.yaml --corpus corpus --shard "$(SHARD)" $(if $(DELTA),--delta "$(DELTA)")
+
+harvest-shards: install ## the shards of harvest/sites.yaml as JSON (one per region when the file is long)
+	@$(BIN)/xxgk harvest harvest/sites.yaml --shards
+
+harvest-merge: install ## merge the deltas of a sharded harvest (build/harvest-deltas/*) into corpus/
+	$(BIN)/xxgk harvest-merge build/harvest-deltas/* --corpus corpus
 
 # A pull request's job summary: what the report files it adds contain.
 BASE ?= origin/main

@@ -144,20 +144,50 @@ def mirrored(tmp_path_factory):
     columns["hanweb"], posts = _hanweb(routes, expect)
     columns["scripted"] = _scripted(routes, expect)
     columns["numbered"] = _numbered(routes, expect)
+    regions = {"pingtan": "福建省", "hanweb": "浙江省", "scripted": "福建省", "numbered": ""}
     work = tmp_path_factory.mktemp("shapes")
     with serve(routes, posts) as (base, seen):
         sites = work / "sites.yaml"
-        sites.write_text("sites:\n" + "".join(f"  - name: {name}\n    url: {base}{path}\n" for name, path in columns.items()),
-                         encoding="utf-8")
-        args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.05"]
-        first = xxgk("harvest", *args, timeout=600)
+        sites.write_text("sites:\n" + "".join(f"  - name: {name}\n    url: {base}{path}\n    region: '{regions[name]}'\n"
+                                              for name, path in columns.items()), encoding="utf-8")
+        args = [sites, "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.05"]
+        first = xxgk("harvest", *args, "--corpus", work / "corpus", timeout=600)
         before = len(seen)
-        second = xxgk("harvest", *args, timeout=600)
+        second = xxgk("harvest", *args, "--corpus", work / "corpus", timeout=600)
         yield work, base, expect, first, second, seen[:before], seen[before:]
 
 
-def _provenance(work: Path) -> list[dict]:
-    with open(work / "corpus" / ".provenance.tsv", encoding="utf-8", newline="") as f:
+def test_a_sharded_harvest_merges_into_the_corpus_one_run_gives(mirrored, tmp_path):
+    from xxgk.harvest import load_sites, shards
+
+    work = mirrored[0]
+    sites = load_sites(work / "sites.yaml")
+    assert shards.shards(sites) == ["all"]  # a short sites file is one job
+    names = shards.shards(sites, above=1)
+    assert names == ["no-region", "浙江省", "福建省"]
+    assert sorted(s.name for n in names for s in shards.select(sites, n)) == sorted(s.name for s in sites)
+    base = mirrored[1]
+    # the shards run on a copy of the corpus before the harvest (empty), each writing its delta; merged in another order
+    deltas = []
+    for name in names:
+        ran = xxgk("harvest", work / "sites.yaml", "--corpus", tmp_path / f"corpus-{name}", "--shard", name, "--delta",
+                   tmp_path / "deltas" / name, "--archive", "", "--http-cache", work / "http", "--delay", "0.05", timeout=600)
+        assert ran.returncode == 0, ran.stderr
+        deltas.append(tmp_path / "deltas" / name)
+    merged = xxgk("harvest-merge", *reversed(deltas), "--corpus", tmp_path / "merged")
+    assert merged.returncode == 0, merged.stderr
+    one = {r["source_file"]: (r["sha256"], r["origin"]) for r in _provenance(work)}
+    assert {r["source_file"]: (r["sha256"], r["origin"]) for r in _provenance(tmp_path, "merged")} == one
+    assert all((tmp_path / "merged" / f).is_file() for f in one)
+    listed = [line.split("\t")[5] for line in (tmp_path / "merged" / ".listed.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(listed) == len(set(listed)) and all(u.startswith(base) for u in listed)
+    again = xxgk("harvest-merge", *deltas, "--corpus", tmp_path / "merged")  # merging twice adds nothing
+    assert "0 files added" in again.stdout
+    assert {r["source_file"] for r in _provenance(tmp_path, "merged")} == set(one)
+
+
+def _provenance(work: Path, corpus: str = "corpus") -> list[dict]:
+    with open(work / corpus / ".provenance.tsv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
 
 

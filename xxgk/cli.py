@@ -129,16 +129,33 @@ def _cmd_add(args) -> int:
 
 def _cmd_harvest(args) -> int:
     """Every site's column walked, what is new added; a site that fails is said, never fatal."""
-    from .harvest import harvest
+    import json
 
+    from .harvest import harvest, load_sites, shards
+
+    if args.shards:  # the workflow's matrix
+        print(json.dumps(shards.shards(load_sites(Path(args.sites))), ensure_ascii=False))
+        return 0
+    before = shards.snapshot(Path(args.corpus))
     summaries = harvest(Path(args.sites), Path(args.corpus), Path(args.archive) if args.archive else None,
-                        Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay, args.timeout)
+                        Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay, args.timeout,
+                        args.shard)
+    if args.delta and not args.dry_run:
+        shards.write_delta(Path(args.corpus), before, Path(args.delta))
     for s in summaries:
         for line in s.lines():
             print(line)
     added = sum(len(s.added) for s in summaries)
     print(f"summary: {len(summaries)} sites, {added} files {'to add' if args.dry_run else 'added'}, "
           f"{sum(len(s.held) for s in summaries)} already held, {sum(len(s.failed) for s in summaries)} failed")
+    return 0
+
+
+def _cmd_harvest_merge(args) -> int:
+    from .harvest import shards
+
+    copied = shards.merge([Path(d) for d in args.deltas], Path(args.corpus))
+    print(f"harvest-merge: {len(args.deltas)} deltas, {copied} files added to {args.corpus}")
     return 0
 
 
@@ -225,7 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="say what would be added, add nothing")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (at least 1 on real sites)")
     p.add_argument("--timeout", type=float, default=30, help="seconds to wait for a response")
+    p.add_argument("--shard", default="all", help="only the sites of this shard (a region; `--shards` lists them)")
+    p.add_argument("--shards", action="store_true", help="print the shards of the sites file as JSON, harvest nothing")
+    p.add_argument("--delta", default="", help="also write the files and records this run added to this folder (for harvest-merge)")
     p.set_defaults(func=_cmd_harvest)
+
+    p = sub.add_parser("harvest-merge", help="merge the delta folders of a sharded harvest into the corpus")
+    p.add_argument("deltas", nargs="*", help="the folders `xxgk harvest --delta` wrote")
+    p.add_argument("--corpus", default=str(paths.CORPUS))
+    p.set_defaults(func=_cmd_harvest_merge)
 
     p = sub.add_parser("site", help="after `xxgk pages`: build the site with MkDocs and publish it in one step")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration")

@@ -22,9 +22,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..add import MAX_BYTES, AddError, add_fetched, existing_reports, provenance
+from .shards import select
 from .sites import USER_AGENT, Site, Summary, load_sites, record_listed, record_walked
 
-__all__ = ["Site", "Summary", "crawl", "harvest", "load_sites", "record_listed"]
+__all__ = ["Site", "Summary", "crawl", "harvest", "load_sites", "record_listed", "shards"]
 
 
 def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
@@ -41,10 +42,11 @@ def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, dela
 
 
 def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_cache: Path | None = None,
-            dry_run: bool = False, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
+            dry_run: bool = False, delay: float = 1.0, timeout: float = 30, shard: str = "all") -> list[Summary]:
     """Crawl, then add what is new to the corpus (or, with `dry_run`, only say what would be): each
-    article with the files it links, as one report in several files (as `xxgk add` adds a page)."""
-    summaries = crawl(load_sites(sites_file), archive, http_cache, delay, timeout)
+    article with the files it links, as one report in several files (as `xxgk add` adds a page).
+    `shard`: only the sites of one region (`shards.shards` names them), `all` for every site."""
+    summaries = crawl(select(load_sites(sites_file), shard), archive, http_cache, delay, timeout)
     if not dry_run:
         record_listed(Path(corpus), summaries)
         record_walked(Path(corpus), summaries)
