@@ -7,6 +7,7 @@ as a Word file behind a download script. The harvest must find every report arti
 add nothing else, archive every answer in WARC files that validate, and add nothing on a second run."""
 
 import csv
+import hashlib
 import json
 import re
 import subprocess
@@ -239,17 +240,22 @@ def test_warc_records_validate(mirrored):
     assert {w.name.split("-")[0] for w in warcs} >= {"pingtan", "hanweb", "scripted", "numbered"}
     check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, warcs)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    responses, methods = set(), set()
+    responses, methods, payloads = set(), set(), {}
     for warc in warcs:
         with open(warc, "rb") as f:
             for record in ArchiveIterator(f):
                 if record.rec_type == "response":
                     responses.add(record.rec_headers.get_header("WARC-Target-URI").removeprefix(base))
+                    body = record.content_stream().read()
+                    payloads[f"{warc.name}#{record.rec_headers.get_header('WARC-Record-ID')}"] = hashlib.sha256(body).hexdigest()
                 elif record.rec_type == "request":
                     methods.add(record.http_headers.protocol)
                 record.content_stream().read()
     assert set(expect) <= responses and "/zwgk/zfxxgk/zfxxgknb/index_1.htm" in responses
     assert "POST" in methods  # the proxy's request archived as it was sent
+    # each added file names the WARC record of the response it came in, and its bytes are that record's
+    for r in _provenance(work):
+        assert payloads.get(r["warc"]) == r["sha256"], r
 
 
 def test_a_second_run_adds_nothing_and_asks_conditionally(mirrored):

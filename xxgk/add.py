@@ -186,12 +186,13 @@ def _member_name(member: zipfile.ZipInfo) -> str:
 
 def add_fetched(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
                 list_url: str = "", retrieved: str = "", same: list[Report] | None = None, dry_run: bool = False,
-                earlier: frozenset[str] = frozenset()) -> Added:
+                earlier: frozenset[str] = frozenset(), warc: str = "") -> Added:
     """Add one downloaded file (the harvest's way in): as `xxgk add` adds it, with the list page it
-    was found through; with `dry_run`, only what would be added. `earlier` are the files of the
+    was found through and the WARC record that archives the response (`file#record-id`); with
+    `dry_run`, only what would be added. `earlier` are the files of the
     corpus downloaded from the same address: changed content there is a republication, added as a
     new version beside them (the package keeps one as the year's report), never instead of them."""
-    return _add_one(source, data, suffix, corpus, existing, page, same, list_url, retrieved, dry_run, earlier)
+    return _add_one(source, data, suffix, corpus, existing, page, same, list_url, retrieved, dry_run, earlier, warc)
 
 
 def existing_reports(corpus: Path, cache: Path | None) -> list[dict]:
@@ -201,7 +202,7 @@ def existing_reports(corpus: Path, cache: Path | None) -> list[dict]:
 
 def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list[dict], page: str = "",
              same: list[Report] | None = None, list_url: str = "", retrieved: str = "", dry_run: bool = False,
-             earlier: frozenset[str] = frozenset()) -> Added:
+             earlier: frozenset[str] = frozenset(), warc: str = "") -> Added:
     """Parse and store one file; `same` are the reports of the files added with it (one report in
     several files: the same agency and year is no duplicate of them)."""
     reader = reader_for(data, suffix)
@@ -227,7 +228,7 @@ def _add_one(source: str, data: bytes, suffix: str, corpus: Path, existing: list
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         prov.append(corpus, {"source_file": rel, "origin": prov.shown_name(source)[0], "retrieved": retrieved or prov.utc_now(),
-                             "sha256": digest, "format": report.format, "page": page, "list": list_url})
+                             "sha256": digest, "format": report.format, "page": page, "list": list_url, "warc": warc})
     existing.append({"sha256": digest, "year": report.year, "agency_key": who["agency_key"], "agency_name": report.agency_name,
                      "source_file": rel})
     return Added(target, report)

@@ -139,7 +139,7 @@ def _cmd_harvest(args) -> int:
     before = shards.snapshot(Path(args.corpus))
     summaries = harvest(Path(args.sites), Path(args.corpus), Path(args.archive) if args.archive else None,
                         Path(args.http_cache) if args.http_cache else None, args.dry_run, args.delay, args.timeout,
-                        args.shard)
+                        args.shard, Path(args.cache) if args.cache else None)
     if args.delta and not args.dry_run:
         shards.write_delta(Path(args.corpus), before, Path(args.delta))
     for s in summaries:
@@ -245,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shard", default="all", help="only the sites of this shard (a region; `--shards` lists them)")
     p.add_argument("--shards", action="store_true", help="print the shards of the sites file as JSON, harvest nothing")
     p.add_argument("--delta", default="", help="also write the files and records this run added to this folder (for harvest-merge)")
+    p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache, to read the corpus already there ('' for none)")
     p.set_defaults(func=_cmd_harvest)
 
     p = sub.add_parser("harvest-merge", help="merge the delta folders of a sharded harvest into the corpus")

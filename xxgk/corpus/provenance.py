@@ -19,8 +19,9 @@ from ..files import write_atomic
 from ..findings import message
 
 PROVENANCE = ".provenance.tsv"
-# page: the article a downloaded attachment was linked from; list: the column page a harvest found it on
-FIELDS = ["source_file", "origin", "retrieved", "sha256", "format", "page", "list"]
+# page: the article a downloaded attachment was linked from; list: the column page a harvest found it on;
+# warc: the WARC file and record (`<file>.warc.gz#<urn:uuid:…>`) that archive the response it came in
+FIELDS = ["source_file", "origin", "retrieved", "sha256", "format", "page", "list", "warc"]
 
 
 @dataclass(frozen=True)

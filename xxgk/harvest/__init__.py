@@ -42,15 +42,18 @@ def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, dela
 
 
 def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_cache: Path | None = None,
-            dry_run: bool = False, delay: float = 1.0, timeout: float = 30, shard: str = "all") -> list[Summary]:
+            dry_run: bool = False, delay: float = 1.0, timeout: float = 30, shard: str = "all",
+            cache: Path | None = None) -> list[Summary]:
     """Crawl, then add what is new to the corpus (or, with `dry_run`, only say what would be): each
     article with the files it links, as one report in several files (as `xxgk add` adds a page).
-    `shard`: only the sites of one region (`shards.shards` names them), `all` for every site."""
+    `shard`: only the sites of one region (`shards.shards` names them), `all` for every site;
+    `cache`: the parse cache through which the corpus already held is read."""
+    # read before the crawl: the parse forks its workers, which must not inherit the crawler's threads and locks
+    existing = existing_reports(Path(corpus), cache)
     summaries = crawl(select(load_sites(sites_file), shard), archive, http_cache, delay, timeout)
     if not dry_run:
         record_listed(Path(corpus), summaries)
         record_walked(Path(corpus), summaries)
-    existing = existing_reports(Path(corpus), None)
     origins: dict[str, set[str]] = {}
     for source_file, record in provenance(Path(corpus)).items():
         origins.setdefault(record.get("origin", ""), set()).add(source_file)
@@ -66,7 +69,7 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
                     earlier = frozenset(origins.get(item.url, ()))
                     added = add_fetched(item.url, item.body, item.suffix, Path(corpus), existing, page=item.article_url,
                                         list_url=item.list_url, retrieved=item.retrieved, same=same, dry_run=dry_run,
-                                        earlier=earlier)
+                                        earlier=earlier, warc=item.warc)
                     same.append(added.report)
                     again = f" (changed since {', '.join(sorted(earlier))}: a new version beside it)" if earlier else ""
                     summary.added.append(f"{added.path.relative_to(corpus).as_posix()} ← {item.url}{again}")

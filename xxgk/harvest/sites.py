@@ -41,6 +41,7 @@ class Fetched:
     list_url: str
     article_url: str  # the article an attachment was linked from ("" for the article itself)
     retrieved: str
+    warc: str = ""  # `<file>#<record id>` of the WARC record that archives it ("" when it came from the HTTP cache)
 
 
 @dataclass

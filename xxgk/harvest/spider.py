@@ -59,7 +59,7 @@ class WarcArchive:
 
     def __init__(self, folder: str):
         self.folder = Path(folder) if folder else None
-        self.writers: dict[str, tuple] = {}
+        self.writers: dict[str, tuple] = {}  # site name → (file, writer, file name)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,8 +73,8 @@ class WarcArchive:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             safe = re.sub(r"[^\w.-]+", "_", name)
             f = open(folder / f"{safe}-{stamp}.warc.gz", "ab")
-            self.writers[name] = (f, WARCWriter(f, gzip=True))
-        return self.writers[name][1]
+            self.writers[name] = (f, WARCWriter(f, gzip=True), Path(f.name).name)
+        return self.writers[name]
 
     def process_response(self, request, response, spider):
         if self.folder is None or "cached" in response.flags:
@@ -82,7 +82,7 @@ class WarcArchive:
         from warcio.statusandheaders import StatusAndHeaders
 
         name = spider.summaries[request.meta.get("site", 0)].site.name
-        writer = self._writer(self.folder, name)
+        _, writer, file_name = self._writer(self.folder, name)
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in response.headers.items()]
         status = f"{response.status} {'OK' if response.status == 200 else ''}".strip()
         record = writer.create_warc_record(response.url, "response", payload=io.BytesIO(response.body),
@@ -94,10 +94,11 @@ class WarcArchive:
         writer.write_record(asked)
         writer.write_record(record)
         self.writers[name][0].flush()
+        request.meta["warc"] = f"{file_name}#{record.rec_headers.get_header('WARC-Record-ID')}"  # the provenance's `warc`
         return response
 
     def close(self):
-        for f, _ in self.writers.values():
+        for f, *_ in self.writers.values():
             f.close()
 
 
@@ -240,7 +241,8 @@ class ColumnSpider(scrapy.Spider):
         if kind and kind not in CONTENT_TYPES:
             summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return None
-        fetched = Fetched(response.url, response.body, suffix_of(response.url, kind), response.meta["list"], article, now_utc())
+        fetched = Fetched(response.url, response.body, suffix_of(response.url, kind), response.meta["list"], article, now_utc(),
+                          response.meta.get("warc", ""))
         summary.fetched.append(fetched)
         return fetched
 
