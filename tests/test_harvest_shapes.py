@@ -247,7 +247,7 @@ def test_warc_records_validate(mirrored):
                 if record.rec_type == "response":
                     responses.add(record.rec_headers.get_header("WARC-Target-URI").removeprefix(base))
                     body = record.content_stream().read()
-                    payloads[f"{warc.name}#{record.rec_headers.get_header('WARC-Record-ID')}"] = hashlib.sha256(body).hexdigest()
+                    payloads[f"{warc.name}#{record.rec_headers.get_header('WARC-Record-ID').strip('<>')}"] = hashlib.sha256(body).hexdigest()
                 elif record.rec_type == "request":
                     methods.add(record.http_headers.protocol)
                 record.content_stream().read()
@@ -264,3 +264,30 @@ def test_a_second_run_adds_nothing_and_asks_conditionally(mirrored):
     assert "0 files added" in second.stdout.splitlines()[-1]
     column = [a for a in again if a.path == "/zwgk/zfxxgk/zfxxgknb/"]
     assert column and all("If-None-Match" in a.headers for a in column)
+
+
+def test_the_source_page_links_the_original_address_and_the_archived_copy(mirrored, tmp_path, monkeypatch):
+    import shutil
+
+    from xxgk.package import build
+    from xxgk.site.pages import write_pages
+
+    work, base, *_ = mirrored
+    records = {r["origin"].removeprefix(base): r for r in _provenance(work)}
+    picked = [records["/gknb/a1.html"], records["/module/download/downfile.jsp?classid=0&showname=2024%E5%B9%B4%E6%8A%A5.docx&filename=f3a1.docx"]]
+    corpus = tmp_path / "corpus"
+    for r in picked:
+        (corpus / r["source_file"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(work / "corpus" / r["source_file"], corpus / r["source_file"])
+    lines = (work / "corpus" / ".provenance.tsv").read_text(encoding="utf-8").splitlines()
+    (corpus / ".provenance.tsv").write_text("\n".join([lines[0]] + [x for x in lines if x.split("\t")[0] in {r["source_file"] for r in picked}]) + "\n",
+                                            encoding="utf-8")
+    build(corpus, tmp_path / "datapackage", jobs=1)
+    monkeypatch.setenv("XXGK_WARC_URL", "https://archive.example/warc/")
+    write_pages(tmp_path / "datapackage", tmp_path / "docs", corpus, Path(__file__).parent.parent / "docs")
+    pages = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "docs" / "sources").glob("*.html")}
+    for r in picked:
+        page = next(text for text in pages.values() if r["sha256"] in text)
+        assert f'<a class="url" href="{r["origin"]}" rel="nofollow noopener noreferrer">' in page.replace("&amp;", "&")
+        file, record = r["warc"].split("#")
+        assert f'<a href="https://archive.example/warc/{file}"><code>{file}</code></a>' in page and record in page

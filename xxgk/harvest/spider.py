@@ -94,7 +94,7 @@ class WarcArchive:
         writer.write_record(asked)
         writer.write_record(record)
         self.writers[name][0].flush()
-        request.meta["warc"] = f"{file_name}#{record.rec_headers.get_header('WARC-Record-ID')}"  # the provenance's `warc`
+        request.meta["warc"] = f"{file_name}#{record.rec_headers.get_header('WARC-Record-ID').strip('<>')}"  # the provenance's `warc`
         return response
 
     def close(self):

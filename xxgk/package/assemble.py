@@ -92,6 +92,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
             later.append((rep, renamed))
         record = added.pop(rep["source_file"], {})
         rep["retrieved"] = record.get("retrieved", "")
+        rep["warc"] = record.get("warc", "")
         for problem in about.pop(rep["source_file"], []):
             later.append((rep, Finding("invalid-provenance", catalogue()["invalid-provenance"].severity, problem.zh, problem.en)))
         if not rep["source_url"] and record.get("origin", "").startswith(("http://", "https://")):

@@ -117,6 +117,7 @@ def _structure() -> dict[str, dict]:
                 _f("source_file", "string", constraints=req),
                 _f("source_url", "string"),
                 _f("retrieved", "datetime"),
+                _f("warc", "string"),
                 _f("sha256", "string", constraints={"pattern": "[0-9a-f]{64}"}),
                 _f("bytes", "integer"),
                 _f("publication_date", "date"),

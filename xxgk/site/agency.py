@@ -19,7 +19,7 @@ from ..files import write_atomic
 from .charts import bar, render_chart, trend
 from .context import Site
 from .html import fmt, h
-from .links import file_name, region_href, source_href
+from .links import file_name, region_href, source_href, web_link
 from .published import ReportFigures, problems, superseded_by
 from .sources import original_suffix
 from .strings import label, message, t, words
@@ -159,7 +159,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         links.append(f'<a href="{h(source)}">{h(t("source_with_lines"))}</a>')
         links.append(f'<a href="{h(source_href(rid, ext=original_suffix(r)))}" download>{h(t("original_file"))}</a>')
     if r["source_url"]:
-        links.append(t("source_url", title=h(pub.title("reports", "source_url")), url=f'<span class="url">{h(r["source_url"])}</span>'))
+        links.append(t("source_url", title=h(pub.title("reports", "source_url")), url=web_link(r["source_url"])))
     out.append('<div class="xxgk-meta">')
     out.append(f"<p>{h(r['title'])}</p>")
     meta = [t("field", title=h(pub.title("reports", "template")), value=h(r["template"] or "—")),

@@ -6,6 +6,7 @@ it. The page writers (`sources`, `agency`, `aggregate`) take a `Site`; `pages.bu
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class Site:
         self.by_agency = self.pub.reports_by_agency()
         self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
         self.published_sources: set[str] = set()
+        # where the harvest's WARC files are published (README, "Harvesting"): the source pages link the archived copy there
+        self.warc_url = os.environ.get("XXGK_WARC_URL", "")
         self.pages = 0
         self.reused = 0  # agency pages kept from the previous run (made from the same rows)
         by_id = {r["report_id"]: r for r in self.pub.reports}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .html import h
+
 # Agency pages are many: MkDocs renders one template page (agencies/<TEMPLATE_PAGE>), and
 # `render.render_agencies` pours each agency's HTML into it.
 TEMPLATE_PAGE = "_agency"
@@ -54,3 +56,21 @@ def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
 def region_href(code: str, base: str = "../") -> str:
     """The link to a province's page."""
     return f"{base}regions/{file_name(code)}.html"
+
+
+def web_link(url: str) -> str:
+    """An address a report gives (its original page) as a link out of the site; anything but an
+    http(s) address stays text."""
+    if not re.match(r"https?://", url):
+        return f'<span class="url">{h(url)}</span>'
+    return f'<a class="url" href="{h(url)}" rel="nofollow noopener noreferrer">{h(url)}</a>'
+
+
+def warc_link(warc: str, base: str) -> str:
+    """The WARC record that archives a harvested file (`<file>#<record id>`): a link to the WARC
+    file where the archive is published (`base`, the XXGK_WARC_URL setting), else its name."""
+    file, _, record = warc.partition("#")
+    name = f'<code>{h(file)}</code>'
+    if base:
+        name = f'<a href="{h(base.rstrip("/") + "/" + file)}">{name}</a>'
+    return f'{name} <code class="warc-record">{h(record)}</code>' if record else name

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..parse import formats
 from .context import Site
 from .html import h, json_in_html
-from .links import agency_href, file_name
+from .links import agency_href, file_name, warc_link, web_link
 from .strings import t
 
 PAGE_DPI = 96  # a table's figures read well at screen resolution; a page is then 794 x 1123 pixels
@@ -230,8 +230,9 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
     back = f'<a href="{h(agency_href(aid))}">{t("back_to", name=h(agency))}</a>' if aid else f'<a href="../index.html">{h(t("back_home"))}</a>'
     url = ""
     if report["source_url"]:
-        link = f'<span class="url">{h(report["source_url"])}</span>'
-        url = " · " + t("source_url", title=h(site.pub.title("reports", "source_url")), url=link)
+        url = " · " + t("source_url", title=h(site.pub.title("reports", "source_url")), url=web_link(report["source_url"]))
+    if report.get("warc"):
+        url += " · " + t("archived_copy", title=h(site.pub.title("reports", "warc")), record=warc_link(report["warc"], site.warc_url))
     file, sha256 = f'<code>{h(report["source_file"])}</code>', f'<code>{h(report["sha256"])}</code>'
     if reader.laid_out:
         meta = t("source_meta_laid_out", file=file, sha256=sha256, format=h(reader.format.upper()))
