@@ -137,6 +137,20 @@ def _numbered(routes: dict, expect: dict) -> str:
     return "/nb/list.jsp?page=1"
 
 
+def _portal(routes: dict) -> None:
+    """A portal's way to its column: home → 政务公开 → 政府信息公开 → 政府信息公开年报 (and its decoys)."""
+    def page(links: str, title: str = "首页_某某区人民政府") -> bytes:
+        return f"<html><head><title>{title}</title></head><body><nav>{links}</nav></body></html>".encode()
+
+    routes["/"] = (200, HTML, page("<a href='/zwgk/'>政务公开</a><a href='/hdjl/'>互动交流</a><a href='http://other.example/'>政府信息公开</a>"))
+    routes["/zwgk/"] = (200, HTML, page("<a href='/zwgk/zfxxgk/'>政府信息公开</a><a href='/zwgk/zfgzbg/'>政府工作报告</a>"))
+    routes["/zwgk/zfxxgk/"] = (200, HTML, page(
+        "<a href='zfxxgkzn/'>政府信息公开指南</a><a href='zfxxgknb/nlist.htm'><span>政府信息<br>公开年报</span></a>"
+        "<a href='/zwgk/bm/gknb/'>部门信息公开年报</a><a href='zfxxgknb/202603/t20260313_105587.htm'>平潭综合实验区2025年度政府信息公开工作年度报告</a>"))
+    routes["/zwgk/zfxxgk/zfxxgknb/nlist.htm"] = routes["/zwgk/zfxxgk/zfxxgknb/"]
+    routes["/zwgk/bm/gknb/"] = (200, HTML, page("<p>暂无信息</p>"))
+
+
 @pytest.fixture(scope="module")
 def mirrored(tmp_path_factory):
     routes: dict = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n")}
@@ -145,6 +159,7 @@ def mirrored(tmp_path_factory):
     columns["hanweb"], posts = _hanweb(routes, expect)
     columns["scripted"] = _scripted(routes, expect)
     columns["numbered"] = _numbered(routes, expect)
+    _portal(routes)
     regions = {"pingtan": "福建省", "hanweb": "浙江省", "scripted": "福建省", "numbered": ""}
     work = tmp_path_factory.mktemp("shapes")
     with serve(routes, posts) as (base, seen):
@@ -291,3 +306,14 @@ def test_the_source_page_links_the_original_address_and_the_archived_copy(mirror
         assert f'<a class="url" href="{r["origin"]}" rel="nofollow noopener noreferrer">' in page.replace("&amp;", "&")
         file, record = r["warc"].split("#")
         assert f'<a href="https://archive.example/warc/{file}"><code>{file}</code></a>' in page and record in page
+
+
+def test_discover_proposes_the_report_column_of_a_portal(mirrored):
+    work, base, *_ = mirrored
+    ran = xxgk("harvest", "--discover", base + "/", "--http-cache", "", "--delay", "0.05")
+    assert ran.returncode == 0, ran.stderr
+    out = ran.stdout
+    assert f"    url: {base}/zwgk/zfxxgk/zfxxgknb/nlist.htm" in out and "10 report articles" in out
+    assert "agency: 某某区人民政府" in out
+    assert f"lists no report article: {base}/zwgk/bm/gknb/" in out  # a column named so, with nothing listed
+    assert out.count("  - name:") == 1 and "zfgzbg" not in out  # the 政府工作报告 column is no report column

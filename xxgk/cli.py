@@ -133,6 +133,8 @@ def _cmd_harvest(args) -> int:
 
     from .harvest import harvest, load_sites, shards
 
+    if args.discover:
+        return _discover(args)
     if args.shards:  # the workflow's matrix
         print(json.dumps(shards.shards(load_sites(Path(args.sites))), ensure_ascii=False))
         return 0
@@ -148,6 +150,31 @@ def _cmd_harvest(args) -> int:
     added = sum(len(s.added) for s in summaries)
     print(f"summary: {len(summaries)} sites, {added} files {'to add' if args.dry_run else 'added'}, "
           f"{sum(len(s.held) for s in summaries)} already held, {sum(len(s.failed) for s in summaries)} failed")
+    return 0
+
+
+def _discover(args) -> int:
+    """A portal's report columns proposed as entries of a sites file (to check and paste)."""
+    import re
+    import urllib.parse
+
+    from .harvest import discover
+
+    agency, columns, failed = discover(args.discover, Path(args.http_cache) if args.http_cache else None, args.delay, args.timeout)
+    host = urllib.parse.urlsplit(args.discover).netloc.removeprefix("www.").split(":")[0]
+    stem = re.sub(r"[^a-z0-9]+", "-", host.removesuffix(".gov.cn").lower()).strip("-") or "site"
+    listing = [c for c in columns if c[2] > 0]
+    print(f"# {args.discover}: {len(columns)} report columns named, {len(listing)} listing reports"
+          + (f"; the site names itself {agency}" if agency else ""))
+    for n, (name, url, count) in enumerate(listing):
+        print(f"  - name: {stem}{'' if n == 0 else f'-{n + 1}'}  # {name}: {count} report articles on its first page")
+        print(f"    url: {url}")
+        print(f"    agency: {agency or '?'}  # as its reports print it: check")
+    for name, url, count in columns:
+        if count <= 0:
+            print(f"# named {name} but lists no report article{'' if count == 0 else ' (not read)'}: {url}")
+    for line in failed:
+        print(f"# failed {line}")
     return 0
 
 
@@ -234,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser("harvest", help="find new reports in the agencies' own report columns and add them")
-    p.add_argument("sites", help="the sites file (harvest/sites.yaml)")
+    p.add_argument("sites", nargs="?", default="harvest/sites.yaml", help="the sites file (harvest/sites.yaml)")
+    p.add_argument("--discover", default="", metavar="PORTAL_URL",
+                   help="propose the report columns of a portal (following its 政府信息公开 links) as sites-file entries")
     p.add_argument("--corpus", default=str(paths.CORPUS))
     p.add_argument("--archive", default=str(paths.HARVEST_WARC), help="a folder for the WARC files of every response ('' for none)")
     p.add_argument("--http-cache", default=str(paths.HARVEST_HTTP),

@@ -25,7 +25,7 @@ from ..add import MAX_BYTES, AddError, add_fetched, existing_reports, provenance
 from .shards import select
 from .sites import USER_AGENT, Site, Summary, load_sites, record_listed, record_walked
 
-__all__ = ["Site", "Summary", "crawl", "harvest", "load_sites", "record_listed", "shards"]
+__all__ = ["Site", "Summary", "crawl", "discover", "harvest", "load_sites", "record_listed", "shards"]
 
 
 def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
@@ -39,6 +39,23 @@ def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, dela
     process.crawl(ColumnSpider, summaries=summaries)
     process.start()
     return summaries
+
+
+def discover(portal: str, http_cache: Path | None = None, delay: float = 1.0, timeout: float = 30) -> tuple[str, list[tuple[str, str, int]], list[str]]:
+    """A portal's report columns, proposed: (the site's name, [(column name, address, reports it
+    lists)] most reports first, failures). Follows the portal's 政府信息公开 links three levels deep."""
+    from scrapy.crawler import CrawlerProcess
+
+    from .spider import DiscoverSpider, settings
+
+    found: dict[str, tuple[str, int]] = {}
+    failed: list[str] = []
+    about: dict[str, str] = {}
+    process = CrawlerProcess(settings(None, http_cache, delay, USER_AGENT, MAX_BYTES, timeout))
+    process.crawl(DiscoverSpider, portal=portal, found=found, failed=failed, about=about)
+    process.start()
+    columns = sorted(((name, url, count) for url, (name, count) in found.items()), key=lambda c: (-c[2], c[1]))
+    return about.get("agency", ""), columns, failed
 
 
 def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_cache: Path | None = None,

@@ -239,3 +239,39 @@ def is_report_page(html: str) -> bool:
     """Whether a page holds a report's own text (the template's headings), not only links to reports."""
     text = " ".join(Selector(text=html, type="html").css("body ::text").getall())
     return sum(h in text for h in _REPORT_BODY) >= 2
+
+
+# a portal's way to its disclosure pages, and a report column's name (no year: the column, not a report)
+_DISCLOSURE = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|部门信息公开|部门公开")
+_COLUMN = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报)|^年度报告$|^年报$")
+_COLUMN_PATH = re.compile(r"/(?:zfxxgknb|xxgknb|zfxxgkndbg|gknb|ndbg|xxgkndbg|zfxxgkbg)(?:/|$|[._])", re.IGNORECASE)
+
+
+def portal_links(html: str, base: str) -> tuple[list[str], list[Link]]:
+    """On a portal's page: the links toward its disclosure pages (to follow), and the links that
+    name a report column (政府信息公开年报, or an address such as `…/zfxxgknb/`)."""
+    host = urllib.parse.urlsplit(base).netloc
+    follow: list[str] = []
+    columns: dict[str, Link] = {}
+    for href, text, attr, _ in _anchors(html):
+        url = _absolute(base, href)
+        if not url or urllib.parse.urlsplit(url).netloc != host:
+            continue
+        name = re.sub(r"\s+", "", f"{text}{attr}" if not attr or attr in text else text or attr)
+        if is_report_title(name):
+            continue
+        if _COLUMN.search(name) or _COLUMN_PATH.search(urllib.parse.urlsplit(url).path):
+            columns.setdefault(url, Link(name, url))
+        elif _DISCLOSURE.search(name) and url not in follow:
+            follow.append(url)
+    return follow, list(columns.values())
+
+
+def site_name(html: str) -> str:
+    """The name a page gives its site (`<meta name="SiteName">`, else the last part of its title)."""
+    sel = Selector(text=html, type="html")
+    meta = sel.css('meta[name="SiteName"]::attr(content), meta[name="sitename"]::attr(content)').get()
+    if meta:
+        return meta.strip()
+    title = " ".join(sel.css("title::text").getall()).strip()
+    return re.split(r"[_|\-—\uff0d]", title)[-1].strip() if title else ""

@@ -247,21 +247,62 @@ class ColumnSpider(scrapy.Spider):
         return fetched
 
     def failed(self, failure):
-        url = failure.request.url
         summary = self.summaries[failure.request.meta.get("site", 0)]
-        said = str(failure.value)
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            why = "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
-        elif failure.check(IgnoreRequest):
-            why = ("blocked by robots.txt" if "robots" in said.lower()
-                   else "a redirect loop (more redirections than allowed)" if "redirect" in said.lower() else f"not fetched ({said})")
-        elif failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in failure.type.__name__:
-            why = "timed out"
-        elif "max size" in said:
-            why = "larger than the size cap"
-        elif failure.check(DNSLookupError):
-            why = "the host name does not resolve"
-        else:
-            why = f"{failure.type.__name__}: {said}"
-        summary.failed.append(f"{url}: {why}")
+        summary.failed.append(f"{failure.request.url}: {reason(failure)}")
+
+
+def reason(failure) -> str:
+    """Why a request failed, in the words of a run's summary."""
+    said = str(failure.value)
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
+    if failure.check(IgnoreRequest):
+        return ("blocked by robots.txt" if "robots" in said.lower()
+                else "a redirect loop (more redirections than allowed)" if "redirect" in said.lower() else f"not fetched ({said})")
+    if failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in failure.type.__name__:
+        return "timed out"
+    if "max size" in said:
+        return "larger than the size cap"
+    if failure.check(DNSLookupError):
+        return "the host name does not resolve"
+    return f"{failure.type.__name__}: {said}"
+
+
+class DiscoverSpider(scrapy.Spider):
+    """From a portal's home page, the links toward its disclosure pages (政府信息公开, 政务公开…)
+    followed a few levels deep, and every link that names a report column checked: how many
+    report articles its page lists."""
+
+    name = "xxgk-discover"
+
+    def __init__(self, portal: str, found: dict, failed: list, about: dict, max_pages: int = 40, depth: int = 3, **kw):
+        super().__init__(**kw)
+        self.portal, self.found, self.failures, self.about = portal, found, failed, about
+        self.max_pages, self.depth = max_pages, depth
+        self.seen: set[str] = set()
+
+    async def start(self):
+        self.seen.add(self.portal)
+        yield scrapy.Request(self.portal, callback=self.parse, errback=self.failed, meta={"depth": 0}, dont_filter=True)
+
+    def parse(self, response):
+        self.about.setdefault("agency", lists.site_name(response.text))
+        follow, columns = lists.portal_links(response.text, response.url)
+        for column in columns:
+            if column.url not in self.found:
+                self.found[column.url] = (column.title, -1)
+                yield scrapy.Request(column.url, callback=self.check, errback=self.failed, meta={"name": column.title})
+        if response.meta["depth"] < self.depth:
+            for url in follow:
+                if url not in self.seen and len(self.seen) < self.max_pages:
+                    self.seen.add(url)
+                    yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"depth": response.meta["depth"] + 1})
+
+    def check(self, response):
+        text = response.text
+        count = len(lists.report_links(text, response.url)) or len(re.findall(r"<record>", text))
+        self.found[response.request.url] = (response.meta["name"], count)
+
+    def failed(self, failure):
+        self.failures.append(f"{failure.request.url}: {reason(failure)}")
