@@ -47,7 +47,7 @@ class Link:
 
 def _absolute(base: str, href: str) -> str:
     href = href.strip().replace("&amp;", "&")
-    if href.lower().startswith("javascript:") or href.startswith("#"):
+    if href.lower().startswith("javascript:") or href.startswith("#") or re.match(r"[\w.]+\(", href):  # script: what it opens
         m = _JS_TARGET.search(href)
         if not m:
             return ""
@@ -56,14 +56,23 @@ def _absolute(base: str, href: str) -> str:
     return url if url.startswith(("http://", "https://")) else ""
 
 
+def page_base(html: str, url: str) -> str:
+    """The address a page's links are relative to: its `<base href>` when it has one."""
+    m = re.search(r"<base\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)", html[:20000], re.IGNORECASE)
+    return urllib.parse.urljoin(url, m.group(1)) if m else url
+
+
 def _anchors(html: str) -> list[tuple[str, str, str, str]]:
     """(href, text, title attribute, the text of its row when the row has no other link) of every
-    anchor, including those a Hanweb datastore keeps in CDATA."""
+    anchor, including those a Hanweb datastore keeps in CDATA; a `javascript:` link gives the
+    address its `onclick` opens."""
     out = []
     for part in [html, *_CDATA.findall(html)]:
         sel = Selector(text=part, type="html")
         for a in sel.css("a"):
-            href = a.attrib.get("href", "") or a.attrib.get("onclick", "")
+            href = a.attrib.get("href", "")
+            if not href or href.lower().startswith("javascript:") and not _JS_TARGET.search(href):
+                href = a.attrib.get("onclick", "") or href
             if not href or href.startswith("#"):
                 continue
             text = " ".join(" ".join(a.css("::text").getall()).split())
@@ -72,7 +81,8 @@ def _anchors(html: str) -> list[tuple[str, str, str, str]]:
             if _GENERIC.match(text) or not text:
                 parent = a.xpath("ancestor::*[self::li or self::tr or self::dl][1]")
                 if parent and len(parent[0].css("a")) == 1:
-                    row = " ".join(" ".join(parent[0].css("::text").getall()).split())[:200]
+                    texts = [" ".join(x.split()) for x in parent[0].css("::text").getall() if x.strip()]
+                    row = next((x for x in texts if is_report_title(x)), " ".join(texts))[:200]
             out.append((href, text, title, row))
     return out
 
@@ -80,6 +90,7 @@ def _anchors(html: str) -> list[tuple[str, str, str, str]]:
 def report_links(html: str, base: str) -> list[Link]:
     """The report articles (or files) a list page links, in page order, each once."""
     out: dict[str, Link] = {}
+    base = page_base(html, base)
     for href, text, attr, row in _anchors(html):
         both = f"{text} {attr}".strip()
         title = (attr if is_report_title(attr) else both) if is_report_title(both) else row if is_report_title(row) else ""
@@ -99,9 +110,11 @@ def page_links(html: str, base: str, column: str) -> list[str]:
     (`index_2.html`, `?page=2`), within the column's folder."""
     out: list[str] = []
     within = _folder(column)
+    page = base
+    base = page_base(html, base)
     for href, text, attr, _ in _anchors(html):
         url = _absolute(base, href)
-        if not url or not url.startswith(within) or url in out or url == base:
+        if not url or not url.startswith(within) or url in out or url == page:
             continue
         path = urllib.parse.urlsplit(url).path
         paged = bool(_PAGED.search(path)) or bool(_PAGE_PARAM.search(url))

@@ -132,7 +132,7 @@ class ColumnSpider(scrapy.Spider):
 
     def start_requests(self):
         for k, summary in enumerate(self.summaries):
-            yield scrapy.Request(summary.site.url, callback=self.parse_list, errback=self.failed, meta={"site": k},
+            yield scrapy.Request(summary.site.url, callback=self.parse_list, errback=self.failed, meta={"site": k, "first": True},
                                  dont_filter=True)
 
     def closed(self, reason):
@@ -152,9 +152,11 @@ class ColumnSpider(scrapy.Spider):
         pages.add(response.url)
         summary.pages += 1
         text = response.text
-        links = lists.data_links(text, response.url) if response.meta.get("data") else lists.report_links(text, response.url)
+        kind = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        data = response.meta.get("data") or "json" in kind or "xml" in kind and "html" not in kind  # a feed or a data address
+        links = lists.data_links(text, response.url) if data else lists.report_links(text, response.url)
         yield from self._articles(k, links, response.url)
-        first = response.url == summary.site.url
+        first = response.meta.get("first", False)  # the column's own page, wherever it redirected
         summary.walked = summary.walked or first
         for url in lists.page_links(text, response.url, summary.site.url):
             yield from self._page(k, [url])
@@ -163,7 +165,7 @@ class ColumnSpider(scrapy.Spider):
                 yield from self._page(k, candidates)
             for url, form in lists.jpage_requests(text, response.url):
                 yield from self._page(k, [url], form)
-        if response.meta.get("data"):
+        if data:
             for url in lists.data_pages(response.url, text, summary.site.max_pages):
                 yield from self._page(k, [url], data=True)
         elif first and not links and response.css("script") and _SCRIPTED.search(response.body):
