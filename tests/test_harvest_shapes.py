@@ -309,7 +309,7 @@ def test_the_source_page_links_the_original_address_and_the_archived_copy(mirror
 
 
 def test_discover_proposes_the_report_column_of_a_portal(mirrored):
-    work, base, *_ = mirrored
+    _, base, *_ = mirrored
     ran = xxgk("harvest", "--discover", base + "/", "--http-cache", "", "--delay", "0.05")
     assert ran.returncode == 0, ran.stderr
     out = ran.stdout
