@@ -87,9 +87,15 @@ def test_a_declared_page_of_unknown_suffix_is_tried_in_turn_and_max_pages_holds(
 def test_page_links_by_next_and_number_within_the_column_only():
     page = ("<div class='page'><a href='list.jsp?page=1'>1</a><a href='list.jsp?page=2'>2</a><a href='list.jsp?page=2'>下一页 &gt;</a>"
             "<a href='index_5.html' title='尾页'>»</a></div><a href='/other/list.jsp?page=2'>2</a><a href='a_12.html'>某通知</a>"
-            "<a href='2024/'>2024</a>")
+            "<a href='/other/more.html'>更多</a><a href='all.html'>更多&gt;&gt;</a>")
     got = lists.page_links(page, COLUMN + "list.jsp?page=1", COLUMN + "list.jsp?page=1")
-    assert got == [COLUMN + "list.jsp?page=2", COLUMN + "index_5.html"]
+    assert got == [COLUMN + "list.jsp?page=2", COLUMN + "index_5.html", COLUMN + "all.html"]
+
+
+def test_a_columns_tabs_by_year_are_list_pages():
+    page = ("<div class='tabs'><a href='/zwgk/nb2024/'>2024年度</a><a href='/zwgk/nb2023/'>2023年</a>"
+            "<a href='http://elsewhere.example/nb2022/'>2022年度</a><a href='/zwgk/zfgzbg/'>政府工作报告</a></div>")
+    assert lists.page_links(page, COLUMN, COLUMN) == ["http://www.example.gov.cn/zwgk/nb2024/", "http://www.example.gov.cn/zwgk/nb2023/"]
 
 
 def test_a_json_data_address_gives_its_reports_and_its_pages():
@@ -121,3 +127,18 @@ def test_a_report_page_is_told_from_a_list_of_reports():
     assert lists.is_report_page("<body><h1>报告</h1><p>一、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
                                 "<p>四、政府信息公开行政复议、行政诉讼情况</p></body>")
     assert not lists.is_report_page("<body><ul><li><a href='a.html'>某局2023年政府信息公开工作年度报告</a></li></ul></body>")
+
+
+def test_an_articles_report_file_comes_before_the_sites_forms_and_viewers_and_scripts_name_theirs():
+    from xxgk.add import attachments
+
+    page = ("<div class=head>" + "".join(f"<a href='/forms/f{n}.doc'>申请表{n}</a>" for n in range(6)) + "</div>"
+            "<p>附件：<a href='/files/x1.pdf'>某局2024年政府信息公开工作年度报告.pdf</a></p>"
+            "<iframe src='/pdfjs/web/viewer.html?file=/upload/nb2024.pdf'></iframe>"
+            "<a href='/module/download/downfile.jsp?classid=0&filename=2024nb.docx'>下载</a><a href='/x.jsp?id=3'>x</a>")
+    for encoding in ("utf-8", "gbk"):
+        got = attachments(page.encode(encoding), "http://www.example.gov.cn/art/1.html")
+        assert got[0] == "http://www.example.gov.cn/files/x1.pdf" and len(got) == 5, got
+    got = attachments(page.replace("<div class=head>", "<div class=head hidden>").split("</div>", 1)[1].encode(), "http://www.example.gov.cn/a.html")
+    assert got == ["http://www.example.gov.cn/files/x1.pdf", "http://www.example.gov.cn/upload/nb2024.pdf",
+                   "http://www.example.gov.cn/module/download/downfile.jsp?classid=0&filename=2024nb.docx"]

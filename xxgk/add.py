@@ -39,6 +39,7 @@ ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps")
 MAX_ATTACHMENTS = 5  # an article links its report, perhaps in two formats; more are other documents
 # a link, or a file shown in the page (an embedded PDF, a PDF.js viewer's `?file=`)
 _HREF = re.compile(rb"""<(?:a\b[^>]*?\bhref|(?:iframe|embed)\b[^>]*?\bsrc|object\b[^>]*?\bdata)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_REPORT_WORDS = re.compile(r"年报|年度报告|信息公开")
 _FILE_PARAM = re.compile(r"(?:^|&)(?:file|filename|fileName|filepath|filePath|path|url|name|showname)=([^&]+)")
 
 
@@ -74,8 +75,11 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> tup
 
 
 def attachments(page: bytes, url: str) -> list[str]:
-    """The report files an article page links (PDF, Word, WPS), as absolute URLs, in page order."""
+    """The report files an article page links (PDF, Word, WPS), as absolute URLs: those whose link
+    text or file name names a report (年报, 年度报告, 信息公开) first, then the others, each in page
+    order (a site's header may link forms and guides before the article's own attachment)."""
     out: list[str] = []
+    named_report: list[str] = []
     for m in _HREF.finditer(page):
         # the link's bytes as the page has them (a Chinese file name in the page's encoding), escaped for the request
         href = urllib.parse.quote(m.group(1).replace(b"&amp;", b"&").strip(), safe="/:?&=%;@+,~!$'()*[]")
@@ -91,7 +95,10 @@ def attachments(page: bytes, url: str) -> list[str]:
                 continue
         if link.startswith(("http://", "https://")) and link not in out:
             out.append(link)
-    return out[:MAX_ATTACHMENTS]
+            shown = page[m.end():m.end() + 600].split(b"</a", 1)[0] + urllib.parse.unquote_to_bytes(link)
+            if _REPORT_WORDS.search(shown.decode("utf-8", "ignore")) or _REPORT_WORDS.search(shown.decode("gb18030", "ignore")):
+                named_report.append(link)
+    return (named_report + [x for x in out if x not in named_report])[:MAX_ATTACHMENTS]
 
 
 def add(source: str, corpus: Path, max_bytes: int = MAX_BYTES, cache: Path | None = None) -> Added:

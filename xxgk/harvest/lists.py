@@ -105,21 +105,31 @@ def _folder(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}/"
 
 
+_YEAR_TAB = re.compile(r"^(?:19|20)\d{2}\s*(?:年|年度|年度报告|年报)?$")
+_MORE = re.compile(r"^\s*(?:更多|查看更多|更多信息|more)\s*[>»]*\s*$", re.IGNORECASE)
+
+
 def page_links(html: str, base: str, column: str) -> list[str]:
-    """Further list pages the page links: 下一页 / 尾页 / a page number, or an address that pages
-    (`index_2.html`, `?page=2`), within the column's folder."""
+    """Further list pages the page links: 下一页 / 尾页 / 更多 / a page number, or an address that
+    pages (`index_2.html`, `?page=2`), within the column's folder; and a column's tabs by year
+    (2023年度), on the same site."""
     out: list[str] = []
     within = _folder(column)
     page = base
     base = page_base(html, base)
     for href, text, attr, _ in _anchors(html):
         url = _absolute(base, href)
-        if not url or not url.startswith(within) or url in out or url == page:
+        if not url or url in out or url == page:
+            continue
+        if _YEAR_TAB.match(" ".join(text.split())) and urllib.parse.urlsplit(url).netloc == urllib.parse.urlsplit(column).netloc:
+            out.append(url)
+            continue
+        if not url.startswith(within):
             continue
         path = urllib.parse.urlsplit(url).path
         paged = bool(_PAGED.search(path)) or bool(_PAGE_PARAM.search(url))
         numbered = paged or bool(_NUMBERED.search(path))
-        if (NEXT_PAGE.match(text) or NEXT_PAGE.match(attr) or (text.isdigit() and int(text) < 1000 and numbered)
+        if (NEXT_PAGE.match(text) or NEXT_PAGE.match(attr) or _MORE.match(text) or (text.isdigit() and int(text) < 1000 and numbered)
                 or (paged and not is_report_title(f"{text} {attr}"))):
             out.append(url)
     return out

@@ -258,7 +258,11 @@ def reason(failure) -> str:
     said = str(failure.value)
     if failure.check(HttpError):
         status = failure.value.response.status
-        return "refused (HTTP 403: the site may serve only mainland China)" if status == 403 else f"HTTP {status}"
+        if status == 403:
+            return "refused (HTTP 403: the site may serve only mainland China)"
+        if status in (412, 521):  # the status codes of the anti-bot checks that answer with a script to run
+            return f"refused by an anti-bot check (HTTP {status}: needs a browser)"
+        return f"HTTP {status}"
     if failure.check(IgnoreRequest):
         return ("blocked by robots.txt" if "robots" in said.lower()
                 else "a redirect loop (more redirections than allowed)" if "redirect" in said.lower() else f"not fetched ({said})")
