@@ -19,6 +19,7 @@ timeout, not found); a site that fails never fails the run.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from ..add import MAX_BYTES, AddError, add_fetched, existing_reports, provenance
@@ -28,15 +29,19 @@ from .sites import USER_AGENT, Site, Summary, load_sites, record_listed, record_
 __all__ = ["Site", "Summary", "crawl", "discover", "harvest", "load_sites", "record_listed", "shards"]
 
 
-def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30) -> list[Summary]:
-    """Walk every site's column with Scrapy; returns each site's summary with what it fetched."""
+def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, delay: float = 1.0, timeout: float = 30,
+          spool: Path | None = None) -> list[Summary]:
+    """Walk every site's column with Scrapy; returns each site's summary with what it fetched (the
+    bytes in `spool`, a folder the caller removes; a new temporary folder when not given)."""
+    import tempfile
+
     from scrapy.crawler import CrawlerProcess
 
     from .spider import ColumnSpider, settings
 
     summaries = [Summary(site) for site in sites]
     process = CrawlerProcess(settings(archive, http_cache, delay, USER_AGENT, MAX_BYTES, timeout))
-    process.crawl(ColumnSpider, summaries=summaries)
+    process.crawl(ColumnSpider, summaries=summaries, spool=spool or Path(tempfile.mkdtemp(prefix="xxgk-harvest-")))
     process.start()
     return summaries
 
@@ -67,7 +72,15 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
     `cache`: the parse cache through which the corpus already held is read."""
     # read before the crawl: the parse forks its workers, which must not inherit the crawler's threads and locks
     existing = existing_reports(Path(corpus), cache)
-    summaries = crawl(select(load_sites(sites_file), shard), archive, http_cache, delay, timeout)
+    with tempfile.TemporaryDirectory(prefix="xxgk-harvest-") as spool:
+        summaries = crawl(select(load_sites(sites_file), shard), archive, http_cache, delay, timeout, Path(spool))
+        _add(summaries, Path(corpus), existing, dry_run)
+    return summaries
+
+
+def _add(summaries: list[Summary], corpus: Path, existing: list[dict], dry_run: bool) -> None:
+    """Each fetched article with the files it links, added as `xxgk add` adds a page; what each
+    column listed and walked recorded."""
     if not dry_run:
         record_listed(Path(corpus), summaries)
         record_walked(Path(corpus), summaries)
@@ -96,4 +109,3 @@ def harvest(sites_file: Path, corpus: Path, archive: Path | None = None, http_ca
             summary.held += held
             if not same and not held:  # an article that only links its report is no failure once the report is held
                 summary.failed += [r for r in refused if r not in held]
-    return summaries

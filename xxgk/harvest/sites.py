@@ -35,13 +35,20 @@ class Site:
 
 @dataclass
 class Fetched:
+    """A fetched article or attachment; its bytes wait on disk (`spooled`) for the add phase, so a
+    harvest of many sites holds none of them in memory."""
+
     url: str
-    body: bytes
+    spooled: Path
     suffix: str
     list_url: str
     article_url: str  # the article an attachment was linked from ("" for the article itself)
     retrieved: str
     warc: str = ""  # `<file>#<record id>` of the WARC record that archives it ("" when it came from the HTTP cache)
+
+    @property
+    def body(self) -> bytes:
+        return Path(self.spooled).read_bytes()
 
 
 @dataclass

@@ -108,9 +108,11 @@ class ColumnSpider(scrapy.Spider):
 
     name = "xxgk-columns"
 
-    def __init__(self, summaries: list[Summary], **kw):
+    def __init__(self, summaries: list[Summary], spool: Path, **kw):
         super().__init__(**kw)
         self.summaries = summaries
+        self.spool = Path(spool)
+        self.spooled: list[Path] = []
         self.pages: list[set[str]] = [set() for _ in summaries]
         self.articles: set[str] = set()
         self.scripted: dict[int, str] = {}  # the first page of a list JavaScript builds
@@ -243,7 +245,10 @@ class ColumnSpider(scrapy.Spider):
         if kind and kind not in CONTENT_TYPES:
             summary.failed.append(f"{response.url}: not a report's content type ({kind})")
             return None
-        fetched = Fetched(response.url, response.body, suffix_of(response.url, kind), response.meta["list"], article, now_utc(),
+        spooled = self.spool / f"{len(self.spooled):06d}"
+        self.spooled.append(spooled)
+        spooled.write_bytes(response.body)
+        fetched = Fetched(response.url, spooled, suffix_of(response.url, kind), response.meta["list"], article, now_utc(),
                           response.meta.get("warc", ""))
         summary.fetched.append(fetched)
         return fetched
