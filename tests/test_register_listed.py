@@ -253,3 +253,24 @@ def test_without_harvest_files_every_missing_year_is_not_harvested(tmp_path):
     assert {r["status"] for r in rows} == {"in_corpus", "not_harvested"}
     assert all((r["status"] == "in_corpus") == (r["in_corpus"] == "True") and r["listed_url"] == "" for r in rows)
     assert {r["year"] for r in rows} == {"2021", "2022", "2023", "2024"}
+
+
+def test_an_agency_page_says_which_years_its_column_lists_that_the_corpus_lacks(tmp_path):
+    from xxgk.package import build
+    from xxgk.site.links import file_name
+    from xxgk.site.pages import write_pages
+
+    corpus = harvested_corpus(tmp_path)
+    build(corpus, tmp_path / "datapackage", jobs=1)
+    site = write_pages(tmp_path / "datapackage", tmp_path / "docs", corpus, Path(__file__).parent.parent / "docs")
+    by_name = {a["name"]: a["agency_id"] for a in site.pub.agencies}
+
+    def page(name: str) -> str:
+        return (site.fragments / f"{file_name(by_name[name])}.html").read_text(encoding="utf-8")
+
+    lyy = page(LYY)
+    assert '<h2 id="register">' in lyy
+    assert ('<li>2023 年：机关网站已发布，本站尚未收录 · <a href="https://pt.gov.cn/lyy/2023-a.html" rel="nofollow noopener noreferrer">'
+            in lyy)
+    assert "<li>2021 年：机关网站的年报栏目中没有找到</li>" in lyy and "<li>2022 年" not in lyy  # 2022 is in the corpus
+    assert '<h2 id="register">' not in page(CZJ)  # its column was never harvested: nothing to tell

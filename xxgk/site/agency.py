@@ -80,8 +80,9 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     fragment = site.fragments / f"{file_name(aid)}.html"
     # a report's figures follow from its file (report_id, sha256) and the parser that read it
     figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
+    missing = [row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"]
     key = _digest([pages_version(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
-                   [r["report_id"] in site.published_sources for r in reports + others]])
+                   [r["report_id"] in site.published_sources for r in reports + others], missing])
     site.pages += 1
     if key == previous_key and fragment.exists():
         site.reused += 1
@@ -105,6 +106,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
     out.append(f'<p><a href="{h(file_name(aid))}.csv" download>{h(t("agency_csv"))}</a></p>')
     out.append("</div>")
+    out += register_section(missing)
     with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
     if len({r["year"] for r in with_requests}) >= 2:
         review = label(pub.labels("row", "appeals")["review"])
@@ -126,6 +128,20 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
         out += [f'<h2 id="other-files">{h(t("agency_other_files"))}</h2>', *secondary_notes(site, unplaced)]
     write_atomic(fragment, (h(agency["name"]) + "\n" + "\n".join(out) + "\n").encode("utf-8"))
     return key
+
+
+def register_section(missing: list[dict]) -> list[str]:
+    """The years whose report the corpus does not hold, as the agency's own column tells them
+    (published but not yet held, not listed there), once its column has been harvested."""
+    if not any(row["status"] in ("listed_not_parsed", "not_listed") for row in missing):
+        return []
+    out = [f'<h2 id="register">{h(t("agency_register"))}</h2>', f"<p>{h(t('agency_register_explain'))}</p>", "<ul>"]
+    for row in sorted(missing, key=lambda r: r["year"], reverse=True):
+        status = h(words("register_status")[row["status"]])
+        if (row.get("listed_url") or "").startswith(("http://", "https://")):
+            status += f' · <a href="{h(row["listed_url"])}" rel="nofollow noopener noreferrer">{h(t("register_listed_link"))}</a>'
+        out.append(f"<li>{t('register_year', year=h(row['year']), status=status)}</li>")
+    return [*out, "</ul>"]
 
 
 def secondary_notes(site: Site, others: list[dict]) -> list[str]:

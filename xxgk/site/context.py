@@ -35,6 +35,9 @@ class Site:
         by_id = {r["report_id"]: r for r in self.pub.reports}
         # secondary files (another file of an agency and year) under the agency of their primary
         self.secondary_by_agency: dict[str, list[dict]] = defaultdict(list)
+        self.register_by_agency: dict[str, list[dict]] = defaultdict(list)
+        for row in self.pub.register:
+            self.register_by_agency[row["agency_id"]].append(row)
         self.agency_of: dict[str, str] = {}  # report_id -> the agency whose page shows the file
         for r in self.pub.reports:
             primary = by_id.get(superseded_by(r))

@@ -38,6 +38,7 @@ class Published:
     agencies: list[dict]
     codes: list[dict]
     checks: dict[str, list[dict]] = field(default_factory=dict)
+    register: list[dict] = field(default_factory=list)
     _facts: Any = None  # the facts table (pyarrow.Table)
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
@@ -48,6 +49,7 @@ class Published:
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
         pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
+        pub.register = read_table(package, "register") if (package / "data" / "register.parquet").exists() else []
         for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
         facts = pq.read_table(package / "data" / "facts.parquet")
