@@ -142,3 +142,28 @@ def test_an_articles_report_file_comes_before_the_sites_forms_and_viewers_and_sc
     got = attachments(page.replace("<div class=head>", "<div class=head hidden>").split("</div>", 1)[1].encode(), "http://www.example.gov.cn/a.html")
     assert got == ["http://www.example.gov.cn/files/x1.pdf", "http://www.example.gov.cn/upload/nb2024.pdf",
                    "http://www.example.gov.cn/module/download/downfile.jsp?classid=0&filename=2024nb.docx"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("sites:\n  - name: a\n    url: http://x.gov.cn/\n  - name: a\n    url: http://y.gov.cn/\n", "used twice"),
+    ("sites:\n  - name: a\n    url: ftp://x.gov.cn/\n", "http(s) `url`"),
+    ("sites:\n  - url: http://x.gov.cn/\n", "needs a `name`"),
+    ("sites:\n  - name: a\n    url: http://x.gov.cn/\n    agnecy: 某局\n", "unknown keys agnecy"),
+    ("sites: [\n", "cannot be read"),
+])
+def test_a_sites_file_that_cannot_be_harvested_is_said_before_anything_is_fetched(tmp_path, text, said):
+    from xxgk.harvest.sites import SitesError, load_sites
+
+    path = tmp_path / "sites.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SitesError, match=said.replace("(", r"\(").replace(")", r"\)")):
+        load_sites(path)
+
+
+def test_the_bundled_sites_file_loads():
+    from conftest import ROOT
+
+    from xxgk.harvest.sites import load_sites
+
+    sites = load_sites(ROOT / "harvest" / "sites.yaml")
+    assert len(sites) >= 10 and all(s.agency and s.region for s in sites)

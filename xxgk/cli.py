@@ -132,11 +132,17 @@ def _cmd_harvest(args) -> int:
     import json
 
     from .harvest import harvest, load_sites, shards
+    from .harvest.sites import SitesError
 
     if args.discover:
         return _discover(args)
+    try:
+        sites = load_sites(Path(args.sites))
+    except SitesError as exc:
+        print(f"xxgk harvest: {exc}", file=sys.stderr)
+        return 2
     if args.shards:  # the workflow's matrix
-        print(json.dumps(shards.shards(load_sites(Path(args.sites))), ensure_ascii=False))
+        print(json.dumps(shards.shards(sites), ensure_ascii=False))
         return 0
     before = shards.snapshot(Path(args.corpus))
     summaries = harvest(Path(args.sites), Path(args.corpus), Path(args.archive) if args.archive else None,

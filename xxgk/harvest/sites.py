@@ -73,10 +73,28 @@ class Summary:
         return out
 
 
+class SitesError(ValueError):
+    """A sites file that cannot be harvested as it is (said before anything is fetched)."""
+
+
 def load_sites(path: Path) -> list[Site]:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    entries = raw.get("sites", raw) if isinstance(raw, dict) else raw
-    return [Site(**{k: v for k, v in e.items() if k in Site.__dataclass_fields__}) for e in entries]
+    """The entries of a sites file, checked: each a mapping with a unique `name` and an http(s) `url`."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SitesError(f"{path}: cannot be read ({exc})") from exc
+    entries = raw.get("sites", []) if isinstance(raw, dict) else raw
+    out: list[Site] = []
+    for n, e in enumerate(entries if isinstance(entries, list) else [], 1):
+        if not isinstance(e, dict) or not e.get("name") or not str(e.get("url", "")).startswith(("http://", "https://")):
+            raise SitesError(f"{path}: entry {n} needs a `name` and an http(s) `url`: {e!r}")
+        unknown = sorted(set(e) - set(Site.__dataclass_fields__))
+        if unknown:
+            raise SitesError(f"{path}: entry {n} ({e['name']}) has unknown keys {', '.join(unknown)}")
+        if any(s.name == str(e["name"]) for s in out):
+            raise SitesError(f"{path}: the name {e['name']} is used twice (it names the site's WARC file and summary)")
+        out.append(Site(**{**e, "name": str(e["name"]), "url": str(e["url"]), "max_pages": int(e.get("max_pages", 20))}))
+    return out
 
 
 def _plain(title: str) -> str:

@@ -114,6 +114,7 @@ class ColumnSpider(scrapy.Spider):
         self.spool = Path(spool)
         self.spooled: list[Path] = []
         self.pages: list[set[str]] = [set() for _ in summaries]
+        self.listed: list[set[str]] = [set() for _ in summaries]  # the article addresses each site's summary lists
         self.articles: set[str] = set()
         self.scripted: dict[int, str] = {}  # the first page of a list JavaScript builds
 
@@ -176,9 +177,10 @@ class ColumnSpider(scrapy.Spider):
                 yield from self._page(k, [url], data=True)
 
     def _articles(self, k: int, links: list[lists.Link], listing: str):
-        summary = self.summaries[k]
+        summary, listed = self.summaries[k], self.listed[k]
         for link in links:
-            if link.url not in {x[1] for x in summary.listed}:
+            if link.url not in listed:
+                listed.add(link.url)
                 summary.listed.append((link.title, link.url, listing))
             if link.url not in self.articles:  # not the dupe filter: a redirect loop must reach the redirect limit
                 self.articles.add(link.url)
@@ -222,6 +224,7 @@ class ColumnSpider(scrapy.Spider):
             if len(files) < len(links) or len({title_year(x.title) for x in files}) > 1:
                 summary = self.summaries[k]
                 summary.listed = [x for x in summary.listed if x[1] != response.url]
+                self.listed[k].discard(response.url)
                 summary.pages += 1
                 yield from self._articles(k, links, response.url)
                 return

@@ -80,9 +80,10 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     fragment = site.fragments / f"{file_name(aid)}.html"
     # a report's figures follow from its file (report_id, sha256) and the parser that read it
     figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
-    missing = [row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"]
+    # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
+    register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
     key = _digest([pages_version(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
-                   [r["report_id"] in site.published_sources for r in reports + others], missing])
+                   [r["report_id"] in site.published_sources for r in reports + others], register])
     site.pages += 1
     if key == previous_key and fragment.exists():
         site.reused += 1
@@ -106,7 +107,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
     out.append(f'<p><a href="{h(file_name(aid))}.csv" download>{h(t("agency_csv"))}</a></p>')
     out.append("</div>")
-    out += register_section(missing)
+    out += register
     with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
     if len({r["year"] for r in with_requests}) >= 2:
         review = label(pub.labels("row", "appeals")["review"])
