@@ -67,7 +67,8 @@ def runs(server, tmp_path_factory):
     sites.write_text(f"sites:\n  - name: column\n    url: {base}/zfxxgknb/index.html\n"
                      f"  - name: refuses\n    url: {base}/refuses/index.html\n"
                      f"  - name: trs\n    url: {base}/trs/index.html\n"
-                     f"  - name: hostile\n    url: {base}/hostile/index.html\n", encoding="utf-8")
+                     f"  - name: hostile\n    url: {base}/hostile/index.html\n"
+                     f"  - name: capped\n    url: {base}/trs/index.html\n    max_pages: 1\n", encoding="utf-8")
     args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2",
             "--timeout", "1"]
     out, asked = [], []
@@ -97,7 +98,9 @@ def test_the_harvest_adds_the_reports_of_the_columns(runs):
     assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h, _ in asked)
     out = first.stdout
     assert "blocked by robots.txt" in out and "HTTP 403" in out
-    assert "summary: 4 sites, 3 files added" in out
+    assert "summary: 5 sites, 3 files added" in out
+    capped = out.split("capped:", 1)[1].split("\n", 2)[1]
+    assert "stopped at max_pages (1): 1 more list pages not walked" in capped  # never silent about a walk cut short
     gaps = [b[2] - a[2] for a, b in pairwise(asked)]
     assert min(gaps) >= 0.15  # one request at a time, the delay (0.2 s) between them, less the jitter of a busy machine
 
@@ -162,5 +165,5 @@ def test_each_column_walked_is_recorded_once(runs):
     with open(work / "corpus" / ".harvested.tsv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     # the site that refuses was never walked: its agency's missing years stay "site not harvested"
-    assert [r["site"] for r in rows] == ["column", "trs", "hostile"]
+    assert [r["site"] for r in rows] == ["column", "trs", "hostile", "capped"]
     assert all(r["since"] and r["url"].startswith("http://127.0.0.1:") for r in rows)

@@ -215,7 +215,7 @@ def test_every_report_of_every_shape_is_added_and_nothing_else(mirrored):
     assert added == expect, first.stdout
     assert f"{len(expect)} files added" in first.stdout and " 0 failed" in first.stdout.splitlines()[-1], first.stdout
     pingtan = next(line for line in first.stdout.splitlines() if line.startswith("pingtan:"))
-    assert pingtan.startswith("pingtan: 2 list pages, 19 report articles"), pingtan
+    assert pingtan.startswith("pingtan: 2 list pages, 19 reports listed, 19 report articles"), pingtan
 
 
 def test_provenance_names_the_list_page_each_report_was_found_on(mirrored):

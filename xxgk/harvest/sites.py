@@ -63,12 +63,16 @@ class Summary:
     failed: list[str] = field(default_factory=list)
     dry_run: bool = False
     walked: bool = False  # the column's first page was read
+    capped: int = 0  # list pages not asked for: `max_pages` reached
 
     def lines(self) -> list[str]:
-        head = (f"{self.site.name}: {self.pages} list pages, {self.articles} report articles, "
+        head = (f"{self.site.name}: {self.pages} list pages, {len(self.listed)} reports listed, {self.articles} report articles, "
                 f"{len(self.added)} files {'to add' if self.dry_run else 'added'}, {len(self.held)} already held, "
                 f"{len(self.failed)} failed")
         out = [head]
+        if self.capped:
+            out.append(f"  stopped at max_pages ({self.site.max_pages}): {self.capped} more list pages not walked, "
+                       "which may list more reports (raise the site's max_pages)")
         out += [f"  {'to add' if self.dry_run else 'added'} {a}" for a in self.added] + [f"  held {h}" for h in self.held] + [f"  failed {f}" for f in self.failed]
         return out
 

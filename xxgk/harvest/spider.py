@@ -164,12 +164,12 @@ class ColumnSpider(scrapy.Spider):
         for url in lists.page_links(text, response.url, summary.site.url):
             yield from self._page(k, [url])
         if first:
-            for candidates in lists.declared_pages(text, response.url, summary.site.max_pages):
+            for candidates in lists.declared_pages(text, response.url, 1000):  # max_pages holds in _page, which says so
                 yield from self._page(k, candidates)
             for url, form in lists.jpage_requests(text, response.url):
                 yield from self._page(k, [url], form)
         if data:
-            for url in lists.data_pages(response.url, text, summary.site.max_pages):
+            for url in lists.data_pages(response.url, text, 1000):
                 yield from self._page(k, [url], data=True)
         elif first and not links and response.css("script") and _SCRIPTED.search(response.body):
             self.scripted[k] = response.url
@@ -192,7 +192,11 @@ class ColumnSpider(scrapy.Spider):
         declares, whose suffix is not known), tried in turn while the site answers 404."""
         pages = self.pages[k]
         url = candidates[0]
-        if url in pages or len(pages) >= self.summaries[k].site.max_pages:
+        if url in pages:
+            return
+        if len(pages) >= self.summaries[k].site.max_pages:
+            self.summaries[k].capped += 1
+            pages.add(url)  # counted once
             return
         pages.add(url)
         meta = {"site": k, "candidates": candidates[1:], "data": data}
