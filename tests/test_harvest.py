@@ -46,6 +46,7 @@ def _routes() -> dict[str, tuple[int, str, bytes]]:
                                             "</body></html>").encode()),
         "/hostile/huge.pdf": (200, "application/pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)),
         "/hostile/junk.html": (200, "image/png", b"\x89PNG junk"),
+        "/empty/index.html": (200, html, "<html><body><ul><li><a href='x.html'>工作动态</a></li></ul></body></html>".encode()),
         "/trs/index.html": (200, html, b"<html><body><ul></ul><script>createPageHTML(2, 0, \"index\", \"html\");</script></body></html>"),
         "/trs/index_1.html": (200, html, "<html><body><a href='t1.html'>行政审批局2025年政府信息公开工作年度报告</a></body></html>".encode()),
         "/trs/t1.html": (200, html, (SEEDS / "27-hzs-2025-html" / "input.html").read_bytes()),
@@ -68,7 +69,8 @@ def runs(server, tmp_path_factory):
                      f"  - name: refuses\n    url: {base}/refuses/index.html\n"
                      f"  - name: trs\n    url: {base}/trs/index.html\n"
                      f"  - name: hostile\n    url: {base}/hostile/index.html\n"
-                     f"  - name: capped\n    url: {base}/trs/index.html\n    max_pages: 1\n", encoding="utf-8")
+                     f"  - name: capped\n    url: {base}/trs/index.html\n    max_pages: 1\n"
+                     f"  - name: empty\n    url: {base}/empty/index.html\n", encoding="utf-8")
     args = [sites, "--corpus", work / "corpus", "--archive", work / "warc", "--http-cache", work / "http", "--delay", "0.2",
             "--timeout", "1"]
     out, asked = [], []
@@ -98,7 +100,8 @@ def test_the_harvest_adds_the_reports_of_the_columns(runs):
     assert all("xxgk-harvest" in h.get("User-Agent", "") for _, h, _ in asked)
     out = first.stdout
     assert "blocked by robots.txt" in out and "HTTP 403" in out
-    assert "summary: 5 sites, 3 files added" in out
+    assert "summary: 6 sites, 3 files added" in out
+    assert "empty/index.html: lists no report article" in out  # a column where nothing is found is said, not passed over
     capped = out.split("capped:", 1)[1].split("\n", 2)[1]
     assert "stopped at max_pages (1): 1 more list pages not walked" in capped  # never silent about a walk cut short
     gaps = [b[2] - a[2] for a, b in pairwise(asked)]
@@ -165,5 +168,5 @@ def test_each_column_walked_is_recorded_once(runs):
     with open(work / "corpus" / ".harvested.tsv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     # the site that refuses was never walked: its agency's missing years stay "site not harvested"
-    assert [r["site"] for r in rows] == ["column", "trs", "hostile", "capped"]
+    assert [r["site"] for r in rows] == ["column", "trs", "hostile", "capped", "empty"]
     assert all(r["since"] and r["url"].startswith("http://127.0.0.1:") for r in rows)

@@ -139,10 +139,15 @@ class ColumnSpider(scrapy.Spider):
                                  dont_filter=True)
 
     def closed(self, reason):
-        for k, url in sorted(self.scripted.items()):
-            if not self.summaries[k].listed:
-                self.summaries[k].failed.append(f"{url}: the list is built by JavaScript after the page loads, from no data "
-                                                "address the page names that answers with reports (needs a browser)")
+        for k, summary in enumerate(self.summaries):
+            if summary.listed or not summary.walked:
+                continue
+            if k in self.scripted:
+                summary.failed.append(f"{self.scripted[k]}: the list is built by JavaScript after the page loads, from no data "
+                                      "address the page names that answers with reports (needs a browser)")
+            else:
+                summary.failed.append(f"{summary.site.url}: lists no report article (an empty column, or a list this harvest "
+                                      "cannot read: look at it in a browser)")
         for m in getattr(self.crawler.engine.downloader.middleware, "middlewares", ()):
             if isinstance(m, WarcArchive):
                 m.close()
