@@ -21,7 +21,7 @@ class Asked:
     at: float
 
 
-Route = tuple[int, str, bytes]
+Route = tuple  # (status, content type, body[, {header: value}])
 
 
 @contextmanager
@@ -41,7 +41,7 @@ def serve(routes: dict[str, Route], posts: Callable[[str, bytes], Route | None] 
             if self.path.endswith("/slow.html"):  # never answers in time
                 time.sleep(3)
             answer = posts(self.path, body) if method == "POST" and posts else None
-            status, kind, data = answer or routes.get(self.path, (404, "text/plain", b"not found"))
+            status, kind, data, *more = answer or routes.get(self.path, (404, "text/plain", b"not found"))
             etag = f'"{hash(data) & 0xFFFFFFFF:x}"'
             if status == 200 and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
@@ -52,6 +52,8 @@ def serve(routes: dict[str, Route], posts: Callable[[str, bytes], Route | None] 
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("ETag", etag)
+            for name, value in (more[0] if more else {}).items():  # a route's own headers (Content-Disposition)
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

@@ -167,3 +167,12 @@ def test_the_bundled_sites_file_loads():
 
     sites = load_sites(ROOT / "harvest" / "sites.yaml")
     assert len(sites) >= 10 and all(s.agency and s.region for s in sites)
+
+
+def test_a_download_link_named_only_by_its_text_is_an_attachment():
+    from xxgk.add import attachments
+
+    for encoding in ("utf-8", "gbk"):
+        page = ("<p>附件：<a href='/attachment/download?fileId=12'><span>某局2024年政府信息公开工作年度报告.pdf</span></a></p>"
+                "<a href='/attachment/download?fileId=13'>返回</a>").encode(encoding)
+        assert attachments(page, "http://www.example.gov.cn/a.html") == ["http://www.example.gov.cn/attachment/download?fileId=12"]

@@ -125,7 +125,13 @@ def _numbered(routes: dict, expect: dict) -> str:
                 "<div class='side'><a href='/other/x.html'>2024年政府工作报告</a></div></body></html>").encode()
 
     routes["/nb/list.jsp?page=1"] = (200, HTML, table(
-        "<tr><td>某街道办事处2024年政府信息公开工作年度报告</td><td>2025-01-20</td><td><a href='view.jsp?id=11'>查看</a></td></tr>", 1))
+        "<tr><td>某街道办事处2024年政府信息公开工作年度报告</td><td>2025-01-20</td><td><a href='view.jsp?id=11'>查看</a></td></tr>"
+        "<tr><td>洪泽区2024年政府信息公开工作年度报告</td><td>2025-01-21</td><td><a href='view.jsp?id=12'>查看</a></td></tr>", 1))
+    # a download of no suffix, no stated kind: its name only in the link's text and the server's Content-Disposition
+    routes["/nb/view.jsp?id=12"] = (200, HTML, "<html><body><h1>年报</h1><p>附件：<a href='download?id=7'>2024年报.pdf</a></p></body></html>".encode())
+    routes["/nb/download?id=7"] = (200, "application/octet-stream", (HERE / "formats" / "hzq-2024.pdf").read_bytes(),
+                                   {"Content-Disposition": "attachment; filename*=UTF-8''2024%E5%B9%B4%E6%8A%A5.pdf"})
+    expect["/nb/download?id=7"] = "/nb/view.jsp?id=12"
     routes["/nb/list.jsp?page=2"] = (200, HTML, table(
         "<tr><td><a href='y2023/index.html'>2023年度报告</a></td><td></td></tr>", 2))
     routes["/nb/view.jsp?id=11"] = (200, HTML, _article("某街道办事处2024年政府信息公开工作年度报告", "22-jjf-2024"))
@@ -225,6 +231,8 @@ def test_provenance_names_the_list_page_each_report_was_found_on(mirrored):
     assert lists["/art/2024/1/21/art_1229440617_5.html"].startswith("/module/web/jpage/dataproxy.jsp?startrecord=4")
     assert lists["/gknb/a4.html"] == "/gknb/api/list?page=2&size=2"
     assert lists["/nb/y2023/a.html"] == "/nb/y2023/index.html"
+    download = next(r for r in _provenance(work) if r["origin"].endswith("/nb/download?id=7"))
+    assert download["source_file"].endswith(".pdf") and download["format"] == "pdf"  # named by Content-Disposition
     assert all(r["retrieved"] and len(r["sha256"]) == 64 for r in _provenance(work))
 
 
@@ -235,7 +243,8 @@ def test_the_column_lists_are_recorded_with_their_years(mirrored):
     pingtan = sorted(int(r["year"]) for r in rows if r["site"] == "pingtan")
     assert pingtan == sorted([*range(2011, 2026), 2011, 2012, 2013, 2013])  # 平潭县's and the 地税局's too; not the letter
     assert not any("要点" in r["title"] or "通知" in r["title"] for r in rows)
-    assert {r["article"].removeprefix(base) for r in rows if r["site"] == "numbered"} == {"/nb/view.jsp?id=11", "/nb/y2023/a.html"}
+    assert {r["article"].removeprefix(base) for r in rows if r["site"] == "numbered"} == {"/nb/view.jsp?id=11", "/nb/view.jsp?id=12",
+                                                                                           "/nb/y2023/a.html"}
     scripted = next(r for r in rows if r["article"].endswith("/gknb/a2.html"))
     assert scripted["title"] == "某区市场监管局2023年政府信息公开工作年度报告"  # markup in the JSON title dropped
 

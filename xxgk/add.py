@@ -86,17 +86,22 @@ def attachments(page: bytes, url: str) -> list[str]:
         link = urllib.parse.urljoin(url, href).split("#")[0]
         parts = urllib.parse.urlsplit(link)
         suffix = PurePosixPath(urllib.parse.unquote(parts.path)).suffix.lower()
+        text = page[m.end():m.end() + 600].split(b"</a", 1)[0] if m.group(0)[:2].lower() == b"<a" else b""
+        # the page's encoding is not known here: both readings, for the words and the suffix they name
+        shown = text.decode("utf-8", "ignore") + " " + text.decode("gb18030", "ignore")
         if suffix not in ATTACHMENT_SUFFIXES:  # a download script naming the file in its query (`downfile.jsp?filename=a.pdf`)
             named = [urllib.parse.unquote(v) for v in _FILE_PARAM.findall(parts.query)]
             viewer = next((v for v in named if "viewer" in parts.path.lower() and "/" in v), "")
             if viewer:  # PDF.js: the viewer page shows the file its `file` parameter names
                 link = urllib.parse.urljoin(link, urllib.parse.quote(viewer, safe="/:?&=%;@+,~!$'()*[]"))
-            if not any(PurePosixPath(v.split("?")[0]).suffix.lower() in ATTACHMENT_SUFFIXES for v in named):
+            # …or only the link's text names the file (`<a href="/download?id=12">2024年报.pdf</a>`)
+            said = re.sub(r"<[^>]*>|\s", "", shown).lower()
+            if not any(PurePosixPath(v.split("?")[0]).suffix.lower() in ATTACHMENT_SUFFIXES for v in named) \
+                    and not said.endswith(ATTACHMENT_SUFFIXES):
                 continue
         if link.startswith(("http://", "https://")) and link not in out:
             out.append(link)
-            shown = page[m.end():m.end() + 600].split(b"</a", 1)[0] + urllib.parse.unquote_to_bytes(link)
-            if _REPORT_WORDS.search(shown.decode("utf-8", "ignore")) or _REPORT_WORDS.search(shown.decode("gb18030", "ignore")):
+            if _REPORT_WORDS.search(shown + urllib.parse.unquote(link)):
                 named_report.append(link)
     return (named_report + [x for x in out if x not in named_report])[:MAX_ATTACHMENTS]
 

@@ -260,8 +260,12 @@ class ColumnSpider(scrapy.Spider):
         spooled = self.spool / f"{len(self.spooled):06d}"
         self.spooled.append(spooled)
         spooled.write_bytes(response.body)
-        fetched = Fetched(response.url, spooled, suffix_of(response.url, kind), response.meta["list"], article, now_utc(),
-                          response.meta.get("warc", ""))
+        suffix = suffix_of(response.url, kind)
+        if not suffix:  # bytes of no stated kind at an address of no suffix: the name the server gives the download
+            named = re.search(r"filename\*?=(?:[\w-]+'[\w-]*')?\"?([^\";]+)", response.headers.get("Content-Disposition", b"").decode("latin-1"))
+            name = urllib.parse.unquote(named.group(1)) if named else ""
+            suffix = next((x for x in CONTENT_TYPES.values() if x and name.lower().endswith(x)), "")
+        fetched = Fetched(response.url, spooled, suffix, response.meta["list"], article, now_utc(), response.meta.get("warc", ""))
         summary.fetched.append(fetched)
         return fetched
 
