@@ -4,6 +4,7 @@ only its PDF attachment, a notice that is no report, an article robots.txt forbi
 that refuses (403). Run three times: the second run adds nothing and revalidates with conditional
 requests; the third finds one article changed and adds it as a new version beside the first."""
 
+import csv
 from itertools import pairwise
 from pathlib import Path
 
@@ -136,6 +137,13 @@ def test_a_changed_republication_is_a_new_version_beside_the_old(runs):
     assert "1 files added" in third.stdout and "a new version beside it" in third.stdout
     held = sorted(p.name for p in (work / "corpus" / "2025").iterdir())
     assert len(held) == 3  # both versions of the 2025 report, and the other agency's
+    # the package says so: the later file names the earlier one it follows at the same address
+    from xxgk.package import build
+
+    build(work / "corpus", work / "package", jobs=1)
+    with open(work / "package" / "data" / "checks.csv", encoding="utf-8", newline="") as f:
+        said = [r for r in csv.DictReader(f) if r["code"] == "republished-report"]
+    assert len(said) == 1 and "/zfxxgknb/a1.html" in said[0]["message_en"] and said[0]["severity"] == "info"
 
 
 def test_hostile_answers_are_said_per_site_and_never_fail_the_run(runs):

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 from ..check import copies, crossyear, settle
@@ -74,6 +75,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     jobs = jobs or os.cpu_count() or 1
     results = _settled_by_copies(parse_all(corpus, files, jobs, store))
     added, problems = provenance.read(corpus)
+    origins: dict[str, str] = {}  # report_id → the address its file was downloaded from
     about: dict[str, list[provenance.Problem]] = {}
     for problem in problems:
         about.setdefault(problem.source_file, []).append(problem)
@@ -91,6 +93,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
         if renamed:
             later.append((rep, renamed))
         record = added.pop(rep["source_file"], {})
+        origins[rep["report_id"]] = record.get("origin", "")
         rep["retrieved"] = record.get("retrieved", "")
         rep["warc"] = record.get("warc", "")
         for problem in about.pop(rep["source_file"], []):
@@ -138,6 +141,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     named = listed.identified(listings, columns)
     agencies = _agencies(reports, named)
     later += choose_primaries(reports)
+    later += _republished(reports, origins)
     for res in held:
         _settle_by_previous(res, reports, summaries, summary)
         for name in FRAGMENTS:
@@ -323,6 +327,24 @@ def _amend(res: FileResult, facts: list[tuple], checks: list[tuple], settled: in
     if res.report["status"] == "partial" and not res.errors:
         res.report["status"] = "ok"
     res.crossyear = crossyear.summarise(Report(facts=[Fact(*f[1:9]) for f in facts]))
+
+
+def _republished(reports: list[dict], origins: dict[str, str]) -> list[tuple[dict, Finding]]:
+    """Files downloaded from one address with different content (an agency that changed its report
+    and published it again there): each later file says which earlier one it follows."""
+    by_origin: dict[str, list[dict]] = {}
+    for rep in reports:
+        origin = origins.get(rep["report_id"], "")
+        if origin.startswith(("http://", "https://")) and rep["sha256"]:
+            by_origin.setdefault(origin, []).append(rep)
+    out = []
+    for origin, reps in sorted(by_origin.items()):
+        reps = sorted(reps, key=lambda r: (r["retrieved"] or "", r["source_file"]))
+        for earlier, rep in pairwise(reps):
+            if rep["sha256"] != earlier["sha256"]:
+                out.append((rep, finding("republished-report", earlier_file=earlier["source_file"],
+                                         earlier_retrieved=earlier["retrieved"] or "?", origin=origin)))
+    return out
 
 
 def _names(schema: dict) -> list[str]:
