@@ -7,11 +7,14 @@ in both with different values (a figure one of them does not give is no disagree
 A copy is also evidence for glued digits (`pick_copy`, for `check.settle`): a row withheld because its digits split
 several ways is settled by the other file's cells (its web page beside the crawler's text), when
 they were read one figure per cell and are one of the row's splits; the figures then have
-evidence `copy`."""
+evidence `copy`.
+
+Files downloaded from one address with different content are a republication (`republished`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 from ..codebook import load
 from ..findings import finding
@@ -42,3 +45,21 @@ def pick_copy(other: dict[Key, tuple]) -> Callable[[str, str, list[Key], list], 
         chosen = [s for s in splits if s[0] == figures]
         return chosen[0] if len(chosen) == 1 else None
     return pick
+
+
+def republished(reports: list[dict], origins: dict[str, str]) -> list[tuple[dict, Finding]]:
+    """Files downloaded from one address with different content (an agency that changed its report
+    and published it again there): each later file says which earlier one it follows."""
+    by_origin: dict[str, list[dict]] = {}
+    for rep in reports:
+        origin = origins.get(rep["report_id"], "")
+        if origin.startswith(("http://", "https://")) and rep["sha256"]:
+            by_origin.setdefault(origin, []).append(rep)
+    out = []
+    for origin, reps in sorted(by_origin.items()):
+        reps = sorted(reps, key=lambda r: (r["retrieved"] or "", r["source_file"]))
+        for earlier, rep in pairwise(reps):
+            if rep["sha256"] != earlier["sha256"]:
+                out.append((rep, finding("republished-report", earlier_file=earlier["source_file"],
+                                         earlier_retrieved=earlier["retrieved"] or "?", origin=origin)))
+    return out

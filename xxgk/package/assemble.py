@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 from ..check import copies, crossyear, settle
@@ -141,7 +140,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     named = listed.identified(listings, columns)
     agencies = _agencies(reports, named)
     later += choose_primaries(reports)
-    later += _republished(reports, origins)
+    later += copies.republished(reports, origins)
     for res in held:
         _settle_by_previous(res, reports, summaries, summary)
         for name in FRAGMENTS:
@@ -327,24 +326,6 @@ def _amend(res: FileResult, facts: list[tuple], checks: list[tuple], settled: in
     if res.report["status"] == "partial" and not res.errors:
         res.report["status"] = "ok"
     res.crossyear = crossyear.summarise(Report(facts=[Fact(*f[1:9]) for f in facts]))
-
-
-def _republished(reports: list[dict], origins: dict[str, str]) -> list[tuple[dict, Finding]]:
-    """Files downloaded from one address with different content (an agency that changed its report
-    and published it again there): each later file says which earlier one it follows."""
-    by_origin: dict[str, list[dict]] = {}
-    for rep in reports:
-        origin = origins.get(rep["report_id"], "")
-        if origin.startswith(("http://", "https://")) and rep["sha256"]:
-            by_origin.setdefault(origin, []).append(rep)
-    out = []
-    for origin, reps in sorted(by_origin.items()):
-        reps = sorted(reps, key=lambda r: (r["retrieved"] or "", r["source_file"]))
-        for earlier, rep in pairwise(reps):
-            if rep["sha256"] != earlier["sha256"]:
-                out.append((rep, finding("republished-report", earlier_file=earlier["source_file"],
-                                         earlier_retrieved=earlier["retrieved"] or "?", origin=origin)))
-    return out
 
 
 def _names(schema: dict) -> list[str]:
