@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data profile bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -81,6 +81,9 @@ bench-data: install ## benchmark parsing and packaging 2,000 synthetic reports
 	$(BIN)/python scripts/bench.py
 
 # the PDF, Word and OCR readers: pages/s with a text layer, s/page by OCR, files/s for DOCX and DOC
+profile: install ## where the parse spends its time: cProfile over 300 synthetic reports (build/profile/parse.prof)
+	$(BIN)/python scripts/profile_parse.py
+
 bench-formats: install converters ## benchmark the PDF (text layer and OCR) and Word readers on every core
 	$(BIN)/python scripts/bench_formats.py
 

@@ -142,13 +142,14 @@ def _walk(name: str, idx: Index) -> tuple[list[Division], str, int]:
     pool = idx.divisions
     level, pos = "", 0
     while pos < len(name):
+        # the divisions within the one read last (all of them before the first): computed once per step, not per word tried
+        allowed = None if pool is idx.divisions else {id(d) for d in pool}
         for size in range(min(idx.longest, len(name) - pos), 1, -1):
             word = name[pos:pos + size]
             hits = idx.names.get(word)
             if not hits:
                 continue
-            allowed = {id(d) for d in pool}
-            kept = [(lv, d) for lv, d in hits if id(d) in allowed]
+            kept = [(lv, d) for lv, d in hits if allowed is None or id(d) in allowed]
             if not kept:
                 continue
             lv = max((x[0] for x in kept), key=["province", "prefecture", "county"].index)
