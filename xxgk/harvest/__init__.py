@@ -2,13 +2,14 @@
 added to the corpus as `xxgk add` adds a file.
 
 For each site of a sites file (`name`, the column's list `url`, optional `agency`, `region`,
-`max_pages`), a Scrapy spider walks the list pages (下一页 links, `index_N.html` links, the page
-count a TRS `createPageHTML(N, …)` call declares), follows the articles whose titles name a report
-(a year and 年报/年度报告/工作报告, not 要点/通知/指南), and fetches the report files each article
-links. Scrapy brings the politeness and robustness: robots.txt obeyed, a delay between requests
-to one host, auto-throttle, retries, timeouts, a size cap, and an HTTP cache that revalidates with
-ETag/Last-Modified, so a weekly run costs a conditional request per page. Every response is also
-written to a WARC file (warcio) under `--archive`.
+`max_pages`), a Scrapy spider walks the list pages in whatever shape the site's CMS serves them
+(`lists`: links, Hanweb datastores, pages a script declares, JSON/XML data addresses, columns of
+columns), follows the articles whose titles name a report (a year and 年报/年度报告, not
+要点/通知/指南…), and fetches the report files each article links. Scrapy brings the politeness and
+robustness: robots.txt obeyed, a delay between requests to one host, auto-throttle, retries,
+timeouts, a size cap, and an HTTP cache that revalidates with ETag/Last-Modified, so a weekly run
+costs a conditional request per page. Every response is also written to a WARC file (warcio)
+under `--archive`.
 
 Then each article and attachment is added with the provenance of `xxgk add` (origin, the article
 it was linked from, the list page, retrieval time, sha256): a file already held (same content, or
@@ -33,8 +34,6 @@ def crawl(sites: list[Site], archive: Path | None, http_cache: Path | None, dela
           spool: Path | None = None) -> list[Summary]:
     """Walk every site's column with Scrapy; returns each site's summary with what it fetched (the
     bytes in `spool`, a folder the caller removes; a new temporary folder when not given)."""
-    import tempfile
-
     from scrapy.crawler import CrawlerProcess
 
     from .spider import ColumnSpider, settings
@@ -89,9 +88,11 @@ def _add(summaries: list[Summary], corpus: Path, existing: list[dict], dry_run: 
         origins.setdefault(record.get("origin", ""), set()).add(source_file)
     for summary in summaries:
         summary.dry_run = dry_run
-        articles = [f for f in summary.fetched if not f.article_url]
-        for article in articles:
-            files = [article] + [f for f in summary.fetched if f.article_url == article.url]
+        linked: dict[str, list] = {}  # an article's address → the files it links
+        for f in summary.fetched:
+            linked.setdefault(f.article_url, []).append(f)
+        for article in linked.get("", []):
+            files = [article, *linked.get(article.url, [])]
             same: list = []
             refused: list[str] = []
             for item in files:

@@ -10,7 +10,6 @@ the merged corpus is the same whichever job finished first."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..corpus import provenance
 from ..corpus.provenance import FIELDS as PROVENANCE_FIELDS
 from ..corpus.provenance import PROVENANCE
 from ..identify.listed import HARVESTED, HARVESTED_FIELDS, LISTED, LISTED_FIELDS
-from .sites import Site
+from .sites import Site, tsv_rows, tsv_write
 
 SHARD_ABOVE = 40  # a sites file this long or shorter runs as one job: a job's setup costs more than its sites
 NO_REGION = "no-region"
@@ -41,26 +40,9 @@ def select(sites: list[Site], shard: str) -> list[Site]:
     return [s for s in sites if (s.region or NO_REGION) == shard]
 
 
-def _rows(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
-def _write(path: Path, fields: list[str], rows: list[dict], append: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists() or not append
-    with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        if new:
-            w.writerow(fields)
-        w.writerows([[r.get(k, "") for k in fields] for r in rows])
-
-
 def snapshot(corpus: Path) -> dict[str, set[tuple[str, ...]]]:
     """The keys of the records a corpus holds (taken before a harvest, to write its delta after)."""
-    return {name: {tuple(r.get(k, "") for k in keys) for r in _rows(Path(corpus) / name)} for name, (_, keys) in RECORDS.items()}
+    return {name: {tuple(r.get(k, "") for k in keys) for r in tsv_rows(Path(corpus) / name)} for name, (_, keys) in RECORDS.items()}
 
 
 def write_delta(corpus: Path, before: dict[str, set[tuple[str, ...]]], delta: Path) -> int:
@@ -69,8 +51,8 @@ def write_delta(corpus: Path, before: dict[str, set[tuple[str, ...]]], delta: Pa
     corpus, delta = Path(corpus), Path(delta)
     files = 0
     for name, (fields, keys) in RECORDS.items():
-        rows = [r for r in _rows(corpus / name) if tuple(r.get(k, "") for k in keys) not in before[name]]
-        _write(delta / name, fields, rows, append=False)
+        rows = [r for r in tsv_rows(corpus / name) if tuple(r.get(k, "") for k in keys) not in before[name]]
+        tsv_write(delta / name, fields, rows, append=False)
         if name == PROVENANCE:
             for r in rows:
                 (delta / r["source_file"]).parent.mkdir(parents=True, exist_ok=True)
@@ -87,10 +69,10 @@ def merge(deltas: list[Path], corpus: Path) -> int:
     for delta in sorted(Path(d) for d in deltas):
         held = snapshot(corpus)
         for name, (fields, keys) in RECORDS.items():
-            rows = [r for r in _rows(delta / name) if tuple(r.get(k, "") for k in keys) not in held[name]]
+            rows = [r for r in tsv_rows(delta / name) if tuple(r.get(k, "") for k in keys) not in held[name]]
             if name != PROVENANCE:
                 if rows:
-                    _write(corpus / name, fields, rows, append=True)
+                    tsv_write(corpus / name, fields, rows, append=True)
                 continue
             for r in rows:
                 rel = Path(r["source_file"])

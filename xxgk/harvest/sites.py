@@ -3,6 +3,7 @@ run fetched and says per site."""
 
 from __future__ import annotations
 
+import csv
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -128,36 +129,35 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _append(path: Path, fields: list[str], rows: list[list[str]]) -> None:
-    import csv
-
-    if rows:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        with open(path, "a", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, delimiter="\t", lineterminator="\n")
-            if new:
-                w.writerow(fields)
-            w.writerows(rows)
-
-
-def _recorded(path: Path, *keys: str) -> set[tuple[str, ...]]:
-    import csv
-
+def tsv_rows(path: Path) -> list[dict]:
+    """The rows of one of the harvest's record files (a tab-separated file with a header); none if absent."""
     if not path.exists():
-        return set()
+        return []
     with open(path, encoding="utf-8", newline="") as f:
-        return {tuple(r.get(k, "") for k in keys) for r in csv.DictReader(f, delimiter="\t")}
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def tsv_write(path: Path, fields: list[str], rows: list[dict], append: bool = True) -> None:
+    """Rows appended to a record file (its header written when the file is new), or the file written anew."""
+    if append and not rows:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists() or not append
+    with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        if new:
+            w.writerow(fields)
+        w.writerows([[r.get(k, "") for k in fields] for r in rows])
 
 
 def record_walked(corpus: Path, summaries: list[Summary]) -> int:
     """Record, once per site, that its column was walked (its first page read): from then on, a
     year its column does not list is a report not found on the agency's site, not one never looked for."""
     path = Path(corpus) / HARVESTED
-    known = _recorded(path, "site")
-    rows = [[s.site.name, s.site.agency, s.site.region, s.site.url, now_utc()] for s in summaries
-            if s.walked and (s.site.name,) not in known]
-    _append(path, HARVESTED_FIELDS, rows)
+    known = {r.get("site", "") for r in tsv_rows(path)}
+    rows = [{"site": s.site.name, "agency": s.site.agency, "region": s.site.region, "url": s.site.url, "since": now_utc()}
+            for s in summaries if s.walked and s.site.name not in known]
+    tsv_write(path, HARVESTED_FIELDS, rows)
     return len(rows)
 
 
@@ -166,14 +166,14 @@ def record_listed(corpus: Path, summaries: list[Summary]) -> int:
     evidence of which years an agency published, even for a report the parser cannot read.
     One line per site and article address; an address already recorded is not repeated."""
     path = Path(corpus) / LISTED
-    known = _recorded(path, "site", "article")
+    known = {(r.get("site", ""), r.get("article", "")) for r in tsv_rows(path)}
     rows = []
     for s in summaries:
         for title, article, listing in s.listed:
             if (s.site.name, article) in known:
                 continue
             known.add((s.site.name, article))
-            rows.append([s.site.name, s.site.agency, s.site.region, title_year(title), " ".join(title.split()),
-                         article, listing, now_utc()])
-    _append(path, LISTED_FIELDS, rows)
+            rows.append({"site": s.site.name, "agency": s.site.agency, "region": s.site.region, "year": title_year(title),
+                         "title": " ".join(title.split()), "article": article, "list": listing, "seen": now_utc()})
+    tsv_write(path, LISTED_FIELDS, rows)
     return len(rows)
