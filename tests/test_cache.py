@@ -54,33 +54,6 @@ def test_a_new_parser_version_misses_the_cache(tmp_path, monkeypatch):
     assert build(corpus, tmp_path / "b", jobs=1, cache=cache).cached == 0
 
 
-def test_a_rebuild_validates_only_the_rows_no_build_validated_before(tmp_path, monkeypatch):
-    import xxgk.package as pkg
-
-    corpus = corpus_of(tmp_path, ["000", "001"])
-    cache = tmp_path / "cache"
-    seen = []
-    real = pkg.validate_package
-
-    def spy(folder, delta=None):
-        seen.append({p.stem: len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in delta.glob("*.csv")})
-        return real(folder, delta)
-
-    monkeypatch.setattr(pkg, "validate_package", spy)
-    build(corpus, tmp_path / "out", jobs=1, cache=cache)
-    first = seen[-1]
-    shutil.copy(seed("002"), corpus / "002.txt")
-    added = build(corpus, tmp_path / "out", jobs=1, cache=cache)
-    again = seen[-1]
-    facts = _facts_per_report(tmp_path / "out")
-    assert added.reports - added.cached == 1
-    assert again["facts"] == facts[added_id(corpus / "002.txt")] > 0  # the new report's rows only
-    assert first["facts"] == sum(facts.values()) - again["facts"]
-    assert again["reports"] == 1 and again["codes"] == 0  # the new report's row; the codebook's rows are as before
-    build(corpus, tmp_path / "out", jobs=1, cache=cache)
-    assert set(seen[-1].values()) == {0}  # nothing changed: no row to validate again
-
-
 def added_id(path):
     import hashlib
 

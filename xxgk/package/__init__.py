@@ -4,7 +4,8 @@ In: a corpus folder. Out: `datapackage/` (reports, agencies, facts, checks, text
 codes as CSV and Parquet, and datapackage.json). `worker` is the per-file map (one file's rows,
 through the parse cache in `cache`); `assemble` the corpus-wide step (agencies, one report per
 agency and year, cross-year checks, register); `tables` the CSV/Parquet writers; `descriptor` and
-`schema` the descriptor; `validate` Frictionless and key checks; `publish` the atomic swap.
+`schema` the descriptor; `validate` the build's check on whole columns (`conform`), Frictionless
+(`xxgk validate`) and the key checks; `publish` the atomic swap.
 Files are parsed in parallel in a fixed order and streamed, so memory does not grow with the
 corpus and the same corpus always gives the same bytes; the package is moved into place only
 once validated: a failed or interrupted run leaves the previous package as it was.
@@ -18,9 +19,9 @@ from pathlib import Path
 from . import publish
 from .assemble import Summary, assemble, build_year
 from .cache import ParseCache, parser_version
-from .validate import validate_package
+from .validate import check_package, validate_package
 
-__all__ = ["PackageInvalid", "Summary", "build", "build_year", "validate_package"]
+__all__ = ["PackageInvalid", "Summary", "build", "build_year", "check_package", "validate_package"]
 
 
 def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
@@ -31,20 +32,13 @@ def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = Tru
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
     tmp = publish.temp_beside(out, "data package")
     store = ParseCache(cache, parser_version()) if cache else None
-    delta = tmp / ".unvalidated" if validate and store else None
     try:
-        summary = assemble(corpus, tmp, jobs, store, delta)
+        summary = assemble(corpus, tmp, jobs, store)
         if validate:
-            problems = validate_package(tmp, delta)
+            problems = check_package(tmp)
             if problems:
                 raise PackageInvalid(problems)
-            if delta:
-                shutil.rmtree(delta)
         publish.replace(tmp, out)
-        if delta and store is not None:
-            store.mark_validated(summary.keys)  # what is published now is all valid
-            for name, digests in summary.row_digests.items():
-                store.mark_validated_rows(name, digests)
         if store is not None and store.problem and store.problem not in summary.warnings:
             summary.warnings.append(store.problem)
     finally:

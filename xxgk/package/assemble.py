@@ -39,8 +39,6 @@ class Summary:
     codes: Counter = field(default_factory=Counter)
     cached: int = 0  # reports taken from the parse cache (the rest were parsed)
     warnings: list = field(default_factory=list)  # about the build itself (a cache that cannot be written)
-    keys: list = field(default_factory=list)  # each file's content key
-    row_digests: dict = field(default_factory=dict)  # resource: the digest of each of its rows (small tables)
 
     def lines(self) -> list[str]:
         out = [f"reports: {self.reports} ({', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))})",
@@ -52,16 +50,12 @@ class Summary:
         return out
 
 
-def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None, delta: Path | None = None) -> Summary:
-    """Write the package's files into `folder`. With `delta`, the rows of the report-level resources
-    that no earlier build validated are also written there, as CSV, to be validated alone."""
+def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None) -> Summary:
+    """Write the package's files into `folder`."""
     sch = schemas()
     data = folder / "data"
     data.mkdir()
-    if delta:
-        delta.mkdir()
-    writers = {name: TableWriter(data, name, sch[name], delta) for name in FRAGMENTS}
-    validated = store.validated() if delta and store is not None else set()
+    writers = {name: TableWriter(data, name, sch[name]) for name in FRAGMENTS}
     files = corpus_files(corpus)
     summary = Summary()
     reports: list[dict] = []
@@ -83,8 +77,6 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
         summary.cached += res.cached
         if res.cache_problem and res.cache_problem not in summary.warnings:
             summary.warnings.append(res.cache_problem)
-        if res.key:
-            summary.keys.append(res.key)
         rep = res.report
         rep["errors"] = res.errors
         rep["superseded_by"] = ""
@@ -121,7 +113,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
                 held.append(res)  # the year before may settle it: written once every report is known
             else:
                 for name in FRAGMENTS:
-                    writers[name].write_block(getattr(res, name), validated=res.key in validated and not res.amended)
+                    writers[name].write_block(getattr(res, name))
             summary.figures += res.figures
             rep["figures"] = res.figures
             summary.codes.update(res.codes)
@@ -144,7 +136,7 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     for res in held:
         _settle_by_previous(res, reports, summaries, summary)
         for name in FRAGMENTS:
-            writers[name].write_block(getattr(res, name), validated=res.key in validated and not res.amended)
+            writers[name].write_block(getattr(res, name))
     writers["facts"].close()
     later += _compare_copies(reports, writers["facts"].parquet_path)
     counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
@@ -173,10 +165,9 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
               "register": ([row[f] for f in _names(sch["register"])] for row in _register(agencies, reports, listings, columns, named)),
               "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
     for name, table_rows in tables.items():
-        w = writers[name] = TableWriter(data, name, sch[name], delta)
-        w.write_rows(table_rows, store.validated_rows(name) if delta and store is not None else None)
+        w = writers[name] = TableWriter(data, name, sch[name])
+        w.write_rows(table_rows)
         w.close()
-        summary.row_digests[name] = w.row_digests
     write_descriptor(folder, writers, sch)
     return summary
 

@@ -157,38 +157,6 @@ class ParseCache:
         payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         self._save(self._path(key), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
 
-    # --- the entries whose rows passed the package's validation --------------------------------
-
-    def _validated_path(self) -> Path:
-        return self.folder / "validated.keys"
-
-    def validated(self) -> set[str]:
-        try:
-            lines = self._validated_path().read_text(encoding="ascii").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return set()
-        return set(lines)
-
-    def mark_validated(self, keys) -> None:
-        """Record `keys` (those of a published build) as the validated ones."""
-        keys = set(keys)
-        self._save(self._validated_path(), "".join(f"{k}\n" for k in sorted(keys)).encode("ascii"))
-
-    def _rows_path(self, resource: str) -> Path:
-        return self.folder / "validated-rows" / f"{resource}.digests"
-
-    def validated_rows(self, resource: str) -> set[bytes]:
-        """Digests (16 bytes) of the CSV lines of `resource` that passed validation before."""
-        try:
-            raw = self._rows_path(resource).read_bytes()
-        except OSError:
-            return set()
-        return {raw[i:i + 16] for i in range(0, len(raw) - len(raw) % 16, 16)}
-
-    def mark_validated_rows(self, resource: str, digests) -> None:
-        """Record `digests` (the rows of a published build) as the validated ones."""
-        self._save(self._rows_path(resource), b"".join(sorted(set(digests))))
-
     # --- the stat index: file path -> (stat key, content key) -------------------------------
 
     def _index_path(self) -> Path:

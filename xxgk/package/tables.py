@@ -65,7 +65,7 @@ class TableWriter:
     ROW_GROUP rows whatever the blocks were, so the bytes depend only on the rows. The CSV is
     hashed as it is written."""
 
-    def __init__(self, folder: Path, name: str, schema: dict, delta: Path | None = None):
+    def __init__(self, folder: Path, name: str, schema: dict):
         self.name = name
         self.fields = [f["name"] for f in schema["fields"]]
         self.arrow = arrow_schemas()[name]
@@ -80,13 +80,6 @@ class TableWriter:
         self._batches: list[pa.RecordBatch] = []
         self._buffered = 0
         self.rows = 0
-        # rows not yet validated, when only those are to be validated
-        self._delta = open(delta / f"{name}.csv", "wb") if delta else None
-        self._delta_batches: list[pa.RecordBatch] = []
-        self.row_digests: list[bytes] = []  # of the CSV line of each row given to write_rows(validated=…)
-        if delta is not None and self._delta:
-            self._delta.write(header)
-            self._delta_parquet = delta / f"{name}.parquet"
 
     def _write_csv(self, data: bytes) -> None:
         self._csv_file.write(data)
@@ -95,33 +88,14 @@ class TableWriter:
     def write(self, row) -> None:
         self.write_block(Block(self.name, [tuple(row)]))
 
-    def write_rows(self, rows, validated: set | None = None) -> None:
-        """Add rows; with `validated` (digests of rows that passed validation in an earlier build),
-        only the other rows go to the rows to validate."""
-        rows = [tuple(r) for r in rows]
-        block = Block(self.name, rows)
-        if validated is None or self._delta is None:
-            self.write_block(block)
-            return
-        fresh = []
-        for row in rows:
-            line = Block.csv_text([row]).encode("utf-8")
-            digest = hashlib.blake2b(line, digest_size=16).digest()
-            self.row_digests.append(digest)
-            if digest not in validated:
-                fresh.append(line)
-        self.write_block(block, validated=True)
-        self._delta.write(b"".join(fresh))
+    def write_rows(self, rows) -> None:
+        self.write_block(Block(self.name, [tuple(r) for r in rows]))
 
-    def write_block(self, block: Block, validated: bool = False) -> None:
-        """Add a block of rows; `validated` rows passed validation in an earlier build, byte for byte."""
+    def write_block(self, block: Block) -> None:
         if not block.rows:
             return
         self._write_csv(block.csv)
         self._batches.append(block.batch(self.arrow))
-        if self._delta and not validated:
-            self._delta.write(block.csv)
-            self._delta_batches.append(self._batches[-1])
         self._buffered += block.rows
         self.rows += block.rows
         if self._buffered >= ROW_GROUP:
@@ -143,6 +117,3 @@ class TableWriter:
         self._flush(final=True)
         self._parquet.close()
         self._csv_file.close()
-        if self._delta:
-            self._delta.close()
-            pq.write_table(pa.Table.from_batches(self._delta_batches, schema=self.arrow), self._delta_parquet)
