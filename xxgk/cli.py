@@ -14,22 +14,55 @@ from .model import shown
 
 
 def _cmd_package(args) -> int:
-    from .package import PackageInvalid, build
+    from .package import build, build_shard
+
+    cache = None if args.no_cache else Path(args.cache)
+    if args.shard:
+        out = Path(args.out or paths.FRAGMENTS / args.shard.replace("/", "-of-"))
+        count = _packaging(lambda: build_shard(Path(args.corpus), out, args.shard, jobs=args.jobs, cache=cache))
+        if count is None:
+            return 2
+        print(f"shard {args.shard}: the fragments of {count} files written to {out} (assemble them with xxgk assemble)")
+        return 0
+    out = Path(args.out or paths.PACKAGE)
+    return _packaged(out, not args.no_validate,
+                     lambda: build(Path(args.corpus), out, jobs=args.jobs, validate=not args.no_validate, cache=cache))
+
+
+def _cmd_assemble(args) -> int:
+    from .package import assemble_shards
+
+    out = Path(args.out)
+    return _packaged(out, not args.no_validate,
+                     lambda: assemble_shards([Path(f) for f in args.fragments], Path(args.corpus), out, validate=not args.no_validate))
+
+
+def _packaging(step):
+    """The step's result; None (and the reason said) when its input cannot be used."""
+    from .package.fragments import FragmentsError
     from .package.publish import NotOurs
 
     try:
-        summary = build(Path(args.corpus), Path(args.out), jobs=args.jobs, validate=not args.no_validate,
-                        cache=None if args.no_cache else Path(args.cache))
-    except (FileNotFoundError, NotOurs) as exc:
+        return step()
+    except (FileNotFoundError, NotOurs, FragmentsError) as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
-        return 2
+        return None
+
+
+def _packaged(out: Path, validate: bool, step) -> int:
+    from .package import PackageInvalid
+
+    try:
+        summary = _packaging(step)
     except PackageInvalid as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"xxgk: cannot write the package: {exc}", file=sys.stderr)
         return 1
-    print(f"package written to {args.out}" + ("" if args.no_validate else " (valid)"))
+    if summary is None:
+        return 2
+    print(f"package written to {out}" + (" (valid)" if validate else ""))
     for line in summary.lines():
         print(line)
     return 0
@@ -236,12 +269,22 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("package", help="parse a folder of report files into a validated data package")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="folder of report files (searched recursively)")
-    p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
+    p.add_argument("--out", default=None,
+                   help=f"where to publish the data package ({paths.PACKAGE}); with --shard, the shard's fragments ({paths.FRAGMENTS}/K-of-N)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
-    p.add_argument("--no-validate", action="store_true", help="skip Frictionless validation")
+    p.add_argument("--no-validate", action="store_true", help="skip the validation of the package")
     p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache (keyed by file content and parser version)")
     p.add_argument("--no-cache", action="store_true", help="parse every file")
+    p.add_argument("--shard", default="", metavar="K/N",
+                   help="parse only shard K of N (files by a hash of their path) into fragments, for xxgk assemble")
     p.set_defaults(func=_cmd_package)
+
+    p = sub.add_parser("assemble", help="the data package from the fragments of every shard (xxgk package --shard K/N)")
+    p.add_argument("fragments", nargs="+", help="the folders `xxgk package --shard` wrote, one per shard")
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the shards were parsed from")
+    p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
+    p.add_argument("--no-validate", action="store_true", help="skip the validation of the package")
+    p.set_defaults(func=_cmd_assemble)
 
     p = sub.add_parser("parse", help="show one report's facts and findings")
     p.add_argument("file")

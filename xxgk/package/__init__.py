@@ -13,34 +13,72 @@ once validated: a failed or interrupted run leaves the previous package as it wa
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import publish
+from ..corpus.walk import corpus_files
+from . import fragments, publish
 from .assemble import Summary, assemble, build_year
 from .cache import ParseCache, parser_version
 from .validate import check_package, validate_package
+from .worker import FileResult, parse_all
 
-__all__ = ["PackageInvalid", "Summary", "build", "build_year", "check_package", "validate_package"]
+__all__ = ["PackageInvalid", "Summary", "assemble_shards", "build", "build_shard", "build_year", "check_package", "validate_package"]
 
 
 def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
     """Parse every file below `corpus` and publish the package at `out` (atomically)."""
+    corpus = _corpus(corpus)
+    store = ParseCache(cache, parser_version()) if cache else None
+    summary = _publish(corpus, Path(out), validate, lambda files: parse_all(corpus, files, jobs or os.cpu_count() or 1, store))
+    if store is not None and store.problem and store.problem not in summary.warnings:
+        summary.warnings.append(store.problem)
+    return summary
+
+
+def build_shard(corpus: Path, out: Path, shard: str, jobs: int | None = None, cache: Path | None = None) -> int:
+    """Parse the files of one shard (`K/N`) of `corpus` and publish their fragments at `out`, for
+    `assemble_shards`; returns the number of files."""
+    corpus = _corpus(corpus)
+    k, n = fragments.parse_shard(shard)
+    store = ParseCache(cache, parser_version()) if cache else None
+    files = [f for f in corpus_files(corpus) if fragments.in_shard(f.relative_to(corpus).as_posix(), k, n)]
+    tmp = publish.temp_beside(Path(out), "fragments of a sharded build")
+    try:
+        count = fragments.write(parse_all(corpus, files, jobs or os.cpu_count() or 1, store), tmp, shard, parser_version())
+        publish.replace(tmp, Path(out))
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return count
+
+
+def assemble_shards(folders: list[Path], corpus: Path, out: Path, validate: bool = True) -> Summary:
+    """The package of `corpus` from the fragments of every shard (`build_shard`), published at `out`:
+    byte for byte the package `build` makes on one machine."""
+    corpus = _corpus(corpus)
+    return _publish(corpus, Path(out), validate, lambda files: fragments.read(
+        [Path(f) for f in folders], parser_version(), [f.relative_to(corpus).as_posix() for f in files]))
+
+
+def _corpus(corpus: Path) -> Path:
     corpus = Path(corpus)
-    out = Path(out)
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    return corpus
+
+
+def _publish(corpus: Path, out: Path, validate: bool, results: Callable[[list[Path]], Iterable[FileResult]]) -> Summary:
     tmp = publish.temp_beside(out, "data package")
-    store = ParseCache(cache, parser_version()) if cache else None
     try:
-        summary = assemble(corpus, tmp, jobs, store)
+        summary = assemble(corpus, tmp, results)
         if validate:
             problems = check_package(tmp)
             if problems:
                 raise PackageInvalid(problems)
         publish.replace(tmp, out)
-        if store is not None and store.problem and store.problem not in summary.warnings:
-            summary.warnings.append(store.problem)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -22,11 +22,10 @@ from ..findings import catalogue, finding
 from ..identify import listed, register
 from ..identify.agency import overrides
 from ..model import Fact, Finding, Report
-from .cache import ParseCache
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
 from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas
-from .worker import REGION_KEYS, FileResult, parse_all, region_columns
+from .worker import REGION_KEYS, FileResult, region_columns
 
 
 @dataclass
@@ -50,8 +49,9 @@ class Summary:
         return out
 
 
-def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | None = None) -> Summary:
-    """Write the package's files into `folder`."""
+def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterable[FileResult]]) -> Summary:
+    """Write the package's files into `folder`. `results` gives the result of each of the corpus's
+    files, in order: parsed here (`parse_all`) or read from a sharded build's fragments."""
     sch = schemas()
     data = folder / "data"
     data.mkdir()
@@ -65,15 +65,14 @@ def assemble(corpus: Path, folder: Path, jobs: int | None, store: ParseCache | N
     # results the year before may settle (see _settle_by_previous): their rows are written after
     # every other report's, once every report is known
     held: list[FileResult] = []
-    jobs = jobs or os.cpu_count() or 1
-    results = _settled_by_copies(parse_all(corpus, files, jobs, store))
+    settled = _settled_by_copies(results(files))
     added, problems = provenance.read(corpus)
     origins: dict[str, str] = {}  # report_id → the address its file was downloaded from
     about: dict[str, list[provenance.Problem]] = {}
     for problem in problems:
         about.setdefault(problem.source_file, []).append(problem)
     this_year = build_year()
-    for res in results:
+    for res in settled:
         summary.cached += res.cached
         if res.cache_problem and res.cache_problem not in summary.warnings:
             summary.warnings.append(res.cache_problem)

@@ -50,6 +50,13 @@ class Block:
                   for col, t in zip(columns, schema.types)]
         self.ipc = pa.RecordBatch.from_arrays(arrays, schema=schema).serialize().to_pybytes()
 
+    @classmethod
+    def encoded(cls, csv: bytes, batch: pa.RecordBatch) -> Block:
+        """A block from its two encodings, as a shard's fragments hold them."""
+        block = cls.__new__(cls)
+        block.csv, block.rows, block.ipc = csv, batch.num_rows, batch.serialize().to_pybytes()
+        return block
+
     @staticmethod
     def csv_text(rows) -> str:
         buf = io.StringIO()
