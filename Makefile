@@ -7,7 +7,7 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package pages site site-unlocked test fuzz fuzz-smoke bench bench-data profile bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
+.PHONY: help install browser converters lint-workflows check unit package parse-shards package-shard assemble site-assembled pages site site-unlocked test fuzz fuzz-smoke bench bench-data profile bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
@@ -32,6 +32,23 @@ package: install ## xxgk package --corpus corpus --out datapackage: parse, check
 
 pages: package ## the site's pages from the package (xxgk pages, into build/docs)
 	$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS)
+
+# A sharded build, as the pages workflow runs it: each machine parses one shard into fragments
+# (build/fragments/K-of-N), one machine assembles and validates the package from all of them.
+PARSE_SHARD ?= 1/1
+PARSE_SHARDS ?= 2
+parse-shards: ## the pages workflow's matrix: count=PARSE_SHARDS and shards=[1, …, PARSE_SHARDS], as GitHub outputs
+	@$(PYTHON) -c 'import json, sys; n = int(sys.argv[1]); print(f"count={n}"); print(f"shards={json.dumps(list(range(1, n + 1)))}")' "$(PARSE_SHARDS)"
+
+package-shard: install ## parse one shard of the corpus into fragments in build/fragments (PARSE_SHARD=K/N)
+	$(BIN)/xxgk package --shard $(PARSE_SHARD) --corpus $(CORPUS)
+
+assemble: install ## the package from every shard's fragments (build/fragments/*), validated, published as make package does
+	$(BIN)/xxgk assemble build/fragments/*/ --corpus $(CORPUS) --out $(PACKAGE)
+
+site-assembled: install converters ## the pages and the site from the package make assemble published (no parsing)
+	@mkdir -p build
+	flock build/.site.lock sh -c '$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS) && $(BIN)/xxgk site'
 
 # One site build at a time (flock); the package and the site are each swapped in whole.
 site: install converters ## the package, the pages, then the site into build/site (one build at a time)
