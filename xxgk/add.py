@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .corpus import provenance as prov
+from .corpus.store import Entry, Store, add_all_to_store
 from .corpus.walk import MAX_FILE_BYTES, corpus_files
 from .identify.agency import identity
 from .model import Report
@@ -253,6 +254,19 @@ def _existing(corpus: Path, cache: Path | None):
     store = ParseCache(cache, parser_version()) if cache else None
     for res in parse_all(corpus, corpus_files(corpus), os.cpu_count() or 1, store):
         yield res.report
+
+
+def keep_in_store(added: Added, corpus: Path, store: Store, manifest: str) -> list[Entry]:
+    """Put what `add` added (the report and the attachments beside it) into a store corpus as well:
+    the bytes into `store`, their provenance lines into `manifest` (the folder is its working copy,
+    through which the next `add` finds duplicates)."""
+    corpus = Path(corpus)
+    records = prov.read(corpus)[0]
+    files = []
+    for each in (added, *added.attachments):
+        rel = each.path.relative_to(corpus).as_posix()
+        files.append((each.path.read_bytes(), records.get(rel, {"source_file": rel})))
+    return add_all_to_store(store, manifest, files)
 
 
 def provenance(corpus: Path) -> dict[str, dict]:

@@ -19,14 +19,16 @@ def _cmd_package(args) -> int:
     cache = None if args.no_cache else Path(args.cache)
     if args.shard:
         out = Path(args.out or paths.FRAGMENTS / args.shard.replace("/", "-of-"))
-        count = _packaging(lambda: build_shard(Path(args.corpus), out, args.shard, jobs=args.jobs, cache=cache))
+        count = _packaging(lambda: build_shard(args.corpus, out, args.shard, jobs=args.jobs, cache=cache, store=args.store,
+                                               checkout=Path(args.checkout)))
         if count is None:
             return 2
         print(f"shard {args.shard}: the fragments of {count} files written to {out} (assemble them with xxgk assemble)")
         return 0
     out = Path(args.out or paths.PACKAGE)
     return _packaged(out, not args.no_validate,
-                     lambda: build(Path(args.corpus), out, jobs=args.jobs, validate=not args.no_validate, cache=cache))
+                     lambda: build(args.corpus, out, jobs=args.jobs, validate=not args.no_validate, cache=cache, store=args.store,
+                                   checkout=Path(args.checkout)))
 
 
 def _cmd_assemble(args) -> int:
@@ -34,17 +36,19 @@ def _cmd_assemble(args) -> int:
 
     out = Path(args.out)
     return _packaged(out, not args.no_validate,
-                     lambda: assemble_shards([Path(f) for f in args.fragments], Path(args.corpus), out, validate=not args.no_validate))
+                     lambda: assemble_shards([Path(f) for f in args.fragments], args.corpus, out, validate=not args.no_validate,
+                                             store=args.store, checkout=Path(args.checkout)))
 
 
 def _packaging(step):
     """The step's result; None (and the reason said) when its input cannot be used."""
+    from .corpus.store import StoreError
     from .package.fragments import FragmentsError
     from .package.publish import NotOurs
 
     try:
         return step()
-    except (FileNotFoundError, NotOurs, FragmentsError) as exc:
+    except (FileNotFoundError, NotOurs, FragmentsError, StoreError) as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return None
 
@@ -138,6 +142,9 @@ def _cmd_add(args) -> int:
     from .corpus.provenance import shown_name
 
     failed = 0
+    keep = _store_of(args)
+    if keep is False:
+        return 2
     for source in args.sources:
         try:
             added = add(source, Path(args.corpus), cache=None if args.no_cache else Path(args.cache))
@@ -145,6 +152,8 @@ def _cmd_add(args) -> int:
             print(f"not added: {shown_name(str(exc))[0]}")
             failed += 1
             continue
+        if keep:
+            keep(added)
         for one in [added, *added.attachments]:
             r = one.report
             figures = sum(f.status == "reported" for f in r.facts)
@@ -158,6 +167,28 @@ def _cmd_add(args) -> int:
             print(f"  attachment not added: {shown_name(why)[0]}")
     print(f"summary: {len(args.sources) - failed} added, {failed} not added")
     return 0
+
+
+def _store_of(args):
+    """With --manifest, what keeps each added file in the store too; None without; False (said why)
+    when the store cannot be opened."""
+    from .add import keep_in_store
+    from .corpus.store import Store, StoreError, read_manifest
+
+    if not args.manifest:
+        return None
+    try:
+        url = args.store or read_manifest(args.manifest).store_url
+        if not url:
+            raise StoreError(f"the manifest {args.manifest} names no store: give one with --store")
+        store = Store(url)
+    except FileNotFoundError:
+        print(f"xxgk: {args.manifest} does not exist yet: give its store with --store", file=sys.stderr)
+        return False
+    except (StoreError, OSError) as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return False
+    return lambda added: keep_in_store(added, Path(args.corpus), store, args.manifest)
 
 
 def _cmd_harvest(args) -> int:
@@ -268,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("package", help="parse a folder of report files into a validated data package")
-    p.add_argument("--corpus", default=str(paths.CORPUS), help="folder of report files (searched recursively)")
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="folder of report files (searched recursively), or a manifest (*.manifest.tsv, a path or URL) over a store")
     p.add_argument("--out", default=None,
                    help=f"where to publish the data package ({paths.PACKAGE}); with --shard, the shard's fragments ({paths.FRAGMENTS}/K-of-N)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
@@ -277,11 +308,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help="parse every file")
     p.add_argument("--shard", default="", metavar="K/N",
                    help="parse only shard K of N (files by a hash of their path) into fragments, for xxgk assemble")
+    p.add_argument("--store", default="", help="with a manifest: the store holding its files (default: the one the manifest names)")
+    p.add_argument("--checkout", default=str(paths.CHECKOUT), help="with a manifest: the folder its files are checked out into")
     p.set_defaults(func=_cmd_package)
 
     p = sub.add_parser("assemble", help="the data package from the fragments of every shard (xxgk package --shard K/N)")
     p.add_argument("fragments", nargs="+", help="the folders `xxgk package --shard` wrote, one per shard")
-    p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the shards were parsed from")
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the shards were parsed from (a folder or a manifest)")
+    p.add_argument("--store", default="", help="with a manifest: the store holding its files (default: the one the manifest names)")
+    p.add_argument("--checkout", default=str(paths.CHECKOUT), help="with a manifest: the folder its files are checked out into")
     p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
     p.add_argument("--no-validate", action="store_true", help="skip the validation of the package")
     p.set_defaults(func=_cmd_assemble)
@@ -307,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default=str(paths.CORPUS))
     p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="parse cache, to read the corpus already there")
     p.add_argument("--no-cache", action="store_true", help="parse every file of the corpus")
+    p.add_argument("--manifest", default="", help="also put each added file into a store and list it in this manifest (*.manifest.tsv)")
+    p.add_argument("--store", default="", help="with --manifest: the store (default: the one the manifest names; required for a new manifest)")
     p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser("harvest", help="find new reports in the agencies' own report columns and add them")

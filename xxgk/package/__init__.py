@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..corpus import source
 from ..corpus.walk import corpus_files
 from . import fragments, publish
 from .assemble import Summary, assemble, build_year
@@ -28,26 +29,30 @@ from .worker import FileResult, parse_all
 __all__ = ["PackageInvalid", "Summary", "assemble_shards", "build", "build_shard", "build_year", "check_package", "validate_package"]
 
 
-def build(corpus: Path, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None) -> Summary:
-    """Parse every file below `corpus` and publish the package at `out` (atomically)."""
-    corpus = _corpus(corpus)
-    store = ParseCache(cache, parser_version()) if cache else None
-    summary = _publish(corpus, Path(out), validate, lambda files: parse_all(corpus, files, jobs or os.cpu_count() or 1, store))
-    if store is not None and store.problem and store.problem not in summary.warnings:
-        summary.warnings.append(store.problem)
+def build(corpus: str | os.PathLike, out: Path, jobs: int | None = None, validate: bool = True, cache: Path | None = None,
+          store: str = "", checkout: Path | None = None) -> Summary:
+    """Parse every file of `corpus` (a folder, or a manifest over a store: see corpus.source) and
+    publish the package at `out` (atomically)."""
+    folder, notes = _corpus(corpus, out, store, checkout)
+    parse_cache = ParseCache(cache, parser_version()) if cache else None
+    summary = _publish(folder, Path(out), validate, lambda files: parse_all(folder, files, jobs or os.cpu_count() or 1, parse_cache))
+    summary.warnings += notes
+    if parse_cache is not None and parse_cache.problem and parse_cache.problem not in summary.warnings:
+        summary.warnings.append(parse_cache.problem)
     return summary
 
 
-def build_shard(corpus: Path, out: Path, shard: str, jobs: int | None = None, cache: Path | None = None) -> int:
+def build_shard(corpus: str | os.PathLike, out: Path, shard: str, jobs: int | None = None, cache: Path | None = None,
+                store: str = "", checkout: Path | None = None) -> int:
     """Parse the files of one shard (`K/N`) of `corpus` and publish their fragments at `out`, for
-    `assemble_shards`; returns the number of files."""
-    corpus = _corpus(corpus)
+    `assemble_shards`; returns the number of files. Of a manifest, only the shard's files are fetched."""
     k, n = fragments.parse_shard(shard)
-    store = ParseCache(cache, parser_version()) if cache else None
-    files = [f for f in corpus_files(corpus) if fragments.in_shard(f.relative_to(corpus).as_posix(), k, n)]
+    folder, _ = _corpus(corpus, out, store, checkout, lambda rel: fragments.in_shard(rel, k, n))
+    parse_cache = ParseCache(cache, parser_version()) if cache else None
+    files = [f for f in corpus_files(folder) if fragments.in_shard(f.relative_to(folder).as_posix(), k, n)]
     tmp = publish.temp_beside(Path(out), "fragments of a sharded build")
     try:
-        count = fragments.write(parse_all(corpus, files, jobs or os.cpu_count() or 1, store), tmp, shard, parser_version())
+        count = fragments.write(parse_all(folder, files, jobs or os.cpu_count() or 1, parse_cache), tmp, shard, parser_version())
         publish.replace(tmp, Path(out))
     finally:
         if tmp.exists():
@@ -55,19 +60,23 @@ def build_shard(corpus: Path, out: Path, shard: str, jobs: int | None = None, ca
     return count
 
 
-def assemble_shards(folders: list[Path], corpus: Path, out: Path, validate: bool = True) -> Summary:
+def assemble_shards(folders: list[Path], corpus: str | os.PathLike, out: Path, validate: bool = True, store: str = "",
+                    checkout: Path | None = None) -> Summary:
     """The package of `corpus` from the fragments of every shard (`build_shard`), published at `out`:
     byte for byte the package `build` makes on one machine."""
-    corpus = _corpus(corpus)
-    return _publish(corpus, Path(out), validate, lambda files: fragments.read(
-        [Path(f) for f in folders], parser_version(), [f.relative_to(corpus).as_posix() for f in files]))
+    folder, notes = _corpus(corpus, out, store, checkout)
+    summary = _publish(folder, Path(out), validate, lambda files: fragments.read(
+        [Path(f) for f in folders], parser_version(), [f.relative_to(folder).as_posix() for f in files]))
+    summary.warnings += notes
+    return summary
 
 
-def _corpus(corpus: Path) -> Path:
-    corpus = Path(corpus)
-    if not corpus.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    return corpus
+def _corpus(corpus: str | os.PathLike, out: Path, store: str, checkout: Path | None,
+            select: Callable[[str], bool] | None = None) -> tuple[Path, list[str]]:
+    """The corpus folder, and what reading a manifest found wrong. A manifest's files are checked
+    out into `checkout` (by default a hidden folder beside `out`, kept between builds)."""
+    out = Path(out)
+    return source.folder_of(corpus, checkout or out.with_name(f".{out.name}.checkout"), store, select)
 
 
 def _publish(corpus: Path, out: Path, validate: bool, results: Callable[[list[Path]], Iterable[FileResult]]) -> Summary:
