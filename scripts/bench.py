@@ -24,6 +24,8 @@ BENCH = ROOT / "build" / "bench"
 SMALL = 500
 REBUILD_RATIO = 20
 TARGET_RATE = 1000  # reports/s end to end
+PLAIN_RATIO = 4  # the package of n reports in at most this many times the plain pass over them
+COLD_VALID = 6  # seconds: a cold build of 2,000 reports with validation
 FLAT_RATIO = 1.2  # memory is "flat" if the large run peaks at most this much above the small one
 
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
@@ -76,6 +78,60 @@ def stage_parse(folder: str, expected: str) -> dict:
             stats["sample"] = {"path": str(path.relative_to(ROOT)), "diffs": diffs[:3], "differing": len(diffs),
                                "findings": sorted({g.code for g in report.findings if g.severity != "info"})}
     return {"reports": len(items), "seconds": seconds, "maxrss_mb": _maxrss_mb(resource.RUSAGE_SELF), "layouts": layouts}
+
+
+PLAIN_PATTERN = r"[0-9]+"
+
+
+def stage_plain(folder: str) -> dict:
+    """The floor a parser is measured against: read every file, decode it, find its numbers with one
+    regular expression (one process)."""
+    import re
+
+    from xxgk.corpus.walk import corpus_files
+
+    numbers = re.compile(PLAIN_PATTERN)
+    start, cpu = time.perf_counter(), time.process_time()
+    found = 0
+    for path in corpus_files(Path(folder)):
+        found += len(numbers.findall(path.read_bytes().decode("utf-8", "replace")))
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "numbers": found}
+
+
+def stage_sharded(folder: str, out: str, one: str, jobs: int, shards: int = 2) -> dict:
+    """The sharded build on this machine: each shard parsed in turn (as a matrix job would), then
+    assembled and validated; compared byte for byte with the one-machine package at `one`."""
+    import hashlib
+
+    from xxgk.package import assemble_shards, build_shard
+
+    work = Path(out)
+    shutil.rmtree(work, ignore_errors=True)
+    times = []
+    for k in range(1, shards + 1):
+        start = time.perf_counter()
+        build_shard(Path(folder), work / "fragments" / str(k), f"{k}/{shards}", jobs=jobs)
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    assemble_shards([work / "fragments" / str(k) for k in range(1, shards + 1)], Path(folder), work / "package")
+    assembled = time.perf_counter() - start
+
+    def digests(root: Path) -> dict:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    return {"shards": times, "assemble": assembled, "identical": digests(work / "package") == digests(Path(one))}
+
+
+def stage_check(out: str) -> dict:
+    """The build's own validation (check_package: the schema on whole columns, keys, Parquet)."""
+    from xxgk.package import check_package
+
+    start = time.perf_counter()
+    problems = check_package(Path(out))
+    seconds = time.perf_counter() - start
+    descriptor = json.loads((Path(out) / "datapackage.json").read_text(encoding="utf-8"))
+    return {"seconds": seconds, "rows": sum(r["x_rows"] for r in descriptor["resources"]), "problems": problems[:5]}
 
 
 def stage_package(folder: str, out: str, jobs: int) -> dict:
@@ -137,7 +193,8 @@ def stage_incremental(folder: str, jobs: int, validate: bool, repeat: int = 3) -
             "same_seconds": median(t for t, _ in same), "same_parsed": max(n for _, n in same), "repeat": repeat}
 
 
-STAGES = {"parse": stage_parse, "package": stage_package, "validate": stage_validate, "incremental": stage_incremental}
+STAGES = {"parse": stage_parse, "plain": stage_plain, "package": stage_package, "check": stage_check, "validate": stage_validate,
+          "incremental": stage_incremental, "sharded": stage_sharded}
 
 
 # --- running a stage and watching its memory ---------------------------------------------------
@@ -228,12 +285,17 @@ def main() -> None:
     expected = ensure_corpus(large_dir, n)
     ensure_corpus(small_dir, small)
 
+    print("reading and matching numbers (1 process) …", file=sys.stderr)
+    plain = run_stage("plain", folder=large_dir)
     print("parsing (1 process) …", file=sys.stderr)
     parse = run_stage("parse", folder=large_dir, expected=expected)
     print(f"packaging {n} reports ({args.jobs} jobs) …", file=sys.stderr)
     large = run_stage("package", watch=True, folder=large_dir, out=BENCH / f"package-{n}", jobs=args.jobs)
-    print("validating …", file=sys.stderr)
+    print("validating (the build's check, then Frictionless) …", file=sys.stderr)
+    check = run_stage("check", out=BENCH / f"package-{n}")
     valid = run_stage("validate", out=BENCH / f"package-{n}")
+    print(f"a sharded build (2 shards in turn, {args.jobs} jobs each, then the assemble) …", file=sys.stderr)
+    sharded = run_stage("sharded", folder=large_dir, out=BENCH / "sharded", one=BENCH / f"package-{n}", jobs=args.jobs)
     print(f"packaging {small} reports ({args.jobs} jobs) …", file=sys.stderr)
     small_run = run_stage("package", watch=True, folder=small_dir, out=BENCH / f"package-{small}", jobs=args.jobs)
 
@@ -247,18 +309,28 @@ def main() -> None:
     growth = large["tree_peak_mb"] / small_run["tree_peak_mb"] if small_run["tree_peak_mb"] else float("inf")
     layouts = parse["layouts"]
     exact = sum(s["exact"] for s in layouts.values())
+    ratio = large["seconds"] / plain["seconds"]
+    shard_total = sum(sharded["shards"]) + sharded["assemble"]
+    cold_valid = incremental[True]["cold_seconds"]
     rows = [
+        ("(0) read + decode + regex, 1 process", "wall time", f"{plain['seconds']:.2f} s", "", ""),
+        ("", "CPU time", f"{plain['cpu']:.2f} s", "", ""),
         ("(a) parse only, 1 process", "reports/s", f"{parse['reports'] / parse['seconds']:.0f}", "", ""),
         ("", "peak RSS", f"{parse['maxrss_mb']:.0f} MB", "", ""),
         (f"(b) package {n}, {args.jobs} jobs, no validation", "wall time (build call)", f"{large['seconds']:.2f} s", "", ""),
         ("", "wall time (whole process)", f"{large['process_seconds']:.2f} s", "", ""),
         ("", "reports/s", f"{rate:.0f}", f">= {TARGET_RATE}", _yes(rate >= TARGET_RATE)),
+        ("", "wall time / (0)'s", f"x{ratio:.1f}", f"<= x{PLAIN_RATIO}", _yes(ratio <= PLAIN_RATIO)),
         ("", "CPU time, main process", f"{large['cpu_main']:.2f} s", "", ""),
         ("", "CPU time, workers", f"{large['cpu_workers']:.2f} s", "", ""),
         ("", "peak memory, process tree (PSS)", f"{large['tree_peak_mb']:.0f} MB", "", ""),
         ("", "peak RSS, main process", f"{large['maxrss_mb']:.0f} MB", "", ""),
         ("", "peak RSS, largest worker", f"{large['worker_maxrss_mb']:.0f} MB", "", ""),
-        ("(c) validate_package", "time", f"{valid['seconds']:.2f} s", "", ""),
+        ("(c) check_package (the build's validation)", "time", f"{check['seconds']:.2f} s", "", ""),
+        ("", "rows/s", f"{check['rows'] / check['seconds']:.0f}", "", ""),
+        ("", "problems", f"{len(check['problems'])}", "0", _yes(not check["problems"])),
+        ("", f"cold build of {n} with it (e)", f"{cold_valid:.2f} s", f"<= {COLD_VALID} s", _yes(cold_valid <= COLD_VALID)),
+        ("(c') validate_package (Frictionless, xxgk validate)", "time", f"{valid['seconds']:.2f} s", "", ""),
         ("", "rows", f"{valid['rows']}", "", ""),
         ("", "rows/s" + (" (until the crash)" if valid["error"] else ""), f"{valid['rows'] / valid['seconds']:.0f}", "", ""),
         ("", "problems", "crashed" if valid["error"] else f"{len(valid['problems'])}", "0",
@@ -269,6 +341,10 @@ def main() -> None:
         ("", f"tree memory growth {small} -> {n}", f"x{growth:.2f}", f"<= x{FLAT_RATIO}", _yes(growth <= FLAT_RATIO)),
         *[row for validate, label in ((True, "(e) rebuild, as xxgk package"), (False, "(f) rebuild, no validation"))
           for row in _incremental_rows(label, incremental[validate])],
+        ("(g) 2 shards in turn, then assemble", "shard 1 + shard 2", " + ".join(f"{t:.2f}" for t in sharded["shards"]) + " s", "", ""),
+        ("", "assemble (with validation)", f"{sharded['assemble']:.2f} s", "", ""),
+        ("", "total / one machine (b + c)", f"{shard_total:.2f} / {large['seconds'] + check['seconds']:.2f} s", "", ""),
+        ("", "package identical to (b)'s", "yes" if sharded["identical"] else "no", "yes", _yes(sharded["identical"])),
         ("figures exactly as generated", "reports", f"{exact}/{parse['reports']} ({100 * exact / parse['reports']:.1f} %)",
          "100 %", _yes(exact == parse["reports"])),
     ]
