@@ -81,12 +81,13 @@ def test_keys_that_span_reports_are_checked_on_the_whole_table(tmp_path):
     build(corpus, out, jobs=1)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert _keys_across_reports(out, descriptor) == []
-    facts = pq.read_table(out / "data" / "facts.parquet")
+    part = {r["name"]: out / r["x_parquet"]["parts"][-1]["path"] for r in descriptor["resources"] if "parts" in r["x_parquet"]}
+    facts = pq.read_table(part["facts"])
     # a row of the first report again, after the second report's rows
-    pq.write_table(pa.concat_tables([facts, facts.slice(0, 1)]), out / "data" / "facts.parquet")
-    texts = pq.read_table(out / "data" / "texts.parquet")
+    pq.write_table(pa.concat_tables([facts, facts.slice(0, 1)]), part["facts"])
+    texts = pq.read_table(part["texts"])
     other = texts.set_column(0, "report_id", pa.array(["ffffffffffffffff"] * texts.num_rows))
-    pq.write_table(other, out / "data" / "texts.parquet")
+    pq.write_table(other, part["texts"])
     problems = _keys_across_reports(out, descriptor)
     assert any(p.startswith("facts: primary key") for p in problems)
     assert any(p.startswith("texts: report_id not found in reports") for p in problems)

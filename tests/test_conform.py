@@ -64,14 +64,26 @@ def _lines(name, edit):
     return plant
 
 
+def _parquet(package, name):
+    """The resource's Parquet file: the last part of a resource written in parts."""
+    path = package / "data" / f"{name}.parquet"
+    return max(path.glob("*.parquet")) if path.is_dir() else path
+
+
 def _both(name, edit):
-    """The same rows in the CSV and the Parquet file: an error only the keys can show."""
+    """The same rows in the CSV and the Parquet files: an error only the keys can show."""
     def plant(package):
-        from xxgk.package.validate import _read_csv
+        from xxgk.package.parts import read_csv
+        from xxgk.package.tables import arrow_schemas
 
         _lines(name, edit)(package)
         path = package / "data" / f"{name}.parquet"
-        pq.write_table(_read_csv(package / "data" / f"{name}.csv", {f.name: f.type for f in pq.read_schema(path)}), path)
+        table = read_csv(package / "data" / f"{name}.csv", arrow_schemas()[name])
+        if path.is_dir():  # the whole table in one part
+            for part in path.glob("*.parquet"):
+                part.unlink()
+            path = path / "all.parquet"
+        pq.write_table(table, path)
     return plant
 
 
@@ -89,7 +101,7 @@ def _not_utf8(package):
 
 
 def _parquet_differs(package):
-    path = package / "data" / "facts.parquet"
+    path = _parquet(package, "facts")
     table = pq.read_table(path)
     values = table.column("value").to_pylist()
     values[0] = (values[0] or 0) + 1

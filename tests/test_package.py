@@ -104,7 +104,7 @@ def test_a_failed_build_leaves_the_published_package(mixed_corpus, tmp_path, mon
     before = digests(out)
     import xxgk.package as pkg
 
-    monkeypatch.setattr(pkg, "check_package", lambda folder: ["simulated problem"])
+    monkeypatch.setattr(pkg, "check_package", lambda folder, written=None: ["simulated problem"])
     with pytest.raises(PackageInvalid):
         build(mixed_corpus, out, jobs=1)
     assert digests(out) == before

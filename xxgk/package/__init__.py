@@ -18,9 +18,8 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..corpus import source
 from ..corpus.walk import corpus_files
-from . import fragments, publish
+from . import fragments, parts, publish
 from .assemble import Summary, assemble, build_year
 from .cache import ParseCache, parser_version
 from .validate import check_package, validate_package
@@ -35,7 +34,8 @@ def build(corpus: str | os.PathLike, out: Path, jobs: int | None = None, validat
     publish the package at `out` (atomically)."""
     folder, notes = _corpus(corpus, out, store, checkout)
     parse_cache = ParseCache(cache, parser_version()) if cache else None
-    summary = _publish(folder, Path(out), validate, lambda files: parse_all(folder, files, jobs or os.cpu_count() or 1, parse_cache))
+    summary = _publish(folder, Path(out), validate, lambda files: parse_all(folder, files, jobs or os.cpu_count() or 1, parse_cache),
+                       parse_cache)
     summary.warnings += notes
     if parse_cache is not None and parse_cache.problem and parse_cache.problem not in summary.warnings:
         summary.warnings.append(parse_cache.problem)
@@ -75,19 +75,33 @@ def _corpus(corpus: str | os.PathLike, out: Path, store: str, checkout: Path | N
             select: Callable[[str], bool] | None = None) -> tuple[Path, list[str]]:
     """The corpus folder, and what reading a manifest found wrong. A manifest's files are checked
     out into `checkout` (by default a hidden folder beside `out`, kept between builds)."""
+    from ..corpus import source  # fsspec only when a corpus may be a manifest, not in the parse workers' imports
+
     out = Path(out)
     return source.folder_of(corpus, checkout or out.with_name(f".{out.name}.checkout"), store, select)
 
 
-def _publish(corpus: Path, out: Path, validate: bool, results: Callable[[list[Path]], Iterable[FileResult]]) -> Summary:
+def _publish(corpus: Path, out: Path, validate: bool, results: Callable[[list[Path]], Iterable[FileResult]],
+             cache: ParseCache | None = None) -> Summary:
+    """Assemble the package into a folder beside `out`, validate it, put it in place. The parts of
+    the report-level resources are kept in the parse cache's folder for the next build, if there is
+    one; a part is marked validated once a build that validated it is published."""
     tmp = publish.temp_beside(out, "data package")
+    part_cache = parts.PartCache(cache.folder / "parts", tmp / ".parts") if cache is not None else parts.PartCache(tmp / ".parts")
     try:
-        summary = assemble(corpus, tmp, results)
+        summary, written = assemble(corpus, tmp, results, part_cache)
+        if part_cache.problem and not (cache is not None and cache.problem):
+            summary.warnings.append(part_cache.problem)
         if validate:
-            problems = check_package(tmp)
+            problems = check_package(tmp, written)
             if problems:
                 raise PackageInvalid(problems)
+        shutil.rmtree(tmp / ".parts", ignore_errors=True)
         publish.replace(tmp, out)
+        if validate and cache is not None:
+            for w in written.values():
+                for _, signature, _ in w.fresh:
+                    part_cache.mark_validated(w.name, signature)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

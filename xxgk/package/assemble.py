@@ -6,13 +6,15 @@ codebook table. In: a corpus folder. Out: the package's files in a folder, and a
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..check import copies, crossyear, settle
 from ..corpus import provenance
@@ -21,6 +23,7 @@ from ..findings import catalogue, finding
 from ..identify import listed, register
 from ..model import Fact, Finding, Report
 from . import agencies as agencies_
+from . import parts
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
 from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas
@@ -48,13 +51,22 @@ class Summary:
         return out
 
 
-def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterable[FileResult]]) -> Summary:
+def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterable[FileResult]],
+             part_cache: parts.PartCache) -> tuple[Summary, dict[str, parts.Written]]:
     """Write the package's files into `folder`. `results` gives the result of each of the corpus's
-    files, in order: parsed here (`parse_all`) or read from a sharded build's fragments."""
+    files, in order: parsed here (`parse_all`) or read from a sharded build's fragments. The
+    report-level resources are written in parts (parts.py), taken from `part_cache` when unchanged."""
     sch = schemas()
     data = folder / "data"
     data.mkdir()
-    writers = {name: TableWriter(data, name, sch[name]) for name in FRAGMENTS}
+    spool = parts.Spool(folder / ".spool")
+    by_part: dict[str, parts.Part] = {}
+    entries: dict[str, parts.Entry] = {}  # report_id: its rows
+
+    def place(res: FileResult) -> None:
+        entry = entries[res.report["report_id"]] = _entry(res, spool, len(entries))
+        by_part.setdefault(parts.part_of(res.report["year"]), parts.Part(parts.part_of(res.report["year"]))).entries.append(entry)
+
     files = corpus_files(corpus)
     summary = Summary()
     reports: list[dict] = []
@@ -101,17 +113,16 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
             g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
-            writers["checks"].write((rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
-                                     g.message_zh, g.message_en, g.source_line))
+            by_part.setdefault(parts.part_of(rep["year"]), parts.Part(parts.part_of(rep["year"]))).rows["checks"].append(
+                (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line))
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
             summaries[rid] = res.crossyear
-            if res.codes.get("ambiguous-digits") and crossyear.settles(_rows(res.checks, "checks")):
+            if res.codes.get("ambiguous-digits") and crossyear.settles(_rows(res.loaded().checks, "checks")):
                 held.append(res)  # the year before may settle it: written once every report is known
             else:
-                for name in FRAGMENTS:
-                    writers[name].write_block(getattr(res, name))
+                place(res)
             summary.figures += res.figures
             rep["figures"] = res.figures
             summary.codes.update(res.codes)
@@ -133,10 +144,8 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     later += copies.republished(reports, origins)
     for res in held:
         _settle_by_previous(res, reports, summaries, summary)
-        for name in FRAGMENTS:
-            writers[name].write_block(getattr(res, name))
-    writers["facts"].close()
-    later += _compare_copies(reports, writers["facts"].parquet_path)
+        place(res)
+    later += _compare_copies(reports, entries, part_cache)
     counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
     for a in agencies:
         a["reports"] = counted[a["agency_id"]]
@@ -147,16 +156,18 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     by_id = {r["report_id"]: r for r in reports}
     for aid in sorted(by_agency):
         later += [(by_id[rid], g) for rid, g in crossyear.check_years(by_agency[aid])]
-    rows = []
     for rep, g in later:
         rep["findings"] += 1
-        rows.append((rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected,
-                     g.found, g.message_zh, g.message_en, g.source_line))
+        by_part.setdefault(parts.part_of(rep["year"]), parts.Part(parts.part_of(rep["year"]))).rows["checks"].append(
+            (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
+             g.message_zh, g.message_en, g.source_line))
         summary.codes[g.code] += 1
         summary.findings += 1
-    writers["checks"].write_rows(rows)
-    for w in writers.values():
-        w.close()
+    headers = {name: Block.csv_text([_names(sch[name])]).encode("utf-8") for name in FRAGMENTS}
+    written = parts.write(by_part, data, part_cache, headers)
+    spool.close()
+    shutil.rmtree(folder / ".spool")
+    writers = {}
 
     tables: dict[str, Iterable[list]] = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
               "agencies": ([a[f] for f in _names(sch["agencies"])] for a in agencies),
@@ -167,8 +178,8 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
         w = writers[name] = TableWriter(data, name, sch[name])
         w.write_rows(table_rows)
         w.close()
-    write_descriptor(folder, writers, sch)
-    return summary
+    write_descriptor(folder, writers, written, sch)
+    return summary, written
 
 
 FIRST_YEAR = 2008  # the regulation (政府信息公开条例, 2007) took effect on 1 May 2008: no report covers an earlier year
@@ -213,24 +224,49 @@ def choose_primaries(reports: list[dict]) -> list[tuple[dict, Finding]]:
     return out
 
 
-def _compare_copies(reports: list[dict], facts: Path) -> list[tuple[dict, Finding]]:
+def _compare_copies(reports: list[dict], entries: dict[str, parts.Entry], part_cache: parts.PartCache) -> list[tuple[dict, Finding]]:
     """Each file kept as evidence of a year's report, compared figure by figure with the file taken
-    as that report (read back from the facts just written: only these reports' rows)."""
-    import pyarrow.parquet as pq
-
-    others = [r for r in reports if r["superseded_by"]]
+    as that report (their facts read back from the rows just placed; the comparisons of files the
+    last build compared are remembered)."""
+    others = [r for r in reports if r["superseded_by"] and r["report_id"] in entries and r["superseded_by"] in entries]
     if not others:
         return []
     by_id = {r["report_id"]: r for r in reports}
-    ids = sorted({r["report_id"] for r in others} | {r["superseded_by"] for r in others})
-    table = pq.read_table(facts, columns=["report_id", "section", "row", "column", "value"], filters=[("report_id", "in", ids)])
+    schema = arrow_schemas()["facts"]
+    header = Block.csv_text([schema.names]).encode("utf-8")
+    memo, kept = part_cache.memo("copies"), {}
     values: dict[str, dict] = {}
-    for rid, section, row, column, value in zip(*(table.column(n).to_pylist() for n in table.column_names), strict=True):
-        if value is not None:
-            values.setdefault(rid, {})[(section, row, column)] = value
-    return [(r, g) for r in others
-            for g in copies.disagreements(values.get(r["superseded_by"], {}), values.get(r["report_id"], {}),
-                                          by_id[r["superseded_by"]]["source_file"])]
+
+    def facts(rid: str) -> dict:
+        if rid not in values:
+            table = parts.read_csv(header + entries[rid].load()["facts"], schema)
+            cells = zip(*(table.column(n).to_pylist() for n in ("section", "row", "column", "value")), strict=True)
+            values[rid] = {(section, row, column): value for section, row, column, value in cells if value is not None}
+        return values[rid]
+
+    out = []
+    for r in others:
+        primary = by_id[r["superseded_by"]]
+        key = (entries[primary["report_id"]].token, entries[r["report_id"]].token, primary["source_file"])
+        if key not in memo:
+            memo[key] = list(copies.disagreements(facts(primary["report_id"]), facts(r["report_id"]), primary["source_file"]))
+        kept[key] = memo[key]
+        out += [(r, g) for g in kept[key]]
+    part_cache.keep_memo("copies", kept)
+    return out
+
+
+def _entry(res: FileResult, spool: parts.Spool, handle: int) -> parts.Entry:
+    """A result's rows: named by the file's content key (rows a pure function of it), or by a digest
+    of the rows themselves when the assemble amended them or the file was not read. Rows at hand
+    are spooled; a summary's are read from the parse cache when its part is written."""
+    if res.facts is None:
+        return parts.Entry(str(res.key), lambda: _csv(res.loaded()))
+    blocks = {name: getattr(res, name) for name in FRAGMENTS}
+    spool.put(handle, blocks)
+    token = res.key if res.key and not res.amended else \
+        "rows:" + hashlib.sha256(b"\0".join(b.csv for b in blocks.values())).hexdigest()
+    return parts.Entry(token, lambda: {name: spool.get(handle, name) for name in FRAGMENTS})
 
 
 def _settled_by_copies(results: Iterable[FileResult]) -> Iterator[FileResult]:
@@ -253,8 +289,10 @@ _ADDED = re.compile(r"-[0-9a-f]{8}$")  # the content digest `xxgk add` puts afte
 def _stem(res: FileResult) -> tuple[str, str]:
     """Files of one report lie beside each other: the same folder and name (`page.html`,
     `page.txt`), or the same agency's name as `xxgk add` writes it (`<agency>-<digest>.<ext>`)."""
-    path = PurePosixPath(res.report["source_file"])
-    return str(path.parent), _ADDED.sub("", path.stem)
+    folder, _, name = res.report["source_file"].rpartition("/")
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as PurePosixPath.stem
+    return folder or ".", _ADDED.sub("", stem)
 
 
 def _settle_group(group: list[FileResult]) -> list[FileResult]:
@@ -265,7 +303,8 @@ def _settle_group(group: list[FileResult]) -> list[FileResult]:
             same = (other.report["agency_name"], other.report["year"]) == (res.report["agency_name"], res.report["year"])
             if other is res or not same or not res.report["year"]:
                 continue
-            cells = {(f[1], f[2], f[3]): (f[4], f[6], f[7]) for f in _rows(other.facts, "facts")}
+            cells = {(f[1], f[2], f[3]): (f[4], f[6], f[7]) for f in _rows(other.loaded().facts, "facts")}
+            _materialise(res)
             facts, checks, n = settle.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"), copies.pick_copy(cells),
                                              "copy", file=other.report["source_file"])
             if n:
@@ -282,6 +321,7 @@ def _settle_by_previous(res: FileResult, reports: list[dict], summaries: dict[st
     if len(before) != 1:
         return
     codes, status = res.codes, rep["status"]
+    _materialise(res)
     facts, checks, n = settle.settle(_rows(res.facts, "facts"), _rows(res.checks, "checks"),
                                      crossyear.pick_previous(summaries[before[0]["report_id"]]), "previous",
                                      file=before[0]["source_file"], previous_year=before[0]["year"])
@@ -299,6 +339,17 @@ def _settle_by_previous(res: FileResult, reports: list[dict], summaries: dict[st
     summary.statuses[status] -= 1
     summary.statuses[rep["status"]] += 1
     summary.statuses += Counter()
+
+
+def _csv(res: FileResult) -> dict[str, bytes]:
+    return {name: getattr(res, name).csv for name in FRAGMENTS}
+
+
+def _materialise(res: FileResult) -> None:
+    """A summary given its rows, to be amended (few results are)."""
+    if res.facts is None:
+        full = res.loaded()
+        res.facts, res.checks, res.texts, res.home = full.facts, full.checks, full.texts, None
 
 
 def _rows(block: Block, resource: str) -> list[tuple]:

@@ -121,6 +121,7 @@ class ParseCache:
     def __init__(self, folder: Path, version: str):
         self.folder = Path(folder) / version
         self._index: dict[str, tuple] | None = None
+        self._summaries: dict | None = None
         self.problem: str | None = None
 
     def _save(self, path: Path, data: bytes) -> bool:
@@ -164,17 +165,37 @@ class ParseCache:
 
     def index(self) -> dict[str, tuple]:
         if self._index is None:
-            entry = None
-            try:
-                raw = self._index_path().read_bytes()
-                length, crc = HEADER.unpack_from(raw)
-                payload = memoryview(raw)[HEADER.size:]
-                if len(payload) == length and zlib.crc32(payload) == crc:
-                    entry = pickle.loads(payload)
-            except Exception:  # missing or damaged: every file is hashed again
-                entry = None
-            self._index = entry if isinstance(entry, dict) else {}
+            self._index = self._load_dict(self._index_path())
         return self._index
+
+    def _load_dict(self, path: Path) -> dict:
+        entry = None
+        try:
+            raw = path.read_bytes()
+            length, crc = HEADER.unpack_from(raw)
+            payload = memoryview(raw)[HEADER.size:]
+            if len(payload) == length and zlib.crc32(payload) == crc:
+                entry = pickle.loads(payload)
+        except Exception:  # missing or damaged: every file is hashed (and its entry read) again
+            entry = None
+        return entry if isinstance(entry, dict) else {}
+
+    def _save_dict(self, path: Path, value: dict) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._save(path, HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+
+    # --- what the assemble needs of each entry, without its rows: content key -> FileResult ----
+
+    def summaries(self) -> dict:
+        """The last build's entries without their rows (FileResult with no blocks), by key: a
+        rebuild reads this one file instead of every entry, and an entry's rows only when its
+        part of the package is written again."""
+        if self._summaries is None:
+            self._summaries = self._load_dict(self.folder / "summaries.index")
+        return self._summaries
+
+    def save_summaries(self, summaries: dict) -> None:
+        self._save_dict(self.folder / "summaries.index", summaries)
 
     def known(self, path: str, st: os.stat_result) -> str | None:
         """The content key of `path` if it has not changed since it was last hashed."""
@@ -195,9 +216,7 @@ class ParseCache:
 
     def save_index(self) -> None:
         settled = time.time_ns() - RACY_SECONDS * 10**9
-        index = {p: v for p, v in self.index().items() if v[0][1] < settled and v[0][2] < settled}
-        payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        self._save(self._index_path(), HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+        self._save_dict(self._index_path(), {p: v for p, v in self.index().items() if v[0][1] < settled and v[0][2] < settled})
 
 
 def _bound(path: str, sk: tuple, key: str) -> bytes:

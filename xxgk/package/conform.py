@@ -41,7 +41,11 @@ def check_package(folder: Path) -> list[str]:
 
 
 def check_resource(path: Path, res: dict) -> list[str]:
-    raw = path.read_bytes()
+    return check_bytes(path.read_bytes(), res)
+
+
+def check_bytes(raw: bytes, res: dict) -> list[str]:
+    """The problems of a resource's CSV bytes (the size and hash only if `res` declares them)."""
     problems = []
     if "bytes" in res and len(raw) != res["bytes"]:
         problems.append(f"byte-count: {len(raw)} bytes, the descriptor says {res['bytes']}")

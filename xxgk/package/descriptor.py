@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..codebook import load
 from .cache import parser_version
+from .parts import Written
 from .schema import resource_text, texts
 from .tables import ORDER, TableWriter
 
@@ -24,13 +25,24 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -> None:
+def write_descriptor(folder: Path, writers: dict[str, TableWriter], written: dict[str, Written], sch: dict) -> None:
+    """`writers` wrote the resources written whole; `written` says what the resources written in
+    parts hold (each part's Parquet file is listed with its size and hash)."""
     cb = load()
     words = copy.deepcopy(texts()["package"])
     resources = []
     for name in ORDER:
-        w = writers[name]
         title, description = resource_text(name)
+        if name in written:
+            w = written[name]
+            size, digest, rows = w.csv_bytes, w.csv_hash, w.rows
+            parquet: dict = {"path": f"data/{name}.parquet", "bytes": sum(p.stat().st_size for _, _, p in w.parts),
+                             "parts": [{"path": p.relative_to(folder).as_posix(), "rows": n, "bytes": p.stat().st_size,
+                                        "hash": f"sha256:{_sha256(p)}"} for _, n, p in w.parts]}
+        else:
+            t = writers[name]
+            size, digest, rows = t.csv_path.stat().st_size, t.csv_hash.hexdigest(), t.rows
+            parquet = {"path": f"data/{name}.parquet", "bytes": t.parquet_path.stat().st_size, "hash": f"sha256:{_sha256(t.parquet_path)}"}
         resources.append({
             "name": name,
             "title": title,
@@ -39,13 +51,12 @@ def write_descriptor(folder: Path, writers: dict[str, TableWriter], sch: dict) -
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": w.csv_path.stat().st_size,
-            "hash": f"sha256:{w.csv_hash.hexdigest()}",
+            "bytes": size,
+            "hash": f"sha256:{digest}",
             "dialect": {"header": True, "delimiter": ","},
             "schema": sch[name],
-            "x_rows": w.rows,
-            "x_parquet": {"path": f"data/{name}.parquet", "bytes": w.parquet_path.stat().st_size,
-                          "hash": f"sha256:{_sha256(w.parquet_path)}"},
+            "x_rows": rows,
+            "x_parquet": parquet,
         })
     descriptor = {
         "name": "xxgk-annual-reports",

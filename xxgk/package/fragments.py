@@ -74,7 +74,7 @@ def write(results: Iterable[FileResult], folder: Path, shard: str, parser: str) 
         pending.clear()
 
     for res in results:
-        pending.append(res)
+        pending.append(res.loaded())
         count += 1
         if len(pending) >= BATCH:
             flush()
@@ -149,6 +149,7 @@ def _results(folder: Path) -> Iterator[FileResult]:
             meta = json.loads(text)
             blocks = {name: Block.encoded(csvs[j][i], rows[name].take(meta["rows"][name]))
                       for j, name in enumerate(FRAGMENTS)}
-            yield FileResult(report=meta["report"], crossyear=meta["crossyear"], figures=meta["figures"],
-                             errors=meta["errors"], codes=Counter(meta["codes"]), key=meta["key"], cached=meta["cached"],
-                             cache_problem=meta["cache_problem"], amended=meta["amended"], **blocks)
+            yield FileResult(report=meta["report"], facts=blocks["facts"], checks=blocks["checks"], texts=blocks["texts"],
+                             crossyear=meta["crossyear"], figures=meta["figures"], errors=meta["errors"],
+                             codes=Counter(meta["codes"]), key=meta["key"], cached=meta["cached"],
+                             cache_problem=meta["cache_problem"], amended=meta["amended"])

@@ -12,7 +12,7 @@ import stat
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -65,12 +65,13 @@ def parse_file(args: tuple) -> FileResult:
         hit = store.get(key)
         if isinstance(hit, FileResult):
             hit.report["source_file"] = rel
-            hit.cached = True
+            hit.cached = hit.stored = True
             return hit
     report, lasting = parse_within_limits(data, Path(path).suffix)
     result = _result(report, digest, len(data), rel, key=key)
     if store is not None and lasting:
         store.put(key, result)
+        result.stored = store.problem is None
     result.cache_problem = store.problem if store is not None else None
     return result
 
@@ -118,7 +119,7 @@ class FileResult:
     keeps): its reports row, its rows of the report-level tables as encoded blocks, and counts."""
 
     report: dict  # the reports row, by field name (see report_row); assemble adds the corpus-wide fields
-    facts: Block
+    facts: Block  # the rows: None in a summary (see `loaded`)
     checks: Block
     texts: Block
     crossyear: dict  # what the cross-year checks compare (check.crossyear.summarise)
@@ -128,7 +129,24 @@ class FileResult:
     key: str | None = None  # the content key (None: the file was not read)
     cached: bool = False  # taken from the parse cache
     cache_problem: str | None = None  # why the cache could not be written, if it could not
-    amended: bool = False  # settled by another file's evidence after the parse (its rows are new to validation)
+    amended: bool = False  # settled by another file's evidence after the parse
+    stored: bool = False  # in the parse cache (a hit, or put there by this parse)
+    home: tuple | None = None  # a summary without its rows: (cache folder, parser version, task) to read them from
+
+    def summary(self) -> FileResult:
+        """This result without its rows (for the cache's summaries index)."""
+        return FileResult(report=dict(self.report), facts=None, checks=None, texts=None, crossyear=self.crossyear,  # type: ignore[arg-type]
+                          figures=self.figures, errors=self.errors, codes=Counter(self.codes), key=self.key, stored=True)
+
+    def loaded(self) -> FileResult:
+        """This result with its rows: a summary reads them from its cache entry (or, if the entry
+        is gone, from the file parsed again), without keeping them."""
+        if self.facts is not None or self.home is None:
+            return self
+        folder, version, task = self.home
+        hit = ParseCache(folder, version).get(self.key)
+        full = hit if isinstance(hit, FileResult) else parse_file(task)
+        return replace(self, facts=full.facts, checks=full.checks, texts=full.texts, home=None)
 
 
 def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str) -> dict:
@@ -179,21 +197,32 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
         known = store.known(where, st) if store and st and stat.S_ISREG(st.st_mode) and not os.path.islink(where) else None
         plan.append(((where, rel, folder, version, root), where, st, known))
     todo = [task for task, _, _, key in plan if key is None]
+    summaries = store.summaries() if store is not None else {}
+    kept = {}
     with _workers(jobs if len(todo) >= 8 else 1) as pool:
         parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
         for task, where, st, key in plan:
-            res = store.get(key) if key and store is not None else None
-            if isinstance(res, FileResult):
+            known = summaries.get(key) if key else None
+            if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
+                res = replace(known, report=dict(known.report), codes=Counter(known.codes), cached=True, home=(folder, version, task))
                 res.report["source_file"] = task[1]
-                res.cached = True
             else:
-                res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
+                hit = store.get(key) if key and store is not None else None
+                if isinstance(hit, FileResult):
+                    res = hit
+                    res.report["source_file"] = task[1]
+                    res.cached = res.stored = True
+                else:
+                    res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
             if store is not None and res.key and st is not None and not os.path.islink(where):
                 store.remember(where, st, res.key)
+            if res.stored and res.key:
+                kept[res.key] = known if isinstance(known, FileResult) else res.summary()
             yield res
     if store is not None:
         store.forget(root, {where for _, where, _, _ in plan})
         store.save_index()
+        store.save_summaries(kept)
 
 
 @contextmanager

@@ -19,6 +19,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from .. import paths
 from ..package import publish
 from . import aggregate
@@ -66,10 +68,16 @@ def build(site: Site) -> int:
 
 
 def copy_package(site: Site) -> None:
-    """The package's files for download, each CSV also with a byte-order mark for Excel, and the
-    whole package as one zip (fixed dates: the same package makes the same bytes)."""
+    """The package's files for download, each CSV also with a byte-order mark for Excel, each
+    Parquet dataset as one file, and the whole package as one zip (fixed dates: the same package
+    makes the same bytes)."""
     target = site.out / "data"
     shutil.copytree(site.package, target, ignore=shutil.ignore_patterns(".*"))  # not the build's marker
+    for dataset in sorted(p for p in (target / "data").glob("*.parquet") if p.is_dir()):
+        # a resource the package keeps in parts (one file per year) is downloaded as one file
+        table = pq.read_table(dataset)
+        shutil.rmtree(dataset)
+        pq.write_table(table, dataset, compression="zstd", compression_level=3)
     excel = target / "excel"
     excel.mkdir()
     for csv_path in sorted((site.package / "data").glob("*.csv")):

@@ -1,0 +1,262 @@
+"""The report-level resources (facts, checks, texts) written in parts, one per report year, so that a
+rebuild rewrites only the parts that changed.
+
+Each resource is published as one CSV file (what people download: the header, then every part's
+rows, part after part in year order) and as a Parquet dataset, a folder `data/<name>.parquet/`
+holding one file per part (`2021.parquet`, …, `unknown.parquet` for reports of no known year),
+which pyarrow, pandas, Polars and DuckDB read as one table.
+
+A part is made of entries in order: a file's rows (its blocks: found in the parse cache by the
+file's content key, in this build's spool, or in memory when the assemble amended them), or a row
+the assemble adds (a finding about the corpus). Its signature is a digest of those entries (and of
+the code that makes a part), so a part whose entries are the ones an earlier build wrote is taken
+from the part cache, its CSV bytes and its Parquet file, without loading a single block; the
+others are written from their entries. A part's Parquet file is read from its own CSV bytes with
+the reader validation uses, so the two hold the same table by construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, partial
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .tables import FRAGMENTS, Block, arrow_schemas
+
+UNKNOWN = "unknown"  # the part of the reports whose year is not known
+
+
+def part_of(year: int | None) -> str:
+    return str(year) if year else UNKNOWN
+
+
+@cache
+def code_version() -> str:
+    """A digest of the package's whole source: a part written by other code is not reused."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+class Spool:
+    """The CSV bytes of the blocks this build parsed, on disk until their part is written (so
+    memory does not grow with the corpus)."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self._files = {name: open(folder / f"{name}.csv", "w+b") for name in FRAGMENTS}
+        self._where: dict[tuple[int, str], tuple[int, int]] = {}
+
+    def put(self, handle: int, blocks: dict[str, Block]) -> None:
+        for name, block in blocks.items():
+            f = self._files[name]
+            f.seek(0, os.SEEK_END)
+            self._where[handle, name] = (f.tell(), len(block.csv))
+            f.write(block.csv)
+
+    def get(self, handle: int, name: str) -> bytes:
+        offset, length = self._where[handle, name]
+        f = self._files[name]
+        f.seek(offset)
+        return f.read(length)
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+
+
+@dataclass
+class Entry:
+    """One file's rows in a part: `token` names them for the signature (the content key, or a
+    digest of the rows when the assemble amended them or the file was not read); `load` gives the
+    CSV bytes of each resource."""
+
+    token: str
+    load: Callable[[], dict[str, bytes]]  # resource: its CSV bytes
+
+
+@dataclass
+class Part:
+    name: str
+    entries: list = field(default_factory=list)  # Entry, in order
+    rows: dict = field(default_factory=lambda: {name: [] for name in FRAGMENTS})  # rows added by the assemble, after the entries
+
+    def signature(self, resource: str) -> str:
+        h = hashlib.sha256(f"{code_version()}\0{resource}\0{self.name}\0".encode())
+        for e in self.entries:
+            h.update(e.token.encode() + b"\n")
+        h.update(Block.csv_text(self.rows[resource]).encode("utf-8"))
+        return h.hexdigest()[:32]
+
+    def bodies(self, resources: list[str]) -> dict[str, bytes]:
+        """The CSV bytes of these resources' rows (each entry's rows read once)."""
+        out: dict[str, list[bytes]] = {name: [] for name in resources}
+        for e in self.entries:
+            loaded = e.load()
+            for name in resources:
+                out[name].append(loaded[name])
+        return {name: b"".join(chunks) + Block.csv_text(self.rows[name]).encode("utf-8") for name, chunks in out.items()}
+
+
+@dataclass
+class Written:
+    """A resource written in parts: its rows, its CSV's size and hash, each part's Parquet file,
+    and the parts' CSV bytes that no earlier validated build wrote (to validate now)."""
+
+    name: str
+    rows: int = 0
+    csv_bytes: int = 0
+    csv_hash: str = ""
+    parts: list = field(default_factory=list)  # (part name, rows, path of its Parquet file)
+    fresh: list = field(default_factory=list)  # (part name, path of its CSV bytes)
+    reused: int = 0
+
+
+class PartCache:
+    """Parts by signature (`<resource>/<signature>.csv` and `.parquet`); `<signature>.valid` once a
+    build that validated them was published. A part that cannot be written there (a cache folder
+    that is a file, a full disk) is written to `fallback`, kept only for this build, and `problem`
+    says why; the cache only ever saves time."""
+
+    def __init__(self, folder: Path, fallback: Path | None = None):
+        self.folder = folder
+        self.fallback = fallback
+        self.problem: str | None = None
+        self._moved: set[tuple[str, str]] = set()
+
+    def paths(self, resource: str, signature: str) -> tuple[Path, Path]:
+        root = self.fallback if (resource, signature) in self._moved and self.fallback else self.folder
+        base = root / resource / signature
+        return base.with_suffix(".csv"), base.with_suffix(".parquet")
+
+    def put(self, resource: str, signature: str, body: bytes, parquet: Callable[[Path], None]) -> None:
+        """Keep a part's CSV bytes, and its Parquet file as `parquet(path)` writes it."""
+        for attempt in range(2):
+            piece, target = self.paths(resource, signature)
+            try:
+                piece.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomic(piece, body)
+                parquet(target)
+                return
+            except OSError as exc:
+                if attempt or self.fallback is None:
+                    raise
+                self.problem = self.problem or f"the part cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without it"
+                self._moved.add((resource, signature))
+
+    def has(self, resource: str, signature: str) -> bool:
+        return all(p.is_file() for p in self.paths(resource, signature))
+
+    def validated(self, resource: str, signature: str) -> bool:
+        return (self.folder / resource / f"{signature}.valid").is_file()
+
+    def mark_validated(self, resource: str, signature: str) -> None:
+        if (resource, signature) not in self._moved:
+            try:
+                (self.folder / resource / f"{signature}.valid").touch()
+            except OSError:
+                pass  # not remembered: validated again next time
+
+    def memo(self, name: str) -> dict:
+        """A table of results the assemble computes from entries (by their tokens), kept from the
+        last build; unreadable is empty."""
+        try:
+            value = pickle.loads((self.folder / f"{name}.memo").read_bytes())
+        except Exception:
+            return {}
+        return value if isinstance(value, dict) and value.get("code") == code_version() else {}
+
+    def keep_memo(self, name: str, value: dict) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / f"{name}.memo", pickle.dumps({**value, "code": code_version()}))
+        except OSError:
+            pass  # computed again next time
+
+
+def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str, bytes]) -> dict[str, Written]:
+    """Each resource's CSV (header, then every part in year order) and Parquet dataset in `data`."""
+    schemas = arrow_schemas()
+    out = {name: Written(name) for name in FRAGMENTS}
+    parts = parts or {UNKNOWN: Part(UNKNOWN)}  # a dataset of no rows still has its schema
+    order = sorted(parts, key=_order)
+    signatures = {(name, resource): parts[name].signature(resource) for name in order for resource in FRAGMENTS}
+    for name in order:
+        missing = [r for r in FRAGMENTS if not store.has(r, signatures[name, r])]
+        for resource, body in (parts[name].bodies(missing) if missing else {}).items():
+            store.put(resource, signatures[name, resource], body, partial(_write_parquet, header[resource] + body, schemas[resource]))
+        for resource in FRAGMENTS:
+            out[resource].reused += resource not in missing
+    for resource in FRAGMENTS:
+        w = out[resource]
+        dataset = data / f"{resource}.parquet"
+        dataset.mkdir()
+        digest = hashlib.sha256(header[resource])
+        with open(data / f"{resource}.csv", "wb") as csv_file:
+            csv_file.write(header[resource])
+            for name in order:
+                sig = signatures[name, resource]
+                piece, parquet = store.paths(resource, sig)
+                if not store.validated(resource, sig):
+                    w.fresh.append((name, sig, piece))
+                rows = pq.ParquetFile(parquet).metadata.num_rows
+                target = dataset / f"{name}.parquet"
+                shutil.copyfile(parquet, target)
+                w.parts.append((name, rows, target))
+                w.rows += rows
+                with open(piece, "rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        csv_file.write(chunk)
+                        digest.update(chunk)
+        w.csv_bytes = (data / f"{resource}.csv").stat().st_size
+        w.csv_hash = digest.hexdigest()
+    return out
+
+
+def _order(part: str) -> tuple[bool, str]:
+    return part == UNKNOWN, part
+
+
+def read_csv(data: bytes | Path, schema: pa.Schema) -> pa.Table:
+    """A CSV of this package read with its resource's types (an empty field is null): the one reader
+    the Parquet files are made with and compared by."""
+    size = len(data) if isinstance(data, bytes) else Path(data).stat().st_size
+    source = pa.py_buffer(data) if isinstance(data, bytes) else data
+    return pacsv.read_csv(
+        source,
+        # one block for the whole file: with newlines in values, a value (a long narrative) must
+        # not straddle two blocks
+        read_options=pacsv.ReadOptions(block_size=min(max(size + 1, 1 << 20), (1 << 31) - 1)),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema}, strings_can_be_null=True,
+                                             null_values=[""], quoted_strings_can_be_null=True),
+    )
+
+
+def _write_parquet(csv: bytes, schema: pa.Schema, path: Path) -> None:
+    table = read_csv(csv, schema).cast(schema)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp, compression="zstd", compression_level=3, write_statistics=True, use_dictionary=True,
+                   row_group_size=ROW_GROUP)
+    os.replace(tmp, path)
+
+
+ROW_GROUP = 100_000
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
