@@ -26,7 +26,7 @@ from . import agencies as agencies_
 from . import parts
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
-from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas
+from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas, read_csv
 from .worker import FileResult
 
 
@@ -239,7 +239,7 @@ def _compare_copies(reports: list[dict], entries: dict[str, parts.Entry], part_c
 
     def facts(rid: str) -> dict:
         if rid not in values:
-            table = parts.read_csv(header + entries[rid].load()["facts"], schema)
+            table = read_csv(header + entries[rid].load()["facts"], schema)
             cells = zip(*(table.column(n).to_pylist() for n in ("section", "row", "column", "value")), strict=True)
             values[rid] = {(section, row, column): value for section, row, column, value in cells if value is not None}
         return values[rid]

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .tables import FRAGMENTS, Block, arrow_schemas
+from .tables import FRAGMENTS, Block, arrow_schemas, read_csv
 from .worker import FileResult
 
 SHARD_FILE = "shard.json"
@@ -68,9 +68,9 @@ def write(results: Iterable[FileResult], folder: Path, shard: str, parser: str) 
         columns += [[getattr(res, name).csv for res in pending] for name in FRAGMENTS]
         files.write_table(pa.table(columns, schema=FILES))
         for name in FRAGMENTS:
-            batches = [getattr(res, name).batch(schemas[name]) for res in pending if getattr(res, name).rows]
-            if batches:
-                writers[name].write_table(pa.Table.from_batches(batches, schema=schemas[name]))
+            rows = b"".join(getattr(res, name).csv for res in pending)
+            if rows:
+                writers[name].write_table(read_csv(rows, schemas[name], header=False))
         pending.clear()
 
     for res in results:
@@ -121,34 +121,14 @@ def _shard(folder: Path, parser: str) -> dict:
     return shard
 
 
-class _Rows:
-    """A fragment's rows, taken file by file."""
-
-    def __init__(self, path: Path, schema: pa.Schema):
-        self._batches = pq.ParquetFile(path).iter_batches(batch_size=65_536)
-        self._schema = schema
-        self._held = pa.Table.from_batches([], schema=schema)
-
-    def take(self, n: int) -> pa.RecordBatch:
-        while self._held.num_rows < n:
-            batch = next(self._batches, None)
-            if batch is None:
-                raise FragmentsError("a fragment holds fewer rows than its files say")
-            self._held = pa.concat_tables([self._held, pa.Table.from_batches([batch])])
-        out, self._held = self._held.slice(0, n), self._held.slice(n)
-        batches = out.combine_chunks().to_batches()
-        return batches[0] if batches else pa.RecordBatch.from_arrays([pa.array([], t) for t in self._schema.types], schema=self._schema)
-
-
 def _results(folder: Path) -> Iterator[FileResult]:
-    schemas = arrow_schemas()
-    rows = {name: _Rows(folder / f"{name}.parquet", schemas[name]) for name in FRAGMENTS}
+    """A shard's results from its files.parquet: each file's rows are the CSV bytes kept there (the
+    Parquet fragments beside it hold the same rows, for whoever reads the shard)."""
     for batch in pq.ParquetFile(folder / "files.parquet").iter_batches(batch_size=BATCH):
         metas, *csvs = (batch.column(i).to_pylist() for i in range(batch.num_columns))
         for i, text in enumerate(metas):
             meta = json.loads(text)
-            blocks = {name: Block.encoded(csvs[j][i], rows[name].take(meta["rows"][name]))
-                      for j, name in enumerate(FRAGMENTS)}
+            blocks = {name: Block.encoded(csvs[j][i], meta["rows"][name]) for j, name in enumerate(FRAGMENTS)}
             yield FileResult(report=meta["report"], facts=blocks["facts"], checks=blocks["checks"], texts=blocks["texts"],
                              crossyear=meta["crossyear"], figures=meta["figures"], errors=meta["errors"],
                              codes=Counter(meta["codes"]), key=meta["key"], cached=meta["cached"],

@@ -27,10 +27,9 @@ from functools import cache, partial
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .tables import FRAGMENTS, Block, arrow_schemas
+from .tables import FRAGMENTS, Block, arrow_schemas, read_csv
 
 UNKNOWN = "unknown"  # the part of the reports whose year is not known
 
@@ -229,24 +228,8 @@ def _order(part: str) -> tuple[bool, str]:
     return part == UNKNOWN, part
 
 
-def read_csv(data: bytes | Path, schema: pa.Schema) -> pa.Table:
-    """A CSV of this package read with its resource's types (an empty field is null): the one reader
-    the Parquet files are made with and compared by."""
-    size = len(data) if isinstance(data, bytes) else Path(data).stat().st_size
-    source = pa.py_buffer(data) if isinstance(data, bytes) else data
-    return pacsv.read_csv(
-        source,
-        # one block for the whole file: with newlines in values, a value (a long narrative) must
-        # not straddle two blocks
-        read_options=pacsv.ReadOptions(block_size=min(max(size + 1, 1 << 20), (1 << 31) - 1)),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema}, strings_can_be_null=True,
-                                             null_values=[""], quoted_strings_can_be_null=True),
-    )
-
-
 def _write_parquet(csv: bytes, schema: pa.Schema, path: Path) -> None:
-    table = read_csv(csv, schema).cast(schema)
+    table = read_csv(csv, schema)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp, compression="zstd", compression_level=3, write_statistics=True, use_dictionary=True,
                    row_group_size=ROW_GROUP)

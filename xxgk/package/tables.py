@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .schema import schemas
@@ -34,27 +35,22 @@ def arrow_schemas() -> dict[str, pa.Schema]:
 
 
 class Block:
-    """Rows of one resource, encoded where they were made: CSV text and an Arrow record batch (as
-    its IPC message, without the schema, which the resource gives).
-    Encoding in the workers keeps the process that writes the package from being the bottleneck,
-    and a cached block goes into the package without being decoded into Python objects."""
+    """Rows of one resource as the CSV text the package will hold, encoded where they were made
+    (in the workers, so the process that writes the package is not the bottleneck). Their Arrow
+    form is read from that text with the package's one CSV reader (`read_csv`), the reader the
+    Parquet files are made with and validated by."""
 
-    __slots__ = ("csv", "ipc", "rows")
+    __slots__ = ("csv", "rows")
 
     def __init__(self, resource: str, rows: list[tuple]):
         self.csv = self.csv_text(rows).encode("utf-8")
         self.rows = len(rows)
-        schema = arrow_schemas()[resource]
-        columns = zip(*rows) if rows else [[] for _ in schema.types]
-        arrays = [pa.array([None if v == "" else v for v in col] if "" in col else col, type=t)
-                  for col, t in zip(columns, schema.types)]
-        self.ipc = pa.RecordBatch.from_arrays(arrays, schema=schema).serialize().to_pybytes()
 
     @classmethod
-    def encoded(cls, csv: bytes, batch: pa.RecordBatch) -> Block:
-        """A block from its two encodings, as a shard's fragments hold them."""
+    def encoded(cls, csv: bytes, rows: int) -> Block:
+        """A block from its CSV text, as a shard's fragments hold it."""
         block = cls.__new__(cls)
-        block.csv, block.rows, block.ipc = csv, batch.num_rows, batch.serialize().to_pybytes()
+        block.csv, block.rows = csv, rows
         return block
 
     @staticmethod
@@ -64,7 +60,26 @@ class Block:
         return buf.getvalue()
 
     def batch(self, schema: pa.Schema) -> pa.RecordBatch:
-        return pa.ipc.read_record_batch(pa.py_buffer(self.ipc), schema)
+        table = read_csv(self.csv, schema, header=False)
+        batches = table.combine_chunks().to_batches()
+        return batches[0] if batches else pa.RecordBatch.from_arrays([pa.array([], t) for t in schema.types], schema=schema)
+
+
+def read_csv(data: bytes | Path, schema: pa.Schema, header: bool = True) -> pa.Table:
+    """CSV of this package read with its resource's types (an empty field is null): the one reader
+    the Parquet files are made with and compared by."""
+    size = len(data) if isinstance(data, bytes) else Path(data).stat().st_size
+    source = pa.py_buffer(data) if isinstance(data, bytes) else data
+    return pacsv.read_csv(
+        source,
+        # one block for the whole file: with newlines in values, a value (a long narrative) must
+        # not straddle two blocks
+        read_options=pacsv.ReadOptions(block_size=min(max(size + 1, 1 << 20), (1 << 31) - 1),
+                                       column_names=None if header else schema.names),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema}, strings_can_be_null=True,
+                                             null_values=[""], quoted_strings_can_be_null=True),
+    ).cast(schema)
 
 
 class TableWriter:
