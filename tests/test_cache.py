@@ -4,6 +4,7 @@ import shutil
 
 from conftest import SEEDS, seed
 from test_package import digests
+from test_shards import CORPUS
 
 from xxgk.package import build
 
@@ -114,3 +115,35 @@ def test_a_file_changed_in_place_is_read_again_even_with_its_old_size_and_time(t
     assert again.reports - again.cached == 1
     assert added_id(target) in _facts_per_report(tmp_path / "b")
     assert build(corpus, tmp_path / "c", jobs=1, cache=cache).cached == 2
+
+
+def test_a_rebuild_writes_only_the_parts_of_the_years_that_changed(tmp_path, monkeypatch):
+    import importlib
+
+    assemble = importlib.import_module("xxgk.package.assemble")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)  # real reports of 2009 to 2025
+    new = corpus / "2021" / "pingtan-gaj.txt"
+    held = new.read_bytes()
+    new.unlink()
+    cache = tmp_path / "cache"
+    seen = []
+    real = assemble.parts.write
+
+    def spy(*args, **kwargs):
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(assemble.parts, "write", spy)
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    years = len(seen[-1]["facts"].parts)
+    assert years >= 8 and seen[-1]["facts"].reused == 0 and len(seen[-1]["facts"].fresh) == years
+    new.write_bytes(held)
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    facts, texts = seen[-1]["facts"], seen[-1]["texts"]
+    assert (facts.reused, texts.reused) == (years - 1, years - 1)  # 2021's part only
+    assert [name for name, _, _ in facts.fresh] == ["2021"]  # and only it is validated again
+    build(corpus, tmp_path / "again", jobs=1, cache=cache)
+    assert all(w.reused == len(w.parts) and not w.fresh for w in seen[-1].values())  # nothing changed
+    build(corpus, tmp_path / "cold", jobs=1)  # no cache: every part written, the same bytes
+    assert digests(tmp_path / "cold") == digests(tmp_path / "out") == digests(tmp_path / "again")
