@@ -54,6 +54,10 @@ def test_three_shards_in_any_order_and_through_the_cache(corpus, one_machine, tm
     build_shard(corpus, shards[1], "2/3", jobs=1, cache=tmp_path / "cache")  # again, from the cache
     assemble_shards(list(reversed(shards)), corpus, tmp_path / "package")
     assert digests(tmp_path / "package") == digests(one_machine)
+    for _ in range(2):  # the parts kept by the first assemble are copied by the second
+        assemble_shards(shards, corpus, tmp_path / "package", cache=tmp_path / "parts")
+        assert digests(tmp_path / "package") == digests(one_machine)
+    assert any((tmp_path / "parts").rglob("*.valid"))
 
 
 def test_shards_split_the_files_by_their_path():

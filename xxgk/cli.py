@@ -37,7 +37,8 @@ def _cmd_assemble(args) -> int:
     out = Path(args.out)
     return _packaged(out, not args.no_validate,
                      lambda: assemble_shards([Path(f) for f in args.fragments], args.corpus, out, validate=not args.no_validate,
-                                             store=args.store, checkout=Path(args.checkout)))
+                                             store=args.store, checkout=Path(args.checkout),
+                                             cache=None if args.no_cache else Path(args.cache)))
 
 
 def _packaging(step):
@@ -319,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--checkout", default=str(paths.CHECKOUT), help="with a manifest: the folder its files are checked out into")
     p.add_argument("--out", default=str(paths.PACKAGE), help="where to publish the data package")
     p.add_argument("--no-validate", action="store_true", help="skip the validation of the package")
+    p.add_argument("--cache", default=str(paths.PARSE_CACHE), help="keeps the package's parts for the next assemble")
+    p.add_argument("--no-cache", action="store_true", help="write every part")
     p.set_defaults(func=_cmd_assemble)
 
     p = sub.add_parser("parse", help="show one report's facts and findings")

@@ -61,12 +61,14 @@ def build_shard(corpus: str | os.PathLike, out: Path, shard: str, jobs: int | No
 
 
 def assemble_shards(folders: list[Path], corpus: str | os.PathLike, out: Path, validate: bool = True, store: str = "",
-                    checkout: Path | None = None) -> Summary:
+                    checkout: Path | None = None, cache: Path | None = None) -> Summary:
     """The package of `corpus` from the fragments of every shard (`build_shard`), published at `out`:
-    byte for byte the package `build` makes on one machine."""
+    byte for byte the package `build` makes on one machine. With `cache`, the parts of the last
+    assemble whose files are unchanged are reused (see parts.py)."""
     folder, notes = _corpus(corpus, out, store, checkout)
     summary = _publish(folder, Path(out), validate, lambda files: fragments.read(
-        [Path(f) for f in folders], parser_version(), [f.relative_to(folder).as_posix() for f in files]))
+        [Path(f) for f in folders], parser_version(), [f.relative_to(folder).as_posix() for f in files]),
+        ParseCache(cache, parser_version()) if cache else None)
     summary.warnings += notes
     return summary
 
