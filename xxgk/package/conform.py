@@ -14,7 +14,6 @@ validate.py on the whole tables."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,22 +29,14 @@ BOOLEAN = ["true", "True", "TRUE", "1", "false", "False", "FALSE", "0"]
 SHOWN = 3  # rows named per problem
 
 
-def check_package(folder: Path) -> list[str]:
-    """The problems of every CSV resource of the package in `folder` (empty when it conforms)."""
-    folder = Path(folder)
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    problems = []
-    for res in descriptor["resources"]:
-        problems += [f"{res['name']}: {p}" for p in check_resource(folder / res["path"], res)]
-    return problems
-
-
 def check_resource(path: Path, res: dict) -> list[str]:
+    """The problems of a resource's CSV file (empty when it conforms)."""
     return check_bytes(path.read_bytes(), res)
 
 
 def check_bytes(raw: bytes, res: dict) -> list[str]:
-    """The problems of a resource's CSV bytes (the size and hash only if `res` declares them)."""
+    """The problems of a resource's CSV bytes (the size and hash only if `res` declares them; rows
+    are counted from the header, row 2 the first after it)."""
     problems = []
     if "bytes" in res and len(raw) != res["bytes"]:
         problems.append(f"byte-count: {len(raw)} bytes, the descriptor says {res['bytes']}")

@@ -40,11 +40,12 @@ def part_of(year: int | None) -> str:
 
 @cache
 def code_version() -> str:
-    """A digest of the package's whole source: a part written by other code is not reused."""
+    """A digest of the source of every stage up to the package (the site and the harvest come
+    after it or beside it): a part written by other code is not reused."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts and path.relative_to(root).parts[0] not in ("site", "harvest"):
             h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
