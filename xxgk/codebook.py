@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import cast
 
 import yaml
 
@@ -101,6 +102,7 @@ class Identity:
         cell's value (None when it is unknown: blank, absent, withheld or not read); `across` are
         the columns (axis "rows") or rows (axis "columns") to evaluate it in, in order."""
         parts = self.parts_of(template)
+        sides = (*self.total, *parts)
         for other in across:
             if self.only and other not in self.only:
                 continue
@@ -110,13 +112,13 @@ class Identity:
                 total, part = [get(other, c) for c in self.total], [get(other, c) for c in parts]
             if None in total or None in part:
                 continue
-            have = sum(v for v in total if v is not None)
-            need = sum(v for v in part if v is not None)
+            have = sum(cast("list[int | float]", total))  # no None in either
+            need = sum(cast("list[int | float]", part))
             holds = have >= need if self.relation == ">=" else have == need
-            row, column = (self.total[0], other) if self.axis == "rows" else (other, self.total[0])
-            sides = (*self.total, *parts)
-            cells = tuple((c, other) for c in sides) if self.axis == "rows" else tuple((other, c) for c in sides)
-            yield Outcome(self, row, column, have, need, holds, cells)
+            if self.axis == "rows":
+                yield Outcome(self, self.total[0], other, have, need, holds, tuple([(c, other) for c in sides]))
+            else:
+                yield Outcome(self, other, self.total[0], have, need, holds, tuple([(other, c) for c in sides]))
 
 
 def _identity(raw: dict, columns: dict[str, list[Column]]) -> Identity:
@@ -169,9 +171,11 @@ class Codebook:
     title_pattern: re.Pattern
     digest: str = field(default="")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._rows = {(s, r.code): r for s, rows in self.rows.items() for r in rows}
         self._columns = {(s, c.code): c for s, cols in self.columns.items() for c in cols}
+        self._codes = {s: tuple(c.code for c in cols) for s, cols in self.columns.items()}
+        self._traits: dict[tuple[str, tuple[str, ...]], tuple[bool, str | None]] = {}
 
     def row(self, section: str, code: str) -> Row:
         return self._rows[(section, code)]
@@ -204,11 +208,18 @@ class Codebook:
         return [r for r in self.rows[section] if r.template in ("both", template) and r.code not in left_out]
 
     def row_columns(self, section: str, row: Row, template: str) -> tuple[str, ...]:
-        if section == "requests":
-            return tuple(c.code for c in self.columns["requests"])
-        if section == "appeals":
-            return tuple(c.code for c in self.columns["appeals"])
+        if section == "requests" or section == "appeals":
+            return self._codes[section]
         return row.columns_2019 if template == "2019" else row.columns
+
+    def traits(self, section: str, columns: tuple[str, ...]) -> tuple[bool, str | None]:
+        """Whether any of a row's `columns` takes a signed figure, and the one unit they count in
+        (None for several, or none)."""
+        key = (section, columns)
+        if key not in self._traits:
+            units = {self.column(section, c).unit for c in columns}
+            self._traits[key] = (any(self.column(section, c).signed for c in columns), units.pop() if len(units) == 1 else None)
+        return self._traits[key]
 
 
 def _tuple(value) -> tuple:

@@ -4,7 +4,7 @@ id, its level and its type."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -16,6 +16,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 TYPES = ["government", "government_office", "department", "subdistrict", "township", "zone", "unknown"]
 
 
+@lru_cache(maxsize=65536)  # pinyin is slow, and an agency's reports share a name
 def agency_slug(name: str) -> str:
     """`平潭综合实验区公安局` → `ping-tan-zong-he-shi-yan-qu-gong-an-ju` (deterministic)."""
     words = lazy_pinyin(name, style=Style.NORMAL, errors="default")

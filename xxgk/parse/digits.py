@@ -28,7 +28,6 @@ finding), and every split of the pieces into a row's cells.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -38,8 +37,7 @@ MAX_CANDIDATES = 5000
 MAX_FIGURE_DIGITS = 12  # no count or amount in these tables has more; a longer run is no figure
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):  # a named tuple: made for every figure read, and cheaper than a dataclass
     kind: str  # digits | grouped | decimal | signed | blank
     text: str  # as printed (thousands separators kept)
     line: int | None
@@ -60,7 +58,8 @@ def _valid(run: str) -> bool:
 
 
 def _plausible(p: Piece) -> bool:
-    return p.kind == "blank" or len(p.text.split(".")[0].lstrip("+-").replace(",", "")) <= MAX_FIGURE_DIGITS
+    return p.kind == "blank" or len(p.text) <= MAX_FIGURE_DIGITS or \
+        len(p.text.split(".")[0].lstrip("+-").replace(",", "")) <= MAX_FIGURE_DIGITS
 
 
 @lru_cache(maxsize=8192)
@@ -92,38 +91,53 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
 
     Returns (candidates, truncated); each candidate is (values, printed texts, source lines).
     """
+    count = len(pieces)
     # pieces printed each on a line of its own (a converter's text that puts every cell on a line)
     # are figures apart: each is one cell, never digits of several cells run together
-    apart = len(pieces) > 1 and len({p.line for p in pieces}) == len(pieces)
+    apart = count > 1 and len({p.line for p in pieces}) == count
     if apart and not all(_valid(p.text) for p in pieces if p.kind == "digits"):
         return [], False
     fixed = [apart or p.kind != "digits" for p in pieces]
-    if not all(_plausible(p) for i, p in enumerate(pieces) if fixed[i]):
+    if not all(_plausible(p) for p, f in zip(pieces, fixed) if f):
         return [], False
     # Fast paths (most rows): one piece per cell, or one digit per cell.
-    if len(pieces) == n or sum(1 if fixed[i] else len(p.text) for i, p in enumerate(pieces)) == n:
+    if count == n:
+        vals: list[Value] = []
+        for p, f in zip(pieces, fixed):
+            kind = p.kind
+            if kind == "digits":
+                if not f and not _valid(p.text):
+                    return [], False
+                vals.append(int(p.text))
+            else:
+                vals.append(_value(kind, p.text))
+        return [(tuple(vals), tuple([p.text for p in pieces]), tuple([p.line for p in pieces]))], False
+    # at most one cell per digit of a run, one per other piece
+    most = [1 if f else len(p.text) for p, f in zip(pieces, fixed)]
+    if sum(most) == n:  # single digits are always valid figures
         vals, texts, lines = [], [], []
-        for i, p in enumerate(pieces):
-            parts = [p.text] if (fixed[i] or len(pieces) == n) else list(p.text)
-            if not fixed[i] and not all(_valid(x) for x in parts):
-                return [], False
+        for p, f in zip(pieces, fixed):
+            parts = [p.text] if f else list(p.text)
             vals += [_value(p.kind, x) for x in parts]
             texts += parts
             lines += [p.line] * len(parts)
         return [(tuple(vals), tuple(texts), tuple(lines))], False
     out: list = []
     truncated = False
+    # the most cells the pieces after each one can give: a cut that leaves more cells to fill than
+    # that leads to no candidate (skipping it changes neither the candidates nor their order)
+    most_after = [sum(most[i + 1:]) for i in range(count)]
 
     def rec(i: int, remaining: int, values: list, texts: list, lines: list):
         nonlocal truncated
         if len(out) >= MAX_CANDIDATES:
             truncated = True
             return
-        if i == len(pieces):
+        if i == count:
             if remaining == 0:
                 out.append((tuple(values), tuple(texts), tuple(lines)))
             return
-        pieces_left = len(pieces) - i - 1
+        pieces_left = count - i - 1
         p = pieces[i]
         if fixed[i]:
             if remaining < 1:
@@ -131,8 +145,8 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
             rec(i + 1, remaining - 1, values + [_value(p.kind, p.text)], texts + [p.text], lines + [p.line])
             return
         max_parts = min(len(p.text), remaining - pieces_left)
-        for parts in range(1, max_parts + 1):
-            # the pieces after this one need at most their digit count and at least one cell each
+        # the pieces after this one need at most their digit count and at least one cell each
+        for parts in range(max(1, remaining - most_after[i]), max_parts + 1):
             for split in _splits_of_run(p.text, parts):
                 if len(out) >= MAX_CANDIDATES:
                     truncated = True
@@ -140,8 +154,7 @@ def candidates(pieces: list[Piece], n: int) -> tuple[list[tuple[tuple[Value, ...
                 rec(i + 1, remaining - parts, values + [int(s) for s in split], texts + list(split), lines + [p.line] * parts)
 
     # quick bound: at least one cell per piece, at most one per digit
-    most = sum(len(p.text) if not fixed[i] else 1 for i, p in enumerate(pieces))
-    if len(pieces) <= n <= most:
+    if count <= n <= sum(most):
         rec(0, n, [], [], [])
     return out, truncated
 
@@ -247,36 +260,46 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
     pieces: list[Piece] = []
     token = _token_pattern(tuple(blank_markers))
     for text, line in cells:
-        if not text or text.isspace():
-            pieces.append(Piece("blank", "", line))
-            continue
-        pos = 0
-        figure: tuple[int, int] | None = None  # (start, end) of the last figure in this cell
-        while pos < len(text):
-            m = token.match(text, pos)
-            if m is None:
-                glued = figure is not None and figure[1] == pos
-                spaced = figure is not None and not glued and text[figure[1]:pos].isspace()
-                stop = text[pos:].strip()
-                reason = number_form(text[pos:], glued, spaced)
-                start = figure[0] if figure is not None and (glued or spaced) else pos
-                form = Form(_form_text(text, start, pos), reason) if reason else None
-                return pieces if keep_ends else trim(pieces), stop, line, form
-            kind = m.lastgroup or ""  # every alternative of the pattern is a named group
-            if kind == "digits" and _NUMBERING.match(text, m.start()) and (figure is None or figure[1] < m.start()):
-                # `3.要求…`: the numbering of a label the row's figures run into, not a figure
-                return pieces if keep_ends else trim(pieces), text[m.start():].strip(), line, None
-            if kind == "signed" and not signed_ok:
-                pieces.append(Piece("blank", m.group()[0], line))
-                pieces.append(Piece("grouped" if "," in m.group() else "digits", m.group()[1:], line))
-            elif kind != "space":
-                pieces.append(Piece(kind, m.group(), line))
-            if kind in _FIGURE_KINDS:
-                figure = (m.start(), m.end())
-            elif kind != "space":
-                figure = None
-            pos = m.end()
+        tokens, end = _cell_tokens(text, token, signed_ok)
+        pieces += [Piece(kind, t, line) for kind, t in tokens]
+        if end is not None:
+            return pieces if keep_ends else trim(pieces), end[0], line, end[1]
     return pieces if keep_ends else trim(pieces), None, None, None
+
+
+@lru_cache(maxsize=16384)
+def _cell_tokens(text: str, token: re.Pattern, signed_ok: bool) -> tuple[tuple[tuple[str, str], ...], tuple[str, Form | None] | None]:
+    """The pieces (kind, text) of one cell, and, if text in it ends the figures, that text and its
+    number form (see tokenise). Cells repeat (0, 1, a label), so each is read once."""
+    if not text or text.isspace():
+        return (("blank", ""),), None
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    figure: tuple[int, int] | None = None  # (start, end) of the last figure in this cell
+    while pos < len(text):
+        m = token.match(text, pos)
+        if m is None:
+            glued = figure is not None and figure[1] == pos
+            spaced = figure is not None and not glued and text[figure[1]:pos].isspace()
+            stop = text[pos:].strip()
+            reason = number_form(text[pos:], glued, spaced)
+            start = figure[0] if figure is not None and (glued or spaced) else pos
+            return tuple(tokens), (stop, Form(_form_text(text, start, pos), reason) if reason else None)
+        kind = m.lastgroup or ""  # every alternative of the pattern is a named group
+        if kind == "digits" and _NUMBERING.match(text, m.start()) and (figure is None or figure[1] < m.start()):
+            # `3.要求…`: the numbering of a label the row's figures run into, not a figure
+            return tuple(tokens), (text[m.start():].strip(), None)
+        if kind == "signed" and not signed_ok:
+            tokens.append(("blank", m.group()[0]))
+            tokens.append(("grouped" if "," in m.group() else "digits", m.group()[1:]))
+        elif kind != "space":
+            tokens.append((kind, m.group()))
+        if kind in _FIGURE_KINDS:
+            figure = (m.start(), m.end())
+        elif kind != "space":
+            figure = None
+        pos = m.end()
+    return tuple(tokens), None
 
 
 def in_cells(pieces: list[Piece], cells: int) -> list[Piece] | None:

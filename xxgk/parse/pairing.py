@@ -21,7 +21,6 @@ from .stream import SEP, Span, Stream
 
 # plain whole numbers standing alone (not `1.` or `(1)` numbering, not part of a longer number form)
 _NUMBER = re.compile(rf"(?<![0-9.,、()\w])([0-9]+)(?=[\s{SEP}]|$)")
-_GAP = re.compile(rf"[\s{SEP}]*")
 # the findings of a row that could not be read, which a confirmed pairing answers
 _ANSWERED = {"missing-row", "cell-count-mismatch", "ambiguous-digits", "unrecognised-label"}
 
@@ -29,8 +28,10 @@ _ANSWERED = {"missing-row", "cell-count-mismatch", "ambiguous-digits", "unrecogn
 def _runs(stream: Stream, span: Span) -> list[list[re.Match]]:
     """Maximal runs of standalone numbers separated only by white space and cell breaks."""
     runs: list[list[re.Match]] = []
-    for m in _NUMBER.finditer(stream.text, span.start, span.end):
-        if runs and _GAP.fullmatch(stream.text, runs[-1][-1].end(), m.start()):
+    text = stream.text
+    for m in _NUMBER.finditer(text, span.start, span.end):
+        gap = text[runs[-1][-1].end():m.start()] if runs else "x"
+        if not gap or gap.isspace():  # only white space and cell breaks between (SEP is white space to isspace)
             runs[-1].append(m)
         else:
             runs.append([m])
@@ -86,8 +87,10 @@ def _apart(stream: Stream, located: dict[str, re.Match], values: dict[str, tuple
 
 def _off_label(stream: Stream, label: re.Match, got: tuple | None) -> bool:
     """Whether a row was read with figures on another line than its label's."""
+    if got is None or not _read(got):
+        return False
     lines = range(stream.line_at(label.start()) or 0, (stream.line_at(label.end()) or 0) + 1)
-    return got is not None and _read(got) and not all(line in lines for line in got[4])
+    return not all(line in lines for line in got[4])
 
 
 def _by_line(stream: Stream, run: list[re.Match]) -> list[list[re.Match]]:

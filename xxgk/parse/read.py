@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from ..findings import message
 from ..text import normalise, source_lines, source_text  # noqa: F401  (the readers' rules, and for those who read through them)
@@ -25,8 +27,7 @@ class ReadError(Exception):
         super().__init__(self.message_en)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a named tuple: made for every cell of every report, and cheaper than a dataclass
     text: str
     line: int
     row: int | None = None  # the table row it belongs to, where the format says (an HTML <tr>, a pipe or tab row)
@@ -216,23 +217,36 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     - `a\\tb\\tc`        tab-separated row: an empty field is an empty cell
     - anything else      one cell (prose, or a crawler dump with cells run together)
     """
+    return [Cell(text, number, number if row else None) for text, row in _layout(line)]
+
+
+@lru_cache(maxsize=16384)
+def _layout(line: str) -> tuple[tuple[str, bool], ...]:
+    """The cells of a line as (text, whether the line is a table row): lines repeat (labels,
+    figures, a table's rules), so each is read once."""
     stripped = line.rstrip("\r\n")
     if not stripped.strip():
-        return []
+        return ()
     if _ONLY_PIPES.match(stripped) or _PAGE_NUMBER.fullmatch(stripped.strip()):
-        return []  # a page number that a conversion left inside the text is not the report's
+        return ()  # a page number that a conversion left inside the text is not the report's
     s = stripped.strip()
     if s.startswith("|") and s.endswith("|") and len(s) > 1:
         if _MD_SEPARATOR_ROW.match(s):
-            return []
-        return [Cell(part.strip(), number, number) for part in s[1:-1].split("|")]
+            return ()
+        return tuple((part.strip(), True) for part in s[1:-1].split("|"))
     if stripped.endswith((" |", "\t|")):
-        return [Cell(stripped[:-1].strip(), number)]
+        return ((stripped[:-1].strip(), False),)
     if stripped.startswith("\t") and "\t" not in stripped[1:]:
-        return [Cell(stripped[1:].strip(), number)]
+        return ((stripped[1:].strip(), False),)
     if "\t" in stripped:
-        return [Cell(part.strip(), number, number) for part in stripped.split("\t")]
-    return [Cell(stripped.strip(), number)]
+        return tuple((part.strip(), True) for part in stripped.split("\t"))
+    return ((stripped.strip(), False),)
+
+
+@lru_cache(maxsize=16384)
+def _markdown_line(line: str) -> str:
+    """A Markdown line without its markup (headings, quotes, list marks, emphasis)."""
+    return line if _PAGE_NUMBER.fullmatch(line.strip()) else _MD_MARKUP.sub("", line)  # `- 2 -` is no list item
 
 
 def _normalised_lines(lines: list[str]) -> list[str]:
@@ -260,10 +274,9 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             break
     normalised = _normalised_lines(lines)
     cells: list[Cell] = []
+    markdown = fmt == "markdown"
     for number, line in enumerate(normalised[start:], start=start + 1):
-        if fmt == "markdown" and not _PAGE_NUMBER.fullmatch(line.strip()):  # `- 2 -` is no list item
-            line = _MD_MARKUP.sub("", line)
-        cells.extend(_line_cells(line, number))
+        cells += _line_cells(_markdown_line(line) if markdown else line, number)
     return Document(cells=cells, format=fmt, encoding=encoding, meta=meta)
 
 
@@ -271,16 +284,70 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
 
 _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre", "center",
                "ul", "ol", "table", "tr", "td", "th", "br")
+_BLOCK = frozenset(_BLOCK_TAGS)
 _SKIP_TAGS = ("script", "style", "noscript", "template", "head", "iframe", "svg", "button", "select", "option", "title")
-_WS = re.compile(r"\s+")
 
 
 _LXML_LAST_LINE = 65535  # the largest line number libxml2 records
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# the characters lxml refuses in text, as UTF-8 bytes: the control codes (no byte of another
+# character is one) and U+FFFE, U+FFFF
+_NOT_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_XML_CHARS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # what lxml refuses in text
 
 
 def _clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # every run of white space (as the pattern \s+ knows it) one space
+
+
+def _spaced_text(node, parts: list[str]) -> None:
+    """The text of `node`'s subtree, as itertext gives it, with a space before the text and the
+    tail of every block element (blocks and <br> separate words; spans inside a block do not)."""
+    tag = node.tag
+    text = node.text
+    if tag in _BLOCK:
+        if tag != "br":
+            parts.append(" ")
+            if text:
+                parts.append(text)
+    elif text:
+        parts.append(text)
+    for child in node:
+        child_tag = child.tag
+        if child_tag.__class__ is str:  # a comment or a processing instruction gives its tail only
+            _spaced_text(child, parts)
+            if child_tag in _BLOCK:
+                parts.append(" ")
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+
+
+def _inline_text(node, parts: list[str]) -> bool:
+    """The text of `node`'s children (as _spaced_text), if none of them holds a block element;
+    False at the first block element (what was added is then of no use)."""
+    for child in node:
+        tag = child.tag
+        if tag.__class__ is str:  # a comment or a processing instruction gives its tail only
+            if tag in _BLOCK:
+                return False
+            if child.text:
+                parts.append(child.text)
+            if not _inline_text(child, parts):
+                return False
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+    return True
+
+
+def _refuse_control_references(root) -> None:
+    """A character reference to a character lxml refuses in text (`&#1;`, `&#xFFFE;`) in a block's
+    text or tail: the ValueError lxml raises when a space is set before such text."""
+    for el in root.iter(*_BLOCK_TAGS):
+        for text in (el.tail, el.text if el.tag != "br" else None):
+            if text and _NOT_XML_TEXT.search(text):
+                raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
 
 
 def read_html(text: str, encoding: str = "utf-8") -> Document:
@@ -293,9 +360,13 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
     # such a line is not known (0) rather than wrong.
     lines = _normalised_lines(source_lines(text))
     unknown = _LXML_LAST_LINE if len(lines) > _LXML_LAST_LINE else _LXML_LAST_LINE + 1
-    text = _NOT_XML.sub("", "\n".join(lines))  # control codes: no content, and lxml refuses them in text
+    # control codes: no content, and lxml refuses them in text
+    data = "\n".join(lines).encode("utf-8").translate(None, _NOT_XML_BYTES)
+    if b"\xef\xbf" in data:
+        for char in _NOT_XML_CHARS:
+            data = data.replace(char, b"")
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError("unreadable-file", "html-unparsable", parser_error=exc) from exc
     if any("Excessive depth" in e.message for e in parser.error_log):
@@ -313,47 +384,39 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
         meta["title"] = title.text.strip()
 
     etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)
-    # lines first: libxml2 keeps a line past 65534 with the element's text, which is changed below
-    lines_of = {el: el.sourceline for el in root.iter()}
-    # Block boundaries and <br> separate words; spans inside a block do not.
-    blocky: set = set()
-    for el in root.iter(*_BLOCK_TAGS):
-        el.tail = " " + el.tail if el.tail else " "
-        if el.tag == "br":
-            el.text = None
-        else:  # a block starts a word too (a <p> inside an inline element of another block)
-            el.text = " " + el.text if el.text else " "
-        for anc in el.iterancestors():
-            if anc in blocky:
-                break
-            blocky.add(anc)
-
+    if b"&#" in data:
+        _refuse_control_references(root)
     cells: list[Cell] = []
     rows: dict = {}  # <tr> element: its number
 
-    def line(node) -> int:
-        n = lines_of.get(node) or 0
+    def line(node) -> int:  # the tree is never changed: libxml2 keeps a line past 65534 with the element's text
+        n = node.sourceline or 0
         return n if n < unknown else 0
 
-    def walk(node):
+    def walk(node) -> None:
         tag = node.tag
         if not isinstance(tag, str):
             return
         if tag in ("td", "th"):
             row = rows.setdefault(node.getparent(), len(rows) + 1)
-            cells.append(Cell(_clean("".join(node.itertext())), line(node), row))
+            parts: list[str] = []
+            _spaced_text(node, parts)
+            cells.append(Cell(_clean("".join(parts)), line(node), row))
             return
-        if node not in blocky and tag in _BLOCK_TAGS:
-            t = _clean("".join(node.itertext()))
-            if t:
-                cells.append(Cell(t, line(node)))
-            return
-        if node.text and node.text.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
+        if tag in _BLOCK:
+            parts = [] if tag == "br" else [" ", node.text or ""]
+            if _inline_text(node, parts):  # a block with no block inside: one cell
+                t = _clean("".join(parts))
+                if t:
+                    cells.append(Cell(t, line(node)))
+                return
+        inline = tag not in ("table", "tr", "tbody", "thead", "tfoot")
+        if inline and node.text and node.text.strip():
             cells.append(Cell(_clean(node.text), line(node)))
         for child in node:
             walk(child)
-            if child.tail and child.tail.strip() and tag not in ("table", "tr", "tbody", "thead", "tfoot"):
-                cells.append(Cell(_clean(child.tail), line(child) if lines_of.get(child) else line(node)))
+            if inline and child.tail and child.tail.strip():
+                cells.append(Cell(_clean(child.tail), line(child) if child.sourceline else line(node)))
 
     body = root.find(".//body")
     walk(body if body is not None else root)

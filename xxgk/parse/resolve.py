@@ -110,7 +110,6 @@ def resolve(pieces, columns, section, row, report: Report, narrative: str, line,
     if not pieces:
         return ("ok", "", (None,) * n, ("",) * n, (line,) * n)
     cands, truncated = digits.candidates(pieces, n)
-    printed = " ".join(p.text or "∅" for p in pieces)
     if any(isinstance(v, float) for c in cands for v in c[0]):
         # a decimal is a figure only in a column of amounts (fees); in a column that counts items it is no plain figure
         allowed = [load().column(section, c).decimal for c in columns]
@@ -126,6 +125,7 @@ def resolve(pieces, columns, section, row, report: Report, narrative: str, line,
     if len(cands) == 1 and not truncated and not guess:
         vals, texts, lines = cands[0]
         return ("ok", "cell" if len(pieces) == n else "split", vals, texts, lines)
+    printed = " ".join(p.text or "∅" for p in pieces)
     if not cands:
         report.add(finding("cell-count-mismatch", printed=printed, cells=n, expected=str(n), found=printed, **where))
         return ("unresolved", "", (), (), (line,))

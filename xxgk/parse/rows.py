@@ -71,7 +71,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
     inside: set[str] = set()
     for k, (row, m) in enumerate(ordered):
         columns = cb.row_columns(section, row, template)
-        signed = any(cb.column(section, c).signed for c in columns)
+        signed, unit = cb.traits(section, columns)
         cells = stream.cells_between(m.end(), starts[k + 1])
         pieces, stop_text, stop_line, form = digits.tokenise(cells, cb.blank_markers, signed_ok=signed)
         # figures that do not fit the row: its own table row, empty cells included, may
@@ -83,8 +83,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         line = stream.line_at(m.start())
         report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
                                     " ".join(p.text or "∅" for p in pieces)))
-        units = {cb.column(section, c).unit for c in columns}
-        unreadable = _stop(report, stop_text, stop_line, form, section, row.code, units.pop() if len(units) == 1 else None)
+        unreadable = _stop(report, stop_text, stop_line, form, section, row.code, unit)
         if unreadable:
             values[row.code] = unreadable
             continue
@@ -107,9 +106,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         columns = cb.row_columns(section, row, template)
         if row.code not in located and row.code not in paired:
             report.add(finding("missing-row", label=row.label, row_code=row.code, section=section, row=row.code))
-        resolved = values.get(row.code)
-        for j, col in enumerate(columns):
-            report.facts.append(_fact(section, row.code, col, resolved, j))
+        report.facts += _facts(section, row.code, columns, values.get(row.code))
 
 
 def _label_rest(row: Row, printed: str, after: str) -> bool:
@@ -173,6 +170,15 @@ def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
     if v is None:
         return Fact(section, row, column, None, "blank", "", texts[j], lines[j])
     return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j])
+
+
+def _facts(section: str, row: str, columns: tuple[str, ...], resolved) -> list[Fact]:
+    """A row's facts, one per column (as _fact)."""
+    if resolved is None or resolved[0] != "ok":
+        return [_fact(section, row, column, resolved, 0) for column in columns]
+    _, evidence, vals, texts, lines = resolved
+    return [Fact(section, row, column, None, "blank", "", texts[j], lines[j]) if vals[j] is None
+            else Fact(section, row, column, vals[j], "reported", evidence, texts[j], lines[j]) for j, column in enumerate(columns)]
 
 
 def appeals(stream: Stream, span: Span, report: Report) -> None:

@@ -43,19 +43,23 @@ class Stream:
         out: list[tuple[str, int | None]] = []
         if start >= end:
             return out
-        i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        while i < len(self.cells) and self.starts[i] < end:
-            cell = self.cells[i]
-            c_start, c_end = self.starts[i], self.starts[i] + len(cell.text)
-            lo, hi = max(start, c_start), min(end, c_end)
-            whole = lo == c_start and hi == c_end
-            if c_end < start:
-                i += 1
-                continue
-            part = cell.text[lo - c_start:hi - c_start] if hi > lo else ""
-            if part.strip() or (whole and start <= c_start and c_end < end):
-                out.append((part, cell.line))
+        starts, cells = self.starts, self.cells
+        i = max(0, bisect.bisect_right(starts, start) - 1)
+        while i < len(cells) and starts[i] < end:
+            cell = cells[i]
+            c_start = starts[i]
+            c_end = c_start + len(cell.text)
             i += 1
+            if c_end < start:
+                continue
+            if start <= c_start and c_end <= end:  # the whole cell
+                if (cell.text and not cell.text.isspace()) or c_end < end:
+                    out.append((cell.text, cell.line))
+                continue
+            lo, hi = max(start, c_start), min(end, c_end)
+            part = cell.text[lo - c_start:hi - c_start] if hi > lo else ""
+            if part and not part.isspace():
+                out.append((part, cell.line))
         return out
 
     def in_row(self, start: int, end: int) -> list[tuple[str, int | None]] | None:
