@@ -73,7 +73,7 @@ def _parquet(package, name):
 def _both(name, edit):
     """The same rows in the CSV and the Parquet files: an error only the keys can show."""
     def plant(package):
-        from xxgk.package.parts import read_csv
+        from xxgk.package.tables import read_csv
         from xxgk.package.tables import arrow_schemas
 
         _lines(name, edit)(package)

@@ -14,21 +14,21 @@ from ..findings import message
 def corpus_files(corpus: Path) -> list[Path]:
     """Every file below the corpus root, in a stable order; hidden files are not reports. A link
     to a folder is listed (to be reported), not followed."""
-    files = []
-    top = os.path.abspath(corpus)
+    files: list[str] = []
+    base = os.fspath(Path(corpus))
+    top = os.path.abspath(base)
 
     def unreadable(exc: OSError) -> None:  # a folder that cannot be listed is reported, not skipped
         if exc.filename is None or os.path.abspath(exc.filename) == top:
             raise exc
-        files.append(Path(exc.filename))
+        files.append(os.fspath(exc.filename))
 
-    for root, dirs, names in os.walk(corpus, onerror=unreadable):
+    for root, dirs, names in os.walk(base, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files += [Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d))]
-        for name in names:
-            if not name.startswith("."):
-                files.append(Path(root) / name)
-    return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
+        files += [os.path.join(root, d) for d in dirs if os.path.islink(os.path.join(root, d))]
+        files += [os.path.join(root, name) for name in names if not name.startswith(".")]
+    cut = len(base) + 1  # every path is `base/…`: sorted by the part after it, as a string
+    return [Path(f) for f in sorted(files, key=lambda f: f[cut:])]
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # reports are a few hundred KB; the cap bounds what one file can cost

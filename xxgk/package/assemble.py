@@ -119,13 +119,14 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
         else:
             seen[rid] = rep["source_file"]
             summaries[rid] = res.crossyear
-            if res.codes.get("ambiguous-digits") and crossyear.settles(_rows(res.loaded().checks, "checks")):
+            if res.codes.get("ambiguous-digits") and res.settles:
                 held.append(res)  # the year before may settle it: written once every report is known
             else:
                 place(res)
             summary.figures += res.figures
             rep["figures"] = res.figures
-            summary.codes.update(res.codes)
+            for code, n in res.codes.items():  # not Counter.update: its check of the argument's type is slow
+                summary.codes[code] += n
         reports.append(rep)
         summary.reports += 1
         summary.facts += rep["facts"]
@@ -361,6 +362,7 @@ def _amend(res: FileResult, facts: list[tuple], checks: list[tuple], settled: in
     res.facts, res.checks, res.amended = Block("facts", facts), Block("checks", checks), True
     res.figures += settled
     res.codes = Counter(c[2] for c in checks)
+    res.settles = crossyear.settles(checks)
     res.errors = sum(c[3] == "error" for c in checks)
     res.report["findings"] = len(checks)
     if res.report["status"] == "partial" and not res.errors:

@@ -88,7 +88,7 @@ def write(results: Iterable[FileResult], folder: Path, shard: str, parser: str) 
 def _meta(res: FileResult) -> dict:
     return {"report": res.report, "crossyear": res.crossyear, "figures": res.figures, "errors": res.errors,
             "codes": dict(res.codes), "key": res.key, "cached": res.cached, "cache_problem": res.cache_problem,
-            "amended": res.amended, "rows": {name: getattr(res, name).rows for name in FRAGMENTS}}
+            "amended": res.amended, "settles": res.settles, "rows": {name: getattr(res, name).rows for name in FRAGMENTS}}
 
 
 def read(folders: list[Path], parser: str, expected: list[str]) -> Iterator[FileResult]:
@@ -132,4 +132,4 @@ def _results(folder: Path) -> Iterator[FileResult]:
             yield FileResult(report=meta["report"], facts=blocks["facts"], checks=blocks["checks"], texts=blocks["texts"],
                              crossyear=meta["crossyear"], figures=meta["figures"], errors=meta["errors"],
                              codes=Counter(meta["codes"]), key=meta["key"], cached=meta["cached"],
-                             cache_problem=meta["cache_problem"], amended=meta["amended"])
+                             cache_problem=meta["cache_problem"], amended=meta["amended"], settles=meta["settles"])

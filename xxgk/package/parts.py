@@ -23,13 +23,14 @@ import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .tables import FRAGMENTS, Block, arrow_schemas, read_csv
+from .tables import FRAGMENTS, Block, arrow_schemas, read_csv_batches
 
 UNKNOWN = "unknown"  # the part of the reports whose year is not known
 
@@ -100,14 +101,15 @@ class Part:
         h.update(Block.csv_text(self.rows[resource]).encode("utf-8"))
         return h.hexdigest()[:32]
 
-    def bodies(self, resources: list[str]) -> dict[str, bytes]:
-        """The CSV bytes of these resources' rows (each entry's rows read once)."""
-        out: dict[str, list[bytes]] = {name: [] for name in resources}
+    def write_rows(self, files: dict[str, BinaryIO]) -> None:
+        """The CSV bytes of these resources' rows into their files, entry by entry (each entry's rows
+        read once, none held longer)."""
         for e in self.entries:
             loaded = e.load()
-            for name in resources:
-                out[name].append(loaded[name])
-        return {name: b"".join(chunks) + Block.csv_text(self.rows[name]).encode("utf-8") for name, chunks in out.items()}
+            for name, f in files.items():
+                f.write(loaded[name])
+        for name, f in files.items():
+            f.write(Block.csv_text(self.rows[name]).encode("utf-8"))
 
 
 @dataclass
@@ -141,20 +143,30 @@ class PartCache:
         base = root / resource / signature
         return base.with_suffix(".csv"), base.with_suffix(".parquet")
 
-    def put(self, resource: str, signature: str, body: bytes, parquet: Callable[[Path], None]) -> None:
-        """Keep a part's CSV bytes, and its Parquet file as `parquet(path)` writes it."""
+    def put(self, part: Part, signatures: dict[str, str], header: dict[str, bytes]) -> None:
+        """Write a part of these resources (`signatures`: resource → signature): its CSV bytes, then
+        its Parquet file read from them."""
         for attempt in range(2):
-            piece, target = self.paths(resource, signature)
             try:
-                piece.parent.mkdir(parents=True, exist_ok=True)
-                _write_atomic(piece, body)
-                parquet(target)
+                pieces = {r: self.paths(r, sig) for r, sig in signatures.items()}
+                files: dict[str, BinaryIO] = {}
+                for r, (piece, _) in pieces.items():
+                    piece.parent.mkdir(parents=True, exist_ok=True)
+                    files[r] = open(_temp(piece), "wb")
+                try:
+                    part.write_rows(files)
+                finally:
+                    for f in files.values():
+                        f.close()
+                for r, (piece, parquet) in pieces.items():
+                    os.replace(_temp(piece), piece)
+                    _write_parquet(piece, header[r], arrow_schemas()[r], parquet)
                 return
             except OSError as exc:
                 if attempt or self.fallback is None:
                     raise
                 self.problem = self.problem or f"the part cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without it"
-                self._moved.add((resource, signature))
+                self._moved.update((r, sig) for r, sig in signatures.items())
 
     def has(self, resource: str, signature: str) -> bool:
         return all(p.is_file() for p in self.paths(resource, signature))
@@ -188,15 +200,14 @@ class PartCache:
 
 def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str, bytes]) -> dict[str, Written]:
     """Each resource's CSV (header, then every part in year order) and Parquet dataset in `data`."""
-    schemas = arrow_schemas()
     out = {name: Written(name) for name in FRAGMENTS}
     parts = parts or {UNKNOWN: Part(UNKNOWN)}  # a dataset of no rows still has its schema
     order = sorted(parts, key=_order)
     signatures = {(name, resource): parts[name].signature(resource) for name in order for resource in FRAGMENTS}
     for name in order:
         missing = [r for r in FRAGMENTS if not store.has(r, signatures[name, r])]
-        for resource, body in (parts[name].bodies(missing) if missing else {}).items():
-            store.put(resource, signatures[name, resource], body, partial(_write_parquet, header[resource] + body, schemas[resource]))
+        if missing:
+            store.put(parts[name], {r: signatures[name, r] for r in missing}, header)
         for resource in FRAGMENTS:
             out[resource].reused += resource not in missing
     for resource in FRAGMENTS:
@@ -229,18 +240,36 @@ def _order(part: str) -> tuple[bool, str]:
     return part == UNKNOWN, part
 
 
-def _write_parquet(csv: bytes, schema: pa.Schema, path: Path) -> None:
-    table = read_csv(csv, schema)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd", compression_level=3, write_statistics=True, use_dictionary=True,
-                   row_group_size=ROW_GROUP)
+def _write_parquet(piece: Path, header: bytes, schema: pa.Schema, path: Path) -> None:
+    """A part's Parquet file from its CSV bytes (no header), read in batches with the package's CSV
+    reader and written in row groups of exactly ROW_GROUP rows (the bytes depend on the rows only),
+    so memory does not grow with the part."""
+    tmp = _temp(path)
+    with pq.ParquetWriter(tmp, schema, compression="zstd", compression_level=3, write_statistics=True, use_dictionary=True) as w:
+        held: list[pa.Table] = []
+        count = 0
+        for batch in read_csv_batches(piece, schema):
+            held.append(pa.Table.from_batches([batch]))
+            count += batch.num_rows
+            while count >= ROW_GROUP:
+                table = pa.concat_tables(held)
+                w.write_table(table.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                held, count = [table.slice(ROW_GROUP)], count - ROW_GROUP
+        if count or not w.file_handle.tell():
+            table = pa.concat_tables(held) if held else schema.empty_table()
+            w.write_table(table, row_group_size=ROW_GROUP)
     os.replace(tmp, path)
+
+
+def _temp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    _temp(path).write_bytes(data)
+    os.replace(_temp(path), path)
 
 
 ROW_GROUP = 100_000
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -65,6 +66,25 @@ class Block:
         return batches[0] if batches else pa.RecordBatch.from_arrays([pa.array([], t) for t in schema.types], schema=schema)
 
 
+def read_csv_batches(path: Path, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The batches of a CSV file of this package with no header line, read as `read_csv` reads
+    (a value may hold newlines; a row may be up to BLOCK bytes)."""
+    if not Path(path).stat().st_size:
+        return
+    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=BLOCK, column_names=schema.names),
+                            parse_options=pacsv.ParseOptions(newlines_in_values=True), convert_options=_CONVERT(schema))
+    for batch in reader:
+        yield pa.Table.from_batches([batch]).cast(schema).combine_chunks().to_batches()[0] if batch.num_rows else batch
+
+
+BLOCK = 16 << 20
+
+
+def _CONVERT(schema: pa.Schema) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(column_types={f.name: f.type for f in schema}, strings_can_be_null=True, null_values=[""],
+                                quoted_strings_can_be_null=True)
+
+
 def read_csv(data: bytes | Path, schema: pa.Schema, header: bool = True) -> pa.Table:
     """CSV of this package read with its resource's types (an empty field is null): the one reader
     the Parquet files are made with and compared by."""
@@ -77,8 +97,7 @@ def read_csv(data: bytes | Path, schema: pa.Schema, header: bool = True) -> pa.T
         read_options=pacsv.ReadOptions(block_size=min(max(size + 1, 1 << 20), (1 << 31) - 1),
                                        column_names=None if header else schema.names),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema}, strings_can_be_null=True,
-                                             null_values=[""], quoted_strings_can_be_null=True),
+        convert_options=_CONVERT(schema),
     ).cast(schema)
 
 

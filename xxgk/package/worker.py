@@ -130,13 +130,14 @@ class FileResult:
     cached: bool = False  # taken from the parse cache
     cache_problem: str | None = None  # why the cache could not be written, if it could not
     amended: bool = False  # settled by another file's evidence after the parse
+    settles: bool = False  # a withheld row the agency's report of the year before may settle (crossyear.settles)
     stored: bool = False  # in the parse cache (a hit, or put there by this parse)
     home: tuple | None = None  # a summary without its rows: (cache folder, parser version, task) to read them from
 
     def summary(self) -> FileResult:
         """This result without its rows (for the cache's summaries index)."""
         return FileResult(report=dict(self.report), facts=None, checks=None, texts=None, crossyear=self.crossyear,  # type: ignore[arg-type]
-                          figures=self.figures, errors=self.errors, codes=Counter(self.codes), key=self.key, stored=True)
+                          figures=self.figures, errors=self.errors, codes=self.codes, key=self.key, stored=True, settles=self.settles)
 
     def loaded(self) -> FileResult:
         """This result with its rows: a summary reads them from its cache entry (or, if the entry
@@ -177,6 +178,7 @@ def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = 
         errors=sum(g.severity == "error" for g in report.findings),
         codes=Counter(g.code for g in report.findings),
         key=key,
+        settles=crossyear.settles(checks),
     )
 
 
@@ -204,7 +206,7 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
         for task, where, st, key in plan:
             known = summaries.get(key) if key else None
             if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
-                res = replace(known, report=dict(known.report), codes=Counter(known.codes), cached=True, home=(folder, version, task))
+                res = replace(known, report=dict(known.report), cached=True, home=(folder, version, task))
                 res.report["source_file"] = task[1]
             else:
                 hit = store.get(key) if key and store is not None else None
