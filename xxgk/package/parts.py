@@ -270,6 +270,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(_temp(path), path)
 
 
-ROW_GROUP = 100_000
+ROW_GROUP = 16_384  # rows: what a part holds in memory while its Parquet file is written
 
 

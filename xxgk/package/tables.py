@@ -77,7 +77,7 @@ def read_csv_batches(path: Path, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         yield pa.Table.from_batches([batch]).cast(schema).combine_chunks().to_batches()[0] if batch.num_rows else batch
 
 
-BLOCK = 16 << 20
+BLOCK = 4 << 20  # bytes read at a time (a row may be this long)
 
 
 def _CONVERT(schema: pa.Schema) -> pacsv.ConvertOptions:
