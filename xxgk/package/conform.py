@@ -1,7 +1,8 @@
 """The build's validation: every property Frictionless checks on this package's CSV resources, proved
-on whole columns with Arrow instead of cell by cell in Python (Frictionless takes about a minute
-per million rows; this, about a second). `xxgk validate` still runs Frictionless itself, and a test
-plants an error of every kind in a package and checks that both reject it.
+on whole columns with Arrow instead of cell by cell in Python (Frictionless reads about 16,000
+rows a second here; this, about 200,000, keys and Parquet included). `xxgk validate` still runs
+Frictionless itself, and a test plants an error of every kind in a package and checks that both
+reject it.
 
 Proved per resource: the file's size and SHA-256 as the descriptor declares them; UTF-8; the
 header row is exactly the schema's field names; every row has one cell per field; each non-empty

@@ -26,12 +26,9 @@ def validate_package(folder: Path) -> list[str]:
 
     folder = Path(folder)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    checked = json.loads(json.dumps(descriptor))
-    for res in checked["resources"]:
-        res["schema"].pop("foreignKeys", None)  # Frictionless holds every referenced table in memory: checked below
     problems = _keys_across_reports(folder, descriptor)
     with system.use_context(trusted=True):
-        report = Package(checked, basepath=str(folder)).validate()
+        report = Package(descriptor, basepath=str(folder)).validate()
     if not report.valid:
         for task in report.tasks:
             for err in task.errors[:20]:
@@ -45,7 +42,7 @@ def validate_package(folder: Path) -> list[str]:
 
 def check_package(folder: Path, written: dict[str, Written] | None = None) -> list[str]:
     """The build's validation, on whole columns (conform.py): the same properties as
-    validate_package, in about a second per 400,000 rows. With `written` (what the build wrote in
+    validate_package, in about 2 s per 400,000 rows (Frictionless: about 25 s). With `written` (what the build wrote in
     parts), a resource written in parts is checked part by part, only the parts no validated build
     wrote before (the others are byte for byte parts that passed), and their Parquet files."""
     folder = Path(folder)
