@@ -122,7 +122,7 @@ class Written:
     csv_bytes: int = 0
     csv_hash: str = ""
     parts: list = field(default_factory=list)  # (part name, rows, path of its Parquet file)
-    fresh: list = field(default_factory=list)  # (part name, path of its CSV bytes)
+    fresh: list = field(default_factory=list)  # (part name, signature, path of its CSV bytes)
     reused: int = 0
 
 
