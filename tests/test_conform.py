@@ -73,8 +73,7 @@ def _parquet(package, name):
 def _both(name, edit):
     """The same rows in the CSV and the Parquet files: an error only the keys can show."""
     def plant(package):
-        from xxgk.package.tables import read_csv
-        from xxgk.package.tables import arrow_schemas
+        from xxgk.package.tables import arrow_schemas, read_csv
 
         _lines(name, edit)(package)
         path = package / "data" / f"{name}.parquet"
