@@ -243,12 +243,22 @@ def _order(part: str) -> tuple[bool, str]:
 def _write_parquet(piece: Path, header: bytes, schema: pa.Schema, path: Path) -> None:
     """A part's Parquet file from its CSV bytes (no header), read in batches with the package's CSV
     reader and written in row groups of exactly ROW_GROUP rows (the bytes depend on the rows only),
-    so memory does not grow with the part."""
+    so memory does not grow with the part; a part with a row longer than a batch's block (a
+    narrative of megabytes) is read whole."""
+    try:
+        _write_parquet_in(piece, schema, path, 0)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+        _write_parquet_in(piece, schema, path, piece.stat().st_size + 1)
+
+
+def _write_parquet_in(piece: Path, schema: pa.Schema, path: Path, block: int) -> None:
     tmp = _temp(path)
     with pq.ParquetWriter(tmp, schema, compression="zstd", compression_level=3, write_statistics=True, use_dictionary=True) as w:
         held: list[pa.Table] = []
         count = 0
-        for batch in read_csv_batches(piece, schema):
+        for batch in read_csv_batches(piece, schema, block):
             held.append(pa.Table.from_batches([batch]))
             count += batch.num_rows
             while count >= ROW_GROUP:

@@ -66,12 +66,13 @@ class Block:
         return batches[0] if batches else pa.RecordBatch.from_arrays([pa.array([], t) for t in schema.types], schema=schema)
 
 
-def read_csv_batches(path: Path, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+def read_csv_batches(path: Path, schema: pa.Schema, block: int = 0) -> Iterator[pa.RecordBatch]:
     """The batches of a CSV file of this package with no header line, read as `read_csv` reads
-    (a value may hold newlines; a row may be up to BLOCK bytes)."""
+    (a value may hold newlines), `block` bytes at a time (BLOCK by default: a longer row raises
+    ArrowInvalid, "straddling object")."""
     if not Path(path).stat().st_size:
         return
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=BLOCK, column_names=schema.names),
+    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=block or BLOCK, column_names=schema.names),
                             parse_options=pacsv.ParseOptions(newlines_in_values=True), convert_options=_CONVERT(schema))
     for batch in reader:
         yield pa.Table.from_batches([batch]).cast(schema).combine_chunks().to_batches()[0] if batch.num_rows else batch
