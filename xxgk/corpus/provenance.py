@@ -54,6 +54,19 @@ def iso_utc(value: str) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """A record file's text: UTF-8 (a byte-order mark allowed), else GB 18030, else UTF-8 with the
+    undecodable bytes replaced; a problem says which when it is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), [_problem("", "gb18030", provenance_file=name)]
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), [_problem("", "unknown-encoding", provenance_file=name)]
+
+
 def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
     """Each file's record (every field a string, `retrieved` normalised or empty) and the problems
     found on the way."""
@@ -64,16 +77,7 @@ def read(corpus: Path) -> tuple[dict[str, dict], list[Problem]]:
         return {}, []
     except OSError as exc:
         return {}, [_problem("", "unreadable", provenance_file=PROVENANCE, os_error=exc.strerror)]
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-            problems.append(_problem("", "gb18030", provenance_file=PROVENANCE))
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", errors="replace")
-            problems.append(_problem("", "unknown-encoding", provenance_file=PROVENANCE))
+    text, problems = decode(data, PROVENANCE)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
     if not rows:
         return {}, problems

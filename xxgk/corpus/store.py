@@ -220,16 +220,7 @@ def read_manifest(url: str) -> Manifest:
     with fsspec.open(url, "rb") as f:
         data = f.read()
     name = posixpath.basename(str(url))
-    problems: list[prov.Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-            problems.append(_problem("", "gb18030", provenance_file=name))
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", errors="replace")
-            problems.append(_problem("", "unknown-encoding", provenance_file=name))
+    text, problems = prov.decode(data, name)
     store, first_line = "", 1
     if text.startswith(STORE_LINE):
         line, _, text = text.partition("\n")

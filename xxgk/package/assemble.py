@@ -63,9 +63,13 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     by_part: dict[str, parts.Part] = {}
     entries: dict[str, parts.Entry] = {}  # report_id: its rows
 
+    def part(year: int | None) -> parts.Part:
+        name = parts.part_of(year)
+        return by_part.setdefault(name, parts.Part(name))
+
     def place(res: FileResult) -> None:
         entry = entries[res.report["report_id"]] = _entry(res, spool, len(entries))
-        by_part.setdefault(parts.part_of(res.report["year"]), parts.Part(parts.part_of(res.report["year"]))).entries.append(entry)
+        part(res.report["year"]).entries.append(entry)
 
     files = corpus_files(corpus)
     summary = Summary()
@@ -113,7 +117,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
             g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
-            by_part.setdefault(parts.part_of(rep["year"]), parts.Part(parts.part_of(rep["year"]))).rows["checks"].append(
+            part(rep["year"]).rows["checks"].append(
                 (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line))
             summary.codes["duplicate-file"] += 1
         else:
@@ -159,7 +163,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
         later += [(by_id[rid], g) for rid, g in crossyear.check_years(by_agency[aid])]
     for rep, g in later:
         rep["findings"] += 1
-        by_part.setdefault(parts.part_of(rep["year"]), parts.Part(parts.part_of(rep["year"]))).rows["checks"].append(
+        part(rep["year"]).rows["checks"].append(
             (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
              g.message_zh, g.message_en, g.source_line))
         summary.codes[g.code] += 1
@@ -234,13 +238,12 @@ def _compare_copies(reports: list[dict], entries: dict[str, parts.Entry], part_c
         return []
     by_id = {r["report_id"]: r for r in reports}
     schema = arrow_schemas()["facts"]
-    header = Block.csv_text([schema.names]).encode("utf-8")
     memo, kept = part_cache.memo("copies"), {}
     values: dict[str, dict] = {}
 
     def facts(rid: str) -> dict:
         if rid not in values:
-            table = read_csv(header + entries[rid].load()["facts"], schema)
+            table = read_csv(entries[rid].load()["facts"], schema, header=False)
             cells = zip(*(table.column(n).to_pylist() for n in ("section", "row", "column", "value")), strict=True)
             values[rid] = {(section, row, column): value for section, row, column, value in cells if value is not None}
         return values[rid]

@@ -143,7 +143,7 @@ class PartCache:
         base = root / resource / signature
         return base.with_suffix(".csv"), base.with_suffix(".parquet")
 
-    def put(self, part: Part, signatures: dict[str, str], header: dict[str, bytes]) -> None:
+    def put(self, part: Part, signatures: dict[str, str]) -> None:
         """Write a part of these resources (`signatures`: resource → signature): its CSV bytes, then
         its Parquet file read from them."""
         for attempt in range(2):
@@ -160,7 +160,7 @@ class PartCache:
                         f.close()
                 for r, (piece, parquet) in pieces.items():
                     os.replace(_temp(piece), piece)
-                    _write_parquet(piece, header[r], arrow_schemas()[r], parquet)
+                    _write_parquet(piece, arrow_schemas()[r], parquet)
                 return
             except OSError as exc:
                 if attempt or self.fallback is None:
@@ -207,7 +207,7 @@ def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str
     for name in order:
         missing = [r for r in FRAGMENTS if not store.has(r, signatures[name, r])]
         if missing:
-            store.put(parts[name], {r: signatures[name, r] for r in missing}, header)
+            store.put(parts[name], {r: signatures[name, r] for r in missing})
         for resource in FRAGMENTS:
             out[resource].reused += resource not in missing
     for resource in FRAGMENTS:
@@ -240,7 +240,7 @@ def _order(part: str) -> tuple[bool, str]:
     return part == UNKNOWN, part
 
 
-def _write_parquet(piece: Path, header: bytes, schema: pa.Schema, path: Path) -> None:
+def _write_parquet(piece: Path, schema: pa.Schema, path: Path) -> None:
     """A part's Parquet file from its CSV bytes (no header), read in batches with the package's CSV
     reader and written in row groups of exactly ROW_GROUP rows (the bytes depend on the rows only),
     so memory does not grow with the part; a part with a row longer than a batch's block (a

@@ -90,6 +90,8 @@ def read_csv(data: bytes | Path, schema: pa.Schema, header: bool = True) -> pa.T
     """CSV of this package read with its resource's types (an empty field is null): the one reader
     the Parquet files are made with and compared by."""
     size = len(data) if isinstance(data, bytes) else Path(data).stat().st_size
+    if not size and not header:
+        return schema.empty_table()  # no rows (pyarrow refuses an empty file)
     source = pa.py_buffer(data) if isinstance(data, bytes) else data
     return pacsv.read_csv(
         source,
