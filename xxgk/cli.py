@@ -271,6 +271,7 @@ def _cmd_site(args) -> int:
     import subprocess
 
     from .package import publish
+    from .site.finish import finish
     from .site.pages import render_agencies
 
     target = Path(args.site)
@@ -286,6 +287,7 @@ def _cmd_site(args) -> int:
             print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
             return build.returncode
         written = render_agencies(tmp, Path(args.pages))
+        finish(tmp, config=Path(args.config))  # sitemaps, then the pre-compressed copies
         publish.replace(tmp, target)
     finally:
         if tmp.exists():
