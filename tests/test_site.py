@@ -1,11 +1,11 @@
 """The site is generated from the published package only, and built by a real MkDocs."""
 
 import csv
-import json
 import re
 from pathlib import Path
 
 from conftest import HOSTILE_NAME
+from sitepages import figure_lines, page_charts
 
 
 def page(site, rel):
@@ -54,36 +54,39 @@ def test_one_profile_per_agency_with_its_tables(site):
     text = page(site, "agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")
     assert "三、收到和处理政府信息公开申请情况" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
     assert "（三）不予公开" in text and "8. 属于行政查询事项" in text
-    assert text.count('class="xxgk-chart"') == 3
+    assert text.count('class="xxgk-chart"') == 1  # how its requests were answered (the rest is in its tables)
 
 
 def test_agency_over_years_has_a_trend(site):
     text = page(site, "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html")
     assert "历年变化" in text and "2021 年度报告" in text and "2025 年度报告" in text
-    spec = json.loads(re.search(r'<script type="application/json" class="xxgk-spec">(.*?)</script>', text).group(1))
+    spec = next(s for s in page_charts(text) if s["mark"]["type"] == "line")
     years = {v["year"] for v in spec["data"]["values"]}
+    # after the latest year's figures, before the earlier years'
+    assert text.index('id="r-', text.index("2025 年度报告") - 80) < text.index('id="trend"') < text.index("2021 年度报告")
     assert years == {"2021", "2025"} and spec["mark"]["type"] == "line"
 
 
 def test_every_figure_links_to_its_source_line(site):
     text = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
-    links = re.findall(r'href="\.\./sources/([0-9a-f]{16})\.html#L(\d+)"[^>]*>([^<]+)</a>', text)
-    assert len(links) == 200
-    rid = links[0][0]
-    assert (site / "sources" / f"{rid}.html").is_file()
-    lines = (site / "sources" / f"{rid}.txt").read_text(encoding="utf-8-sig").split("\n")  # the parser's lines, "\n" after each
-    for _, line, value in links:
-        assert value in lines[int(line) - 1]
+    links = figure_lines(text)
+    assert len(links) == 200 and all(line for _, line, _, _ in links)
+    src = links[0][0]
+    assert src.startswith("../sources/") and (site / "agencies" / src).resolve().is_file()
+    lines = (site / "agencies" / src).resolve().with_suffix(".txt").read_text(encoding="utf-8-sig").split("\n")  # the parser's lines
+    for _, line, value, printed in links:
+        assert value in lines[line - 1] and printed in lines[line - 1]
 
 
 def test_chart_specs_are_vega_lite_with_chinese_titles_and_tables(site):
     text = page(site, "agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")
-    specs = [json.loads(s) for s in re.findall(r'class="xxgk-spec">(.*?)</script>', text)]
+    specs = page_charts(text)
+    assert len(specs) == text.count('class="xxgk-chart"') == 1
     assert all(s["$schema"].startswith("https://vega.github.io/schema/vega-lite/") for s in specs)
     assert all(s["usermeta"]["title"] and s["usermeta"]["description"] for s in specs)
     outcomes = next(s for s in specs if s["usermeta"]["title"].endswith("申请的办理结果"))
     assert {"label": "无法提供", "value": 3} in outcomes["data"]["values"]
-    assert text.count("<summary>图表数据</summary>") == len(specs)
+    assert text.count("<summary>图表数据</summary>") == len(specs)  # the page's script puts each chart's numbers there
 
 
 def test_untrusted_strings_are_escaped_everywhere(site):
@@ -105,10 +108,12 @@ def test_downloads_link_files_that_exist(site):
     assert agency_csv.read_bytes().startswith(b"\xef\xbb\xbf") and len(agency_csv.read_text(encoding="utf-8-sig").splitlines()) == 201
 
 
-def test_search_index_is_small_and_names_every_agency(site):
-    index = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+def test_search_index_names_every_agency(site):
+    from xxgk.site.search import read_records
+
+    index = read_records(site / "search")
     assert len(index) == 7 and any(HOSTILE_NAME == a[0] for a in index)
-    assert (site / "search-index.json").stat().st_size < 200 * len(index)
+    assert {(site / a[1]).resolve() for a in index} == {p.resolve() for p in agency_pages(site)}
 
 
 def test_quality_page_lists_disagreeing_figures(site):
@@ -119,7 +124,9 @@ def test_quality_page_lists_disagreeing_figures(site):
 def test_no_asset_comes_from_another_host(site):
     for path in site.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        for url in re.findall(r'src="(https?://[^"]+)"', text) + re.findall(r'<link[^>]+href="(https?://[^"]+)"', text):
+        # a <link> that loads something (a stylesheet, an icon, a preload), not the page's canonical address
+        loads = re.findall(r'<link(?![^>]*rel="canonical")[^>]+href="(https?://[^"]+)"', text)
+        for url in re.findall(r'src="(https?://[^"]+)"', text) + loads:
             raise AssertionError(f"{path.name} loads {url}")
         assert "fonts.googleapis.com" not in text
     assert (site / "javascripts" / "vega.js").stat().st_size > 500_000
@@ -129,7 +136,10 @@ def test_region_pages_list_agencies_with_peers(site):
     index = page(site, "regions/index.html")
     assert "河南省" in index and "广东省" in index
     henan = page(site, "regions/410000.html")
-    assert "洛阳市" in henan and "洛龙区定鼎门街道办事处" in henan and "办理总计" in henan
+    assert '<a href="410300.html">洛阳市</a>' in henan  # a province lists its prefectures, each on its own page
+    luoyang = page(site, "regions/410300.html")
+    assert "洛龙区定鼎门街道办事处" in luoyang and "办理总计" in luoyang and 'id="xxgk-agencies"' in luoyang
+    assert '<meta name="description" content="河南省洛阳市 ' in luoyang
     profile = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     assert "河南省 洛阳市 瀍河回族区" in profile and "../regions/410000.html" in profile
 
@@ -148,7 +158,7 @@ def test_pages_of_unchanged_agencies_are_kept_and_the_rest_rebuilt(tmp_path):
         shutil.copy(seed(n), corpus / f"{n}.txt")
     build(corpus, tmp_path / "package", jobs=1)
     first = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
-    fragments = fragments_dir(tmp_path / "docs")
+    fragments = fragments_dir(tmp_path / "docs") / "agencies"
     before = {p.name: p.read_bytes() for p in fragments.glob("*.html")}
     assert first.reused == 0 and len(before) == len(first.agencies) == 2
 
@@ -166,6 +176,45 @@ def test_pages_of_unchanged_agencies_are_kept_and_the_rest_rebuilt(tmp_path):
     assert len(kept) == 1 and all(after[k] == before[k] for k in kept)
 
     (fragments / next(iter(kept))).write_text("damaged", encoding="utf-8")
-    (fragments / ".keys.json").write_text("{", encoding="utf-8")  # an unreadable record: nothing is trusted
+    (fragments.parent / ".keys.json").write_text("{", encoding="utf-8")  # an unreadable record: nothing is trusted
     fourth = write_pages(tmp_path / "package", tmp_path / "docs", corpus, ROOT / "docs")
     assert fourth.reused == 0 and {p.name: p.read_bytes() for p in fragments.glob("*.html")} == after
+    sources = fragments.parent / "sources"
+    assert {p.stem for p in sources.glob("*.html")} == {p.name.split(".")[0] for p in sources.glob("*.orig.txt")} != set()
+
+
+def test_every_page_is_in_the_sitemaps_with_its_canonical_address(site):
+    """The sitemaps list every page at the site's address, and each page names that address as
+    its canonical one, with a description of its own."""
+    from conftest import SITE_URL
+
+    listed: list[str] = []
+    index = page(site, "sitemap.xml")
+    for loc in re.findall(r"<loc>([^<]+)</loc>", index):
+        assert loc.startswith(SITE_URL) and loc.endswith(".xml")
+        listed += re.findall(r"<loc>([^<]+)</loc>", page(site, loc.removeprefix(SITE_URL)))
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if not p.relative_to(site).as_posix().startswith("assets/") and p.name != "404.html")
+    assert sorted(listed) == [SITE_URL + rel for rel in pages]
+    descriptions = set()
+    for rel in pages:
+        text = page(site, rel)
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', text)
+        assert canonical and canonical.group(1) in (SITE_URL + rel, SITE_URL + rel.removesuffix("index.html")), rel
+        description = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert description and description.group(1), rel
+        if rel.startswith(("agencies/", "sources/")) and not rel.endswith("index.html"):
+            descriptions.add(description.group(1))
+    assert len(descriptions) == len([p for p in pages if p.startswith(("agencies/", "sources/")) and not p.endswith("index.html")])
+
+
+def test_an_agency_page_is_lean_and_titled_with_its_place_and_years(site):
+    text = page(site, "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html")
+    title = re.search(r"<title>(.*?)</title>", text).group(1)
+    assert "平潭综合实验区行政审批局" in title and "福建省" in title and "2021" in title and "2025" in title
+    assert "vega.js" not in text and "assets/javascripts/bundle" not in text  # the theme's scripts and Vega are not on it
+    assert len(re.findall(r'<link rel="stylesheet"', text)) == 2
+    assert text.count("<header") == 1 and text.count("<nav") == 1  # the shared chrome, once
+    # the chrome names the site's sections as mkdocs.yml does, each to a page that exists
+    for href in re.findall(r'<nav[^>]*>(.*?)</nav>', text, re.DOTALL)[0].split('href="')[1:]:
+        assert (site / "agencies" / href.split('"')[0]).resolve().is_file(), href

@@ -2,7 +2,6 @@
 itself, whatever the package's ids are, and every link to them goes through one mapping."""
 
 import csv
-import json
 import re
 import shutil
 from html import unescape
@@ -13,6 +12,7 @@ from conftest import SEEDS, build_site, seed
 from test_site import edit_csv
 
 from xxgk.site.pages import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name
+from xxgk.site.search import read_records
 
 # agency_id -> what the package says; the first three are names the site uses in agencies/
 HOSTILE_IDS = ["index", TEMPLATE_PAGE, "search", "Index/../../index"]
@@ -83,7 +83,7 @@ def test_site_pages_keep_their_names(hostile_site):
 
 def _targets(site: Path, path: Path, text: str, folder: str) -> set[Path]:
     out = set()
-    for href in re.findall(r'href="([^"#]*' + folder + r'/[^"#]+\.html)', text):
+    for href in re.findall(r'href="(?!https?://)([^"#]*' + folder + r'/[^"#]+\.html)', text):  # links within the site
         out.add((path.parent / unescape(href)).resolve())
     return out
 
@@ -101,8 +101,7 @@ def test_every_link_to_an_agency_page_reaches_it(hostile_site):
         found[path.relative_to(site).as_posix()] = targets
     assert found["agencies/index.html"] >= expected  # the agency list links every agency
     assert all(found[p.relative_to(site).as_posix()] & expected for p in sources)  # every source page links back to its agency
-    index = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    assert {(site / link).resolve() for _, link, _ in index} == expected
+    assert {(site / record[1]).resolve() for record in read_records(site / "search")} == expected
     regions = {p.stem for p in (site / "regions").glob("*.html")}
     assert "index" in regions and file_name("index") in regions
     assert h1(site / "regions" / f"{file_name('index')}.html") != h1(site / "regions" / "index.html")

@@ -3,16 +3,133 @@
 (function () {
   "use strict";
 
-  function drawCharts() {
-    if (typeof window.vegaEmbed !== "function") return;
-    document.querySelectorAll("figure.xxgk-chart").forEach(function (fig) {
-      var target = fig.querySelector(".xxgk-vega");
-      var spec = fig.querySelector("script.xxgk-spec");
-      if (!target || !spec || target.getAttribute("data-drawn")) return;
-      target.setAttribute("data-drawn", "1");
+  // Vega (~900 KB) is fetched only by a page that draws a chart, after the page is shown.
+  var here = document.currentScript ? document.currentScript.src : "";
+
+  function loadScript(name) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = new URL(name, here || window.location.href).href;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error(name)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  // A chart a page carries in compact form (charts.compact): its whole spec made from the shared
+  // templates of charts-config.js, as charts.expand makes it in Python.
+  function expandChart(small, title, description) {
+    var c = window.XXGK_CHARTS;
+    var spec = JSON.parse(JSON.stringify(c.templates[small.kind]));
+    var fields = c.fields[small.kind];
+    spec.data = { values: small.values.map(function (row) {
+      var o = {};
+      fields.forEach(function (f, i) { o[f] = row[i]; });
+      return o;
+    }) };
+    if (small.kind === "bar") spec.encoding.x.title = small.unit;
+    spec.usermeta = { title: title, description: description };
+    spec.description = c.titled.replace("{title}", function () { return title; })
+      .replace("{description}", function () { return description; });
+    return spec;
+  }
+
+  function chartSpec(fig) {
+    var full = fig.querySelector("script.xxgk-spec");
+    if (full) return JSON.parse(full.textContent);
+    var small = fig.querySelector("script.xxgk-small");
+    if (!small) return null;
+    var caption = fig.querySelector("figcaption");
+    var title = caption.querySelector("strong"), description = caption.querySelector("span");
+    return expandChart(JSON.parse(small.textContent), title ? title.textContent : "", description ? description.textContent : "");
+  }
+  window.xxgkChartSpec = chartSpec;
+
+  // The numbers of a compact chart as a table under it (a chart in full carries its own)
+  function dataTable(fig) {
+    var small = fig.querySelector("script.xxgk-small");
+    var details = fig.querySelector("details.xxgk-chart-data");
+    if (!small || !details || details.querySelector("table")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "xxgk-table-wrap";
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    var data = JSON.parse(small.textContent);
+    var columns = window.XXGK_CHARTS.columns[data.kind].concat(data.kind === "bar" ? [data.unit] : []);
+    columns.forEach(function (name) {
+      var th = document.createElement("th");
+      th.textContent = name;
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    data.values.forEach(function (row) {
+      var tr = body.insertRow();
+      row.forEach(function (v) {
+        var td = tr.insertCell();
+        td.textContent = String(v);
+        if (typeof v === "number") td.className = "num";
+      });
+    });
+    wrap.appendChild(table);
+    details.appendChild(wrap);
+  }
+
+  var vegaReady = null;
+
+  function drawChart(fig) {
+    var target = fig.querySelector(".xxgk-vega");
+    if (!target || target.getAttribute("data-drawn")) return;
+    target.setAttribute("data-drawn", "1");
+    vegaReady = vegaReady || (typeof window.vegaEmbed === "function" ? Promise.resolve()
+      : loadScript("charts-config.js").then(function () { return loadScript("vega.js"); }));
+    vegaReady.then(function () {
+      dataTable(fig);
+      var spec = chartSpec(fig);
+      if (!spec) return;
       var options = { actions: false, renderer: "svg", config: window.XXGK_CHART_CONFIG || {} };
-      window.vegaEmbed(target, JSON.parse(spec.textContent), options)
-        .catch(function (err) { target.textContent = "图表无法显示：" + err.message; });
+      return window.vegaEmbed(target, spec, options)
+        .catch(function (err) { target.textContent = (window.XXGK_CHARTS || {}).error + err.message; });
+    }).catch(function () { fig.classList.add("xxgk-chart-off"); });
+  }
+
+  // Charts are drawn as they come near the screen: a page whose charts are further down shows
+  // its text without waiting for Vega, and a page without charts never loads it.
+  function drawCharts() {
+    var figures = document.querySelectorAll("figure.xxgk-chart");
+    if (!figures.length) return;
+    if (!("IntersectionObserver" in window)) { figures.forEach(drawChart); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        seen.unobserve(entry.target);
+        drawChart(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });
+    figures.forEach(function (fig) { seen.observe(fig); });
+  }
+
+  // A report table's rows name their source line (data-l; data-d: the k-th figure is on line +
+  // k·d), a figure read from elsewhere its own: each label and figure becomes a link to its line
+  // on the report's source page.
+  function linkFigures() {
+    document.querySelectorAll("table[data-src] tbody tr").forEach(function (tr) {
+      var src = tr.closest("table").getAttribute("data-src");
+      var rowLine = tr.getAttribute("data-l");
+      function link(cell, line) {
+        if (!line || cell.querySelector("a")) return;
+        var a = document.createElement("a");
+        a.href = src + "#L" + line;
+        while (cell.firstChild && !(cell.firstChild.classList && cell.firstChild.classList.contains("xxgk-flag"))) {
+          a.appendChild(cell.firstChild);
+        }
+        cell.insertBefore(a, cell.firstChild);
+      }
+      tr.querySelectorAll("th[scope=row]").forEach(function (th) { link(th, rowLine); });
+      var step = Number(tr.getAttribute("data-d") || 0);
+      tr.querySelectorAll("td").forEach(function (td, k) {
+        var line = td.getAttribute("data-l") || (rowLine && step ? String(Number(rowLine) + k * step) : rowLine);
+        if (!td.classList.contains("absent")) link(td, line);
+      });
     });
   }
 
@@ -50,41 +167,10 @@
     });
   }
 
-  function search() {
-    var input = document.getElementById("xxgk-search");
-    var list = document.getElementById("xxgk-results");
-    var status = document.getElementById("xxgk-search-status");
-    if (!input || !list) return;
-    var index = null;
-    function show() {
-      var q = input.value.trim();
-      list.textContent = "";
-      if (!index) { status.textContent = "正在载入机关名单…"; return; }
-      if (!q) { status.textContent = "共 " + index.length + " 个机关。"; return; }
-      var hits = index.filter(function (a) { return a[0].indexOf(q) >= 0; });
-      status.textContent = "找到 " + hits.length + " 个机关" + (hits.length > 200 ? "，显示前 200 个" : "") + "。";
-      hits.slice(0, 200).forEach(function (a) {
-        var li = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = a[1];  // the page's link, made by the site's one mapping of agency ids to file names
-        link.textContent = a[0];
-        li.appendChild(link);
-        if (a[2]) { li.appendChild(document.createTextNode("（" + a[2] + "）")); }
-        list.appendChild(li);
-      });
-    }
-    var params = new URLSearchParams(window.location.search);
-    if (params.get("q")) input.value = params.get("q");
-    input.addEventListener("input", show);
-    fetch("search-index.json").then(function (r) { return r.json(); }).then(function (data) { index = data; show(); })
-      .catch(function () { status.textContent = "机关名单无法载入。"; });
-    show();
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
+    linkFigures();
     drawCharts();
     filterTable();
     sortTables();
-    search();
   });
 })();

@@ -1,59 +1,27 @@
 """Agency pages and their cache. In: one agency_id and the build's state (`Site`: the package, the
 agency's counted reports and its other files, which source pages were published). Out: the
-agency's CSV of figures (agencies/<name>.csv) and its page as an HTML fragment for
-`render.render_agencies` (a title line, then the page: the agency's facts, a trend over its
-years, and per report its tables, checks and charts), unless the fragment made from the same rows
+agency's CSV of figures (agencies/<name>.csv) and its page, whole (`shell.page`), for
+`render.render_agencies` (the agency's facts, a trend over its years, and per report its tables,
+checks and charts), unless the fragment made from the same rows
 by the same code is there already (`pages_version`, the digest kept in KEYS beside the
 fragments)."""
 
 from __future__ import annotations
 
 import csv
-import functools
-import hashlib
 import io
-import json
-from pathlib import Path
 
 from ..files import write_atomic
-from .charts import bar, render_chart, trend
+from . import shell
+from .charts import bar, render_small_chart, trend
 from .context import Site
 from .html import fmt, h
+from .keys import digest, pages_version
 from .links import file_name, region_href, source_href, web_link
 from .published import ReportFigures, problems, superseded_by
 from .sources import original_suffix
 from .strings import label, message, t, words
 from .tables import Tables, section_heading
-
-KEYS = ".keys.json"  # beside the agency fragments: the digest each was made from
-
-
-@functools.cache
-def pages_version() -> str:
-    """What an agency page is made by besides its rows: the parser (its figures and findings) and
-    every source file of the site (its code and its strings)."""
-    from importlib import resources
-
-    from ..package.cache import parser_version
-
-    digest = hashlib.sha256(parser_version().encode())
-    for item in sorted(resources.files("xxgk.site").iterdir(), key=lambda p: p.name):
-        if item.is_file() and item.name.endswith((".py", ".yaml")):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def read_keys(path: Path) -> dict:
-    """The digests the agency fragments were made from; nothing when the record is unreadable."""
-    try:
-        keys = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return keys if isinstance(keys, dict) else {}
 
 
 def outcomes_description(f: ReportFigures) -> str:
@@ -67,8 +35,8 @@ def outcomes_description(f: ReportFigures) -> str:
 
 
 def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
-    """Write the agency's CSV and, unless the page made from the same rows is there already,
-    its page (as HTML for `xxgk render`). Returns the digest of what the page is made from."""
+    """Write the agency's page and CSV (for `xxgk render`), unless those made from the same rows
+    are there already. Returns the digest of what they are made from."""
     pub = site.pub
     agency = site.agencies[aid]
     reports = site.by_agency.get(aid, [])  # counted reports only
@@ -76,18 +44,18 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     facts_by_report = {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
     for rid, facts in facts_by_report.items():
         pub.figures(rid, facts)
-    write_agency_csv(site, aid, reports, facts_by_report)
-    fragment = site.fragments / f"{file_name(aid)}.html"
+    fragment = site.fragments / "agencies" / f"{file_name(aid)}.html"
     # a report's figures follow from its file (report_id, sha256) and the parser that read it
     figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
-    key = _digest([pages_version(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
+    key = digest([pages_version(), shell.site_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
                    [r["report_id"] in site.published_sources for r in reports + others], register])
     site.pages += 1
-    if key == previous_key and fragment.exists():
+    if key == previous_key and fragment.exists() and fragment.with_suffix(".csv").exists():
         site.reused += 1
         return key
+    write_agency_csv(site, aid, reports, facts_by_report)
     years = sorted({r["year"] for r in reports if r["year"]})
     out = ['<div class="xxgk-meta">']
     kind = words("agency_types").get(agency.get("agency_type") or "", "")
@@ -118,17 +86,37 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
                 if v is not None:
                     points.append((str(r["year"]), series, v))
         chart = trend("trend", t("chart_trend_title"), t("chart_trend_description", agency=agency["name"]), points)
-        out += [f'<h2 id="trend">{h(t("agency_trend"))}</h2>', render_chart(chart, aid)]
+        trend_section = [f'<h2 id="trend">{h(t("agency_trend"))}</h2>', render_small_chart(chart)]
+    else:
+        trend_section = []
     placed: set[str] = set()
-    for r in sorted(reports, key=lambda r: (r["year"] or 0, r["source_file"]), reverse=True):
+    for k, r in enumerate(sorted(reports, key=lambda r: (r["year"] or 0, r["source_file"]), reverse=True)):
         notes = [o for o in others if superseded_by(o) == r["report_id"]]
         placed.update(o["report_id"] for o in notes)
         out += report_section(site, aid, r, facts_by_report[r["report_id"]], notes)
+        if k == 0:  # after the latest year's figures, before the earlier years: a page opens on figures, not on a chart
+            out += trend_section
     unplaced = [o for o in others if o["report_id"] not in placed]
     if unplaced:  # a primary that is not among this agency's reports: still say the file exists
         out += [f'<h2 id="other-files">{h(t("agency_other_files"))}</h2>', *secondary_notes(site, unplaced)]
-    write_atomic(fragment, (h(agency["name"]) + "\n" + "\n".join(out) + "\n").encode("utf-8"))
+    place = place_of(agency)
+    span = t("year_span", first=years[0], last=years[-1]) if len(years) > 2 else t("sep_list").join(map(str, years))
+    where = t("agency_where_sep").join(x for x in (place, span) if x)
+    title = t("agency_title_years", name=agency["name"], where=where) if where else agency["name"]
+    description = t("agency_description", name=agency["name"], where=t("agency_where", where=where) if where else "")
+    write_atomic(fragment, shell.page(f"agencies/{file_name(aid)}.html", title, agency["name"], description, "\n".join(out) + "\n").encode("utf-8"))
     return key
+
+
+def place_of(agency: dict) -> str:
+    """Where an agency is, in a few characters (province, prefecture, county; each once)."""
+    if agency.get("region_status") != "resolved":
+        return ""
+    parts: list[str] = []
+    for name in (agency.get("province"), agency.get("prefecture"), agency.get("county")):
+        if name and name not in parts:
+            parts.append(name)
+    return "".join(parts)
 
 
 def register_section(missing: list[dict]) -> list[str]:
@@ -201,18 +189,14 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         out += [f"<h3>{section_heading(pub, 'proactive')}</h3>", tables.proactive()]
     if tables.has("requests"):
         out += [f"<h3>{section_heading(pub, 'requests')}</h3>", tables.requests()]
+        # one chart a report: how its requests were answered (who asked, and the appeals, are
+        # in the tables above and below; a page's bytes are budgeted)
         fig = pub.figures(rid, facts)
         items = fig.outcomes
         if items:
-            out += [render_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), items), aid)]
-        items = fig.applicants
-        if items:
-            out += [render_chart(bar(f"applicants-{rid}", t("chart_report_applicants", year=year), t("chart_report_applicants_description"), items), aid)]
+            out += [render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), items))]
     if tables.has("appeals"):
         out += [f"<h3>{section_heading(pub, 'appeals')}</h3>", tables.appeals()]
-        items = pub.figures(rid, facts).appeals
-        if items:
-            out += [render_chart(bar(f"appeals-{rid}", t("chart_report_appeals", year=year), t("chart_report_appeals_description"), items), aid)]
     return out
 
 
@@ -225,6 +209,4 @@ def write_agency_csv(site: Site, aid: str, reports: list[dict], facts_by_report:
         for (section, row, column), f in facts_by_report[r["report_id"]].items():
             w.writerow([r["year"], r["report_id"], section, row, column, fmt(f["value"]), f["status"], f["evidence"] or "",
                         f["printed"] or "", r["source_file"], f["source_line"] or ""])
-    path = site.out / "agencies" / f"{file_name(aid)}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    write_atomic(site.fragments / "agencies" / f"{file_name(aid)}.csv", b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))

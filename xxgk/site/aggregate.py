@@ -1,27 +1,39 @@
 """The pages over the whole package, as Markdown for MkDocs. In: the build's state (`Site`: the
 package, the agencies and their counted reports, which source pages were published). Out: the
-home page (the package's figures and charts), the agency list, region pages, rankings, data
-quality (every finding of every report), the data dictionary (from datapackage.json and the codes
+home page (the package's figures and charts), the agency list and region pages (`lists`),
+rankings (the top of each measure; every compared report on pages per province), data quality
+(the findings by code; every finding of every report, on pages per province once they pass half
+a page: `quality_href` links a report's), the data dictionary (from datapackage.json and the codes
 table), downloads (the package's files and how to read them) and the agency search page with its
-index (search-index.json).
+index (`search/`, see `search`).
 
 Every figure comes from `published` (one definition each); every label of the report template
 from the package's codes table; every word of the site's own from the strings file."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
+from . import lists
+from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_name, source_href
-from .published import counted, problems, superseded_by, total
+from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
+from .published import ReportFigures, counted, superseded_by, total
 from .strings import label, message, t, words
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
-TABLE = '<div class="xxgk-table-wrap" markdown="0"><table class="{cls}">'
+TOP_RANKED = 20  # reports shown for each measure on rankings.md
+END = "</tbody></table></div>"
+# The findings that a printed total differs from the sum the template (or last year's report) requires
+ARITHMETIC = frozenset({"requests-balance", "requests-total-row", "requests-total-column", "appeals-total", "proactive-in-force",
+                        "carry-over-mismatch", "in-force-mismatch"})
+SEVERITY = {"error": 0, "warning": 1, "info": 2}
 PYTHON_EXAMPLE = ["import pandas as pd", "facts = pd.read_parquet(\"facts.parquet\")", "reports = pd.read_csv(\"reports.csv\")",
                   "new = facts.query(\"section == 'requests' and row == 'new' and column == 'total'\")",
                   "print(new.merge(reports, on=\"report_id\")[[\"agency_name\", \"year\", \"value\"]])"]
@@ -31,83 +43,20 @@ SQL_EXAMPLE = ["SELECT r.agency_name, r.year, f.value", "FROM 'facts.parquet' f 
                "WHERE f.section = 'requests' AND f.row = 'new' AND f.column = 'total';"]
 
 
-def head(*labels: str) -> str:
-    """A table's header row (the labels are the site's own or the package's: escaped here)."""
-    return "<thead><tr>" + "".join(f"<th>{h(x)}</th>" for x in labels) + "</tr></thead>"
-
-
 def years_of(reports: list[dict]) -> str:
     """The years of some reports, listed."""
     return t("sep_list").join(map(str, sorted({r["year"] for r in reports if r["year"]})))
 
 
-def granted_label(site: Site) -> str:
-    """The granted and partly granted rows of the requests table, as one figure's label."""
-    rows = site.pub.labels("row", "requests")
-    return t("sum_of_two", a=label(rows["granted"]), b=label(rows["partial"]))
-
-
 def write_all(site: Site) -> None:
-    agency_list(site)
-    regions(site)
+    lists.agency_list(site)
+    lists.regions(site)
     home(site)
     rankings(site)
     quality(site)
     dictionary(site)
     downloads(site)
     search(site)
-
-
-def agency_list(site: Site) -> None:
-    pub = site.pub
-    out = [f"# {t('agencies')}", "", t("agencies_intro", count=len(site.agencies)), "",
-           f'<div class="xxgk-filter" markdown="0"><input type="search" id="xxgk-filter" placeholder="{h(t("agencies_filter_placeholder"))}" aria-label="{h(t("agencies_filter"))}"></div>',
-           "", '<div class="xxgk-table-wrap" markdown="0"><table id="xxgk-agencies" class="xxgk-list">'
-           + head(t("agency"), pub.title("reports", "year"), pub.title("agencies", "reports")) + "<tbody>"]
-    for aid, a in sorted(site.agencies.items(), key=lambda kv: kv[1]["name"]):
-        reports = site.by_agency.get(aid, [])
-        out.append(f'<tr><td><a href="{h(agency_href(aid))}">{h(a["name"])}</a></td><td>{h(years_of(reports))}</td><td class="num">{len(reports)}</td></tr>')
-    out.append("</tbody></table></div>")
-    site.write("agencies/index.md", "\n".join(out) + "\n")
-
-
-def regions(site: Site) -> None:
-    """Province pages: the province's agencies by prefecture and county, with their latest
-    figures side by side (peers), and an index of provinces."""
-    pub = site.pub
-    by_province: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    unplaced = []
-    for a in site.agencies.values():
-        if a.get("province_code"):
-            by_province[(a["province_code"], a["province"])].append(a)
-        else:
-            unplaced.append(a)
-    out = [f"# {t('regions')}", "", t("regions_intro"), "",
-           f"| {pub.title('agencies', 'province')} | {t('agency_count')} |", "| --- | ---: |"]
-    for (code, name), agencies in sorted(by_province.items()):
-        out.append(f"| [{esc(name)}]({file_name(code)}.md) | {len(agencies)} |")
-    if unplaced:
-        out.append(f"| {t('regions_unresolved')} | {len(unplaced)} |")
-    site.write("regions/index.md", "\n".join(out) + "\n")
-    columns = head(t("agency"), pub.title("agencies", "county"), t("latest_year"), t("handled"), granted_label(site), t("share"), t("problems"))
-    for (code, name), agencies in sorted(by_province.items()):
-        page = [f"# {esc(name)}", "", t("region_intro", count=len(agencies)), ""]
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for a in agencies:
-            groups[a["prefecture"] or t("province_level")].append(a)
-        for prefecture, members in sorted(groups.items()):
-            page += [f"## {esc(prefecture)}", "", TABLE.format(cls="xxgk-list xxgk-sortable") + columns + "<tbody>"]
-            for a in sorted(members, key=lambda a: (a["county"] or "", a["name"])):
-                reports = [r for r in site.by_agency.get(a["agency_id"], []) if r["year"]]
-                latest = reports[-1] if reports else None
-                f = pub.figures(latest["report_id"]) if latest else None
-                handled, granted = (f.handled, f.granted) if f else (None, None)
-                wrong = len(problems(pub.checks.get(latest["report_id"], []))) if latest else 0
-                page.append(f'<tr><td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(a["county"])}</td>'
-                            f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(handled)}</td><td class="num">{fmt(granted)}</td>'
-                            f'<td class="num">{percent(granted, handled)}</td><td class="num">{wrong}</td></tr>')
-            page += ["</tbody></table></div>", ""]
-        site.write(f"regions/{file_name(code)}.md", "\n".join(page))
 
 
 def home(site: Site) -> None:
@@ -136,7 +85,7 @@ def home(site: Site) -> None:
     form = (f'<form class="xxgk-search-form" action="search.html" method="get" markdown="0"><input type="search" name="q" '
             f'placeholder="{h(t("home_search_placeholder"))}" aria-label="{h(t("search"))}"><button type="submit">{h(t("search_button"))}</button></form>')
     out = [
-        f"# {t('home_title')}", "",
+        front(t("agg_home_description", reports=ov.reports, agencies=ov.agencies)) + f"# {t('home_title')}", "",
         t("home_intro"), "",
         form, "",
         f"## {t('home_overview')}", "",
@@ -163,65 +112,201 @@ def home(site: Site) -> None:
     site.write("index.md", "\n".join(out))
 
 
-def rankings(site: Site) -> None:
-    pub = site.pub
+def ranked(site: Site) -> list[tuple[dict, ReportFigures]]:
+    """The counted reports whose rates are compared (MIN_RANKED requests handled or more)."""
     rows = []
-    for r in pub.counted:
+    for r in site.pub.counted:
         if not r["agency_id"] or not r["year"]:
             continue
-        f = pub.figures(r["report_id"])
-        if f.handled is None or f.handled < MIN_RANKED:
-            continue
-        rows.append((r, f))
-    out = [f"# {t('rankings')}", "", t("rankings_intro", min=MIN_RANKED), ""]
+        f = site.pub.figures(r["report_id"])
+        if f.handled is not None and f.handled >= MIN_RANKED:
+            rows.append((r, f))
+    return rows
+
+
+def ranking_open(site: Site) -> str:
+    denied = label(site.pub.labels("group", "requests")["denied"])
+    return (TABLE.format(cls="xxgk-list xxgk-sortable")
+            + head(t("agency"), t("year"), t("handled"), granted_label(site), t("share"), denied, t("share"), t("not_held"), t("share")) + "<tbody>")
+
+
+def ranking_rows(rows: list[tuple[dict, ReportFigures]], base: str) -> list[str]:
+    """Reports side by side: each rate with its numerator and its denominator (handled)."""
+    return [f'<tr><td><a href="{h(agency_href(r["agency_id"], base))}#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
+            f'<td class="num">{fmt(f.handled)}</td><td class="num">{fmt(f.granted)}</td><td class="num">{percent(f.granted, f.handled)}</td>'
+            f'<td class="num">{fmt(f.denied)}</td><td class="num">{percent(f.denied, f.handled)}</td><td class="num">{fmt(f.not_held)}</td>'
+            f'<td class="num">{percent(f.not_held, f.handled)}</td></tr>' for r, f in rows]
+
+
+def rankings(site: Site) -> None:
+    """rankings.md: the TOP_RANKED reports by each measure over the whole package, and pages per
+    province (rankings/<code>.md …) with every report of it that is compared, by name."""
+    pub = site.pub
+    rows = ranked(site)
+    out = [front(t("agg_rankings_description", min=MIN_RANKED)), f"# {t('rankings')}", "", t("rankings_intro", min=MIN_RANKED, top=TOP_RANKED), ""]
     if not rows:
-        out.append(t("rankings_none", min=MIN_RANKED))
+        site.write("rankings.md", "\n".join([*out, t("rankings_none", min=MIN_RANKED), ""]))
+        return
+
+    def tie(x: tuple[dict, ReportFigures]) -> tuple:  # then by volume, then by name: the same order on every build
+        return -(x[1].handled or 0), *by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
+
+    denied = label(pub.labels("group", "requests")["denied"])
+    out += [f"## {t('agg_rankings_most', measure=t('handled'), count=min(TOP_RANKED, len(rows)))}", "",
+            ranking_open(site), *ranking_rows(sorted(rows, key=tie)[:TOP_RANKED], ""), END, ""]
+    measures: list[tuple[str, Callable[[ReportFigures], float | None]]] = [
+        (granted_label(site), lambda f: f.granted), (denied, lambda f: f.denied), (t("not_held"), lambda f: f.not_held)]
+    for name, part in measures:
+        top = sorted((x for x in rows if part(x[1]) is not None), key=lambda x: (-(part(x[1]) or 0) / (x[1].handled or 1), *tie(x)))[:TOP_RANKED]
+        out += [f"## {t('agg_rankings_share', measure=name, count=len(top))}", "", ranking_open(site), *ranking_rows(top, ""), END, ""]
+    groups: dict[str, list] = defaultdict(list)
+    for x in rows:
+        groups[lists.province_key(site, x[0]["agency_id"]) or ""].append(x)
+    names = {code: site.agencies[xs[0][0]["agency_id"]]["province"] or code for code, xs in groups.items()} | {"": t("regions_unresolved")}
+    stems = {code: file_name(code) if code else UNRESOLVED for code in groups}
+    order = sorted(groups, key=lambda c: (not c, c))
+    out += [f"## {t('agg_by_region')}", "", TABLE.format(cls="xxgk-list") + head(pub.title("agencies", "province"), t("agg_ranked_count")) + "<tbody>",
+            *(f'<tr><td><a href="rankings/{h(stems[c])}.html">{h(names[c])}</a></td><td class="num">{len(groups[c])}</td></tr>' for c in order),
+            END, ""]
+    site.write("rankings.md", "\n".join(out))
+    back = t("agg_up", link=f'<a href="../rankings.html">{h(t("rankings"))}</a>')
+    for code in order:
+        xs = sorted(groups[code], key=lambda x: (*by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]))
+        lists.split_pages(site, "rankings", stems[code], t("agg_rankings_region_title", name=names[code]),
+                          t("agg_rankings_region_description", name=names[code], count=len(xs)),
+                          [back, "", t("agg_rankings_region_intro", min=MIN_RANKED, count=len(xs)), ""], ranking_rows(xs, "../"),
+                          (ranking_open(site),), (END,))
+
+
+# --- data quality -------------------------------------------------------------------------------
+
+@dataclass
+class QualityLayout:
+    """Where each report's findings are shown: all on quality.md while they fit in half a page,
+    else on pages per province (quality/<code>.md, quality/<code>--2.md …)."""
+    pages: dict[str, list[list[str]]] = field(default_factory=dict)  # a province's page name -> its pages' entries
+    page_of: dict[str, str] = field(default_factory=dict)  # report_id -> its page, from the top of the site, without .html
+    names: dict[str, str] = field(default_factory=dict)  # page name -> the province's name
+    reports: dict[str, list[str]] = field(default_factory=dict)  # page name -> its reports
+
+
+_layouts: WeakKeyDictionary[Site, QualityLayout] = WeakKeyDictionary()
+
+
+def quality_order(site: Site) -> list[str]:
+    """The reports with findings: counted ones by agency name, year and file, then the others."""
+    reports = {r["report_id"]: r for r in site.pub.reports}
+    order = sorted(site.pub.checks, key=lambda rid: (*by_name(site.agency_of.get(rid), reports[rid]["agency_name"]), reports[rid]["year"] or 0,
+                                                      reports[rid]["source_file"], rid))
+    return [rid for rid in order if counted(reports[rid])] + [rid for rid in order if not counted(reports[rid])]
+
+
+def quality_intro(back: bool) -> list[str]:
+    return ([t("agg_up", link=f'<a href="../quality.html">{h(t("quality"))}</a>'), ""] if back else []) + [t("quality_reports_intro"), ""]
+
+
+def quality_titles(name: str, count: int) -> tuple[str, str]:
+    """A province's quality pages' title and description."""
+    return t("agg_quality_region_title", name=name), t("agg_quality_region_description", name=name, count=count)
+
+
+def not_counted_heading() -> str:
+    return f"## {t('quality_not_counted')}\n\n{t('quality_not_counted_intro')}\n"
+
+
+def quality_layout(site: Site) -> QualityLayout:
+    """The pages of the findings (made once per build; the entries' links to source pages need
+    the source pages written first)."""
+    if site in _layouts:
+        return _layouts[site]
+    layout = QualityLayout()
+    reports = {r["report_id"]: r for r in site.pub.reports}
+    order = quality_order(site)
+    entries = {rid: "\n".join(quality_entry(site, reports[rid], "../")) for rid in order}
+    if sum(len(e.encode("utf-8")) for e in entries.values()) <= lists.PAGE_BYTES // 2:
+        layout.page_of = {rid: "quality" for rid in order}
     else:
-        denied = label(pub.labels("group", "requests")["denied"])
-        out += [TABLE.format(cls="xxgk-list xxgk-sortable")
-                + head(t("agency"), t("year"), t("handled"), granted_label(site), t("share"), denied, t("share"), t("not_held"), t("share")) + "<tbody>"]
-        for r, f in sorted(rows, key=lambda x: (x[0]["agency_name"] or "", x[0]["year"])):
-            out.append(f'<tr><td><a href="{h(agency_href(r["agency_id"], ""))}#r-{h(r["report_id"])}">{h(r["agency_name"])}</a></td><td>{h(r["year"])}</td>'
-                       f'<td class="num">{fmt(f.handled)}</td><td class="num">{fmt(f.granted)}</td><td class="num">{percent(f.granted, f.handled)}</td>'
-                       f'<td class="num">{fmt(f.denied)}</td><td class="num">{percent(f.denied, f.handled)}</td><td class="num">{fmt(f.not_held)}</td>'
-                       f'<td class="num">{percent(f.not_held, f.handled)}</td></tr>')
-        out.append("</tbody></table></div>")
-    site.write("rankings.md", "\n".join(out) + "\n")
+        for rid in order:
+            code = lists.province_key(site, site.agency_of.get(rid))
+            stem = file_name(code) if code else UNRESOLVED
+            layout.reports.setdefault(stem, []).append(rid)
+            if stem not in layout.names:
+                layout.names[stem] = (site.agencies[site.agency_of[rid]]["province"] or code) if code else t("regions_unresolved")
+        for stem, rids in layout.reports.items():
+            blocks, keys, heading = [], [], False
+            for rid in rids:
+                if not heading and not counted(reports[rid]):
+                    blocks.append(not_counted_heading())
+                    keys.append("")
+                    heading = True
+                blocks.append(entries[rid])
+                keys.append(rid)
+            title, description = quality_titles(layout.names[stem], len(rids))
+            pages = lists.paginate(blocks, budget=lists.PAGE_BYTES - lists.frame(description, title), first=lists.nbytes(quality_intro(True)))
+            layout.pages[stem] = pages
+            at = 0
+            for k, chunk in enumerate(pages, 1):
+                for key in keys[at:at + len(chunk)]:
+                    if key:
+                        layout.page_of[key] = f"quality/{lists.page_stem(stem, k)}"
+                at += len(chunk)
+    _layouts[site] = layout
+    return layout
+
+
+def quality_href(site: Site, report_id: str, base: str = "../") -> str:
+    """The link to a report's findings on the quality pages (from a page in a subfolder, base
+    "../", or at the top, ""); a report without findings links to the summary."""
+    page = quality_layout(site).page_of.get(report_id)
+    return f"{base}{page}.html#q-{report_id}" if page else f"{base}quality.html"
 
 
 def quality(site: Site) -> None:
+    """quality.md: the findings by code (the template's arithmetic first) and by province, then
+    every report's findings, there or on the provinces' pages."""
     pub = site.pub
     codes = pub.labels("finding")
     counts = pub.overview().findings_by_code
-    reports = {r["report_id"]: r for r in pub.reports}
-    out = [f"# {t('quality')}", "", t("quality_intro"), "",
+    layout = quality_layout(site)
+    out = [front(t("agg_quality_description", count=len(pub.checks))), f"# {t('quality')}", "", t("quality_intro"), "",
            f"## {t('quality_codes')}", "", t("quality_codes_intro"), "",
            f"| {t('code')} | {pub.title('checks', 'severity')} | {t('meaning')} | {t('occurrences')} |", "| --- | --- | --- | ---: |"]
-    for (code, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (code, sev), n in sorted(counts.items(), key=lambda kv: (kv[0][0] not in ARITHMETIC, SEVERITY.get(kv[0][1], 3), -kv[1], kv[0])):
         out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
-    order = sorted(pub.checks, key=lambda rid: (reports[rid]["agency_name"] or "", reports[rid]["year"] or 0, reports[rid]["source_file"]))
-    main = [rid for rid in order if counted(reports[rid])]
-    rest = [rid for rid in order if not counted(reports[rid])]
-    out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), ""]
-    for rid in main:
-        out += quality_entry(site, reports[rid])
-    if rest:
-        out += [f"## {t('quality_not_counted')}", "", t("quality_not_counted_intro"), ""]
-        for rid in rest:
-            out += quality_entry(site, reports[rid])
-    site.write("quality.md", "\n".join(out) + "\n")
+    reports = {r["report_id"]: r for r in pub.reports}
+    if not layout.pages:
+        out += ["", f"## {t('quality_reports')}", "", *quality_intro(False)]
+        heading = False
+        for rid in quality_order(site):
+            if not heading and not counted(reports[rid]):
+                out += [not_counted_heading()]
+                heading = True
+            out += quality_entry(site, reports[rid], "")
+        site.write("quality.md", "\n".join(out) + "\n")
+        return
+    out += ["", f"## {t('agg_by_region')}", "", t("agg_quality_regions_intro"), "",
+            TABLE.format(cls="xxgk-list") + head(pub.title("agencies", "province"), t("agg_quality_reports"), t("agg_errors"), t("agg_warnings")) + "<tbody>"]
+    for stem in sorted(layout.pages, key=lambda s: (s == UNRESOLVED, s)):
+        main = [rid for rid in layout.reports[stem] if counted(reports[rid])]
+        found = [f["severity"] for rid in main for f in pub.checks[rid]]
+        out.append(f'<tr><td><a href="quality/{h(stem)}.html">{h(layout.names[stem])}</a></td><td class="num">{len(main)}</td>'
+                   f'<td class="num">{found.count("error")}</td><td class="num">{found.count("warning")}</td></tr>')
+    out += [END, ""]
+    site.write("quality.md", "\n".join(out))
+    for stem, pages in layout.pages.items():
+        lists.write_paged(site, "quality", stem, *quality_titles(layout.names[stem], len(layout.reports[stem])), quality_intro(True), pages)
 
 
-def quality_entry(site: Site, r: dict) -> list[str]:
-    """One report's findings on the quality page, each linked to its line of the source page."""
+def quality_entry(site: Site, r: dict, base: str) -> list[str]:
+    """One report's findings, each linked to its line of the source page (from a page at the top
+    of the site, base "", or in a subfolder, "../")."""
     pub = site.pub
     rid = r["report_id"]
-    rank = {"error": 0, "warning": 1, "info": 2}
-    fs = sorted(pub.checks[rid], key=lambda f: (rank.get(f["severity"], 3), f["finding_id"]))
+    fs = sorted(pub.checks[rid], key=lambda f: (SEVERITY.get(f["severity"], 3), f["finding_id"]))
     name = r["agency_name"] or t("agency_unknown")
     aid = site.agency_of.get(rid)
-    title = f'<a href="{h(agency_href(aid, ""))}#r-{h(rid)}">{h(name)}</a>' if aid else h(name)
-    source = source_href(rid, "") if rid in site.published_sources else None
+    title = f'<a href="{h(agency_href(aid, base))}#r-{h(rid)}">{h(name)}</a>' if aid else h(name)
+    source = source_href(rid, base) if rid in site.published_sources else None
     primary = superseded_by(r)
     note = f" <small>{t('quality_superseded', primary=f'<code>{h(primary)}</code>')}</small>" if primary else ""
     out = [f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or t("year_unknown"))} <small><code>{h(r["source_file"])}</code></small>{note}</h3>',
@@ -235,13 +320,13 @@ def quality_entry(site: Site, r: dict) -> list[str]:
             link = f'<a href="{h(source)}">{h(t("view"))}</a>' if source else ""
         out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(f["severity"])}</td><td>{h(where)}</td><td>{h(message(f))}</td>'
                    f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
-    return out + ["</tbody></table></div>", ""]
+    return out + [END, ""]
 
 
 def dictionary(site: Site) -> None:
     pub = site.pub
     d = pub.descriptor
-    out = [f"# {t('dictionary')}", "", t("dictionary_intro"), ""]
+    out = [front(t("agg_dictionary_description")) + f"# {t('dictionary')}", "", t("dictionary_intro"), ""]
     for res in d["resources"]:
         out += [f"## `{esc(res['name'])}` · {esc(res['title'])}", "", esc(res["description"]), "",
                 f"| {t('field_name')} | {t('field_title')} | {t('field_type')} | {t('field_description')} | {t('field_values')} |",
@@ -270,7 +355,7 @@ def dictionary(site: Site) -> None:
 def downloads(site: Site) -> None:
     d = site.pub.descriptor
     target = site.out / "data"
-    lines = [f"# {t('downloads')}", "", t("downloads_intro"), "",
+    lines = [front(t("agg_downloads_description", version=d.get("version", ""))) + f"# {t('downloads')}", "", t("downloads_intro"), "",
              f"- {t('with_size', name='[' + t('downloads_zip') + '](data/xxgk-datapackage.zip)', size=size(target / 'xxgk-datapackage.zip'))}",
              f"- {t('with_size', name='[datapackage.json](data/datapackage.json)', size=size(target / 'datapackage.json'))}", "",
              f"| {t('table')} | {t('field_description')} | {t('row_count')} | CSV | {t('excel_csv')} | Parquet |", "| --- | --- | ---: | --- | --- | --- |"]
@@ -289,9 +374,17 @@ def downloads(site: Site) -> None:
 
 
 def search(site: Site) -> None:
-    # each agency: its name, the link to its page (from the top of the site), its years
-    index = [[a["name"], agency_href(aid, ""), years_of(site.by_agency.get(aid, []))] for aid, a in sorted(site.agencies.items())]
-    (site.out / "search-index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    site.write("search.md", f"# {t('search')}\n\n{t('search_intro')}\n\n"
-               f'<div class="xxgk-search" markdown="0"><input type="search" id="xxgk-search" placeholder="{h(t("search_placeholder"))}" aria-label="{h(t("search"))}" autofocus>'
-               '<p id="xxgk-search-status" aria-live="polite"></p><ul id="xxgk-results"></ul></div>\n')
+    """The search page and its index (`search/`, written by `search.write`); the page's messages
+    are the strings file's, handed to `search.js` as data attributes."""
+    years = {aid: years_of(site.by_agency.get(aid, [])) for aid in site.agencies}
+    search_index.write(site.out / search_index.FOLDER, site.agencies.values(), years)
+    count, shown = "{count}", "{shown}"  # filled in by search.js
+    messages = {"loading": t("search_loading"), "count": t("search_count", count=count), "found": t("search_found", count=count),
+                "found-some": t("search_found_some", count=count, shown=shown), "found-many": t("search_found_many", count=count, shown=shown),
+                "none": t("search_none"), "type-more": t("search_type_more"), "error": t("search_error"), "detail": t("search_detail", text="{text}")}
+    data = "".join(f' data-{key}="{h(text)}"' for key, text in messages.items())
+    site.write("search.md", f"# {t('search')}\n\n{t('search_intro')}\n\n{t('search_hint')}\n\n"
+               f'<div class="xxgk-search" id="xxgk-search-page" markdown="0" data-index="{search_index.FOLDER}/" data-sep="{h(t("sep_clause"))}"{data}>'
+               f'<input type="search" id="xxgk-search" placeholder="{h(t("search_placeholder"))}" aria-label="{h(t("search"))}" autofocus>'
+               '<p id="xxgk-search-status" aria-live="polite"></p><ul id="xxgk-results"></ul></div>\n\n'
+               '<script src="javascripts/search.js" defer></script>\n')

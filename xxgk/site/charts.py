@@ -31,6 +31,7 @@ class Chart:
     spec: dict
     columns: tuple[str, ...]  # headers of the table under the chart
     rows: list[tuple]  # the chart's numbers
+    kind: str = "bar"  # the template it fills (KINDS)
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
@@ -89,14 +90,66 @@ def bar(key: str, title: str, description: str, items: Sequence[tuple[str, float
     values = [{"label": label, "value": value} for label, value in items]
     spec = _fill(_bar_template(), title, description, values)
     spec["encoding"]["x"]["title"] = unit
-    return Chart(key, title, description, spec, (t("item"), unit), [(label, value) for label, value in items])
+    return Chart(key, title, description, spec, (t("item"), unit), [(label, value) for label, value in items], "bar")
 
 
 def trend(key: str, title: str, description: str, points: list[tuple[str, str, float]]) -> Chart:
     """A line per series over the years; points: (year, series, value)."""
     values = [{"year": y, "series": s, "value": v} for y, s, v in points]
     spec = _fill(_line_template(), title, description, values)
-    return Chart(key, title, description, spec, (t("year"), t("item"), t("chart_count")), list(points))
+    return Chart(key, title, description, spec, (t("year"), t("item"), t("chart_count")), list(points), "line")
+
+
+# The fields of each kind's data values, in the order a compact chart lists them
+KINDS = {"bar": ("label", "value"), "line": ("year", "series", "value")}
+
+
+def templates() -> dict:
+    """What a page's script needs to make a chart's whole spec from its compact form (`compact`):
+    each kind's template, its fields, and how a title and description read as one."""
+    return {"templates": {"bar": _bar_template(), "line": _line_template()}, "fields": KINDS, "titled": t("titled", title="{title}", description="{description}"),
+            # the headers of the table of a chart's numbers (a bar chart's second is its unit)
+            "columns": {"bar": [t("item")], "line": [t("year"), t("item"), t("chart_count")]}, "error": t("chart_error")}
+
+
+def compact(chart: Chart) -> dict:
+    """A chart as a page carries it: its kind, its values as rows, the bar axis' unit; the title
+    and description are the figure's caption. `expand` (and the page's script, alike) makes the
+    whole spec again: a page of many charts does not repeat their templates."""
+    fields = KINDS[chart.kind]
+    out: dict = {"kind": chart.kind, "values": [[v[f] for f in fields] for v in chart.spec["data"]["values"]]}
+    if chart.kind == "bar":
+        out["unit"] = chart.spec["encoding"]["x"]["title"]
+    return out
+
+
+def expand(small: dict, title: str, description: str) -> dict:
+    """The whole Vega-Lite spec of a compact chart (the reference for xxgk.js's `expandChart`)."""
+    values = [dict(zip(KINDS[small["kind"]], row)) for row in small["values"]]
+    if small["kind"] == "bar":
+        spec = _fill(_bar_template(), title, description, values)
+        spec["encoding"]["x"]["title"] = small["unit"]
+        return spec
+    return _fill(_line_template(), title, description, values)
+
+
+def render_small_chart(chart: Chart) -> str:
+    """A chart on a page of our own (an agency's): its caption, and its compact form, drawn and
+    given the table of its numbers by the page's script; the same numbers are in the report's
+    tables beside it, which read without scripts."""
+    cid = f"chart-{chart.key}"
+    return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
+            f'<figcaption id="{h(cid)}-c"><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
+            f'<div class="xxgk-vega" role="img" aria-labelledby="{h(cid)}-c" style="min-height:{height(chart)}px"></div>\n'
+            f'<script type="application/json" class="xxgk-small">{json_in_html(compact(chart))}</script>\n'
+            f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary></details>\n</figure>\n')
+
+
+def height(chart: Chart) -> int:
+    """The height a chart will take once drawn (reserved, so that drawing it moves nothing)."""
+    if chart.kind == "bar":
+        return 20 * len(chart.rows) + 48
+    return 220 + 64
 
 
 def render_chart(chart: Chart, page_key: str) -> str:
@@ -111,7 +164,8 @@ def render_chart(chart: Chart, page_key: str) -> str:
     body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in chart.rows)
     return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
             f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
-            f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}"></div>\n'
+            f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}" '
+            f'style="min-height:{height(chart)}px"></div>\n'
             f'<script type="application/json" class="xxgk-spec">{json_in_html(chart.spec)}</script>\n'
             f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary><div class="xxgk-table-wrap"><table>'
             f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'

@@ -11,8 +11,7 @@ import re
 
 from .html import h
 
-# Agency pages are many: MkDocs renders one template page (agencies/<TEMPLATE_PAGE>), and
-# `render.render_agencies` pours each agency's HTML into it.
+# The name the agency pages' template page once had: kept out of reach of any agency's page name.
 TEMPLATE_PAGE = "_agency"
 
 # Pages named after the data (agencies/<agency>, regions/<code>, sources/<report>) share their

@@ -1,13 +1,13 @@
 """The page generator: reads only the published data package (and the corpus files it names, to
 publish them beside the figures) and writes the site's pages. In: the package, the corpus and the
 hand-written pages (docs/). Out: the folder MkDocs builds from (build/docs: the aggregate pages as
-Markdown, source pages, the package's files, the scripts), and beside it the agency pages' HTML
-for `render_agencies`.
+Markdown, source pages, the package's files, the scripts), and beside it the agency pages, whole,
+for `render_agencies` to put into the built site.
 
 `build` runs the page writers over one `Site` (context.py: what the pages share): `sources`
 (source pages), `agency` (agency pages and their cache), `aggregate` (home, regions, rankings,
-quality, dictionary, downloads, search); `render` pours the agency pages into the MkDocs-rendered
-template afterwards. `write_pages`, `render_agencies` and the names of pages (`file_name`,
+quality, dictionary, downloads, search); `render` puts the agency pages into the built site
+afterwards. `write_pages`, `render_agencies` and the names of pages (`file_name`,
 `agency_href`, `RESERVED_NAMES`, `TEMPLATE_PAGE`, `fragments_dir`) are imported from here by the
 CLI and the tests.
 """
@@ -24,12 +24,13 @@ import pyarrow.parquet as pq
 from .. import paths
 from ..package import publish
 from . import aggregate
-from .agency import KEYS, agency_page, read_keys
-from .charts import site_config
+from .agency import agency_page
+from .charts import site_config, templates
 from .context import Site
 from .html import json_in_html
+from .keys import KEYS, read_keys
 from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region_href, source_href
-from .render import TEMPLATE_MARKDOWN, fragments_dir, render_agencies, vendor_vega
+from .render import fragments_dir, render_agencies, vendor_vega
 from .sources import source_page
 
 __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "file_name", "fragments_dir", "region_href",
@@ -37,8 +38,9 @@ __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "f
 
 
 def build(site: Site) -> int:
-    """Write every page of `site` into its folder (made anew); agency pages made from the same
-    rows by the same code as last time are kept. Returns the number of pages."""
+    """Write every page of `site` into its folder (made anew), and the pages written whole beside
+    it (agency and source pages); those made from the same rows by the same code as last time
+    are kept. Returns the number of pages."""
     publish.check_target(site.out)  # never remove a folder xxgk did not write (`--out corpus`)
     if not ((site.fragments / KEYS).is_file() or publish.is_ours(site.fragments)):
         raise publish.NotOurs(site.fragments)  # its stale pages are deleted below
@@ -50,21 +52,34 @@ def build(site: Site) -> int:
     publish.mark(site.fragments, "agency pages")
     previous = read_keys(site.fragments / KEYS)
     (site.fragments / KEYS).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
-    site.write(f"agencies/{TEMPLATE_PAGE}.md", TEMPLATE_MARKDOWN)
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
-        f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\n", encoding="utf-8")
+        f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
     copy_package(site)
-    for r in site.pub.reports:
-        source_page(site, r)
-    keys = {aid: agency_page(site, aid, previous.get(aid)) for aid in sorted(site.agencies)}
-    names = {file_name(aid) for aid in keys}
-    for stale in site.fragments.glob("*.html"):
-        if stale.stem not in names:
-            stale.unlink()
+    kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
+    sources = {r["report_id"]: source_page(site, r, kept_sources.get(r["report_id"])) for r in site.pub.reports}
+    agencies = {aid: agency_page(site, aid, kept_agencies.get(aid)) for aid in sorted(site.agencies)}
+    keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
+    remove_stale(site.fragments / "agencies", keep)
+    remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
+    keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
     (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     aggregate.write_all(site)
     return site.pages
+
+
+def _kept(previous: dict, kind: str) -> dict:
+    """The digests the last build's pages of one kind were made from (nothing if unreadable)."""
+    kept = previous.get(kind)
+    return kept if isinstance(kept, dict) else {}
+
+
+def remove_stale(folder: Path, keep: set[str], by_stem: bool = False) -> None:
+    """Remove the files of `folder` no page of this build wrote (by name, or by the name before
+    its first dot: a source page's files share it)."""
+    for path in folder.glob("*") if folder.is_dir() else ():
+        if path.is_file() and (path.name.split(".", 1)[0] if by_stem else path.name) not in keep:
+            path.unlink()
 
 
 def copy_package(site: Site) -> None:

@@ -1,67 +1,54 @@
-"""Agency pages through the theme's own page, and the scripts the site bundles. In: the template
-page MkDocs rendered from TEMPLATE_MARKDOWN (agencies/_agency.html in the built site) and the
-agency fragments `xxgk pages` wrote beside its pages (`fragments_dir`: a title line, then the
-page's HTML). Out: one page per agency in the built site, with the same header, navigation,
-styles and scripts as every other page (the template page itself and its sitemap entry removed);
-and `vendor_vega`, the Vega bundle the charts are drawn with (no CDN).
+"""The pages our own code writes whole into the built site, and the scripts the site bundles. In:
+the folder `xxgk pages` wrote them to beside its pages (`fragments_dir`, laid out as the site:
+agencies/<name>.html through `shell.page`, agencies/<name>.csv, sources/…). Out: those files in
+the built site (linked in after MkDocs, which never reads them); and `vendor_vega`, the Vega
+bundle the charts are drawn with (no CDN), loaded only by a page that draws a chart.
 
-Markdown conversion would cost ~25 ms an agency page; pouring the HTML into the rendered template
-costs ~1 ms."""
+MkDocs renders the few hundred aggregate pages; an agency or source page costs its own writing
+(kept from the last build when made from the same rows) and one link here, whatever the number
+of agencies."""
 
 from __future__ import annotations
 
-import re
+import os
 import shutil
 from pathlib import Path
 
 from .. import paths
 from ..files import write_atomic
-from .links import RESERVED_NAMES, TEMPLATE_PAGE
+from .links import RESERVED_NAMES
 
-TITLE_MARK = "XXGK-AGENCY-TITLE"
-CONTENT_MARK = "XXGK-AGENCY-CONTENT"
-TEMPLATE_MARKDOWN = f"""---
-title: {TITLE_MARK}
-hide:
-  - toc
----
-
-<h1>{TITLE_MARK}</h1>
-
-<div class="xxgk-agency">{CONTENT_MARK}</div>
-"""
+WHOLE = ("agencies", "sources")  # the site's folders whose pages are written whole, outside MkDocs
 
 
 def fragments_dir(pages: Path) -> Path:
-    """Where the agency pages' HTML waits for the rendered template (beside the pages, outside
-    MkDocs' docs_dir so it is never copied into the site as it is)."""
+    """Where the pages written whole wait for the built site (beside the pages, outside MkDocs'
+    docs_dir, so MkDocs never reads or copies them)."""
     pages = Path(pages)
     return pages.with_name(pages.name + "-agencies")
 
 
 def render_agencies(site: Path, pages: Path = paths.SITE_DOCS) -> int:
-    """Write each agency's page into the rendered site through the theme's own rendering of the
-    template page: the same header, navigation, styles and scripts as every other page."""
+    """Put the pages written whole (agency pages and their CSVs, source pages and their files)
+    into the built site; returns the number of agency pages. A hard link where the file system
+    allows it (a file there is never written in place: every writer replaces it whole)."""
     site, fragments = Path(site), fragments_dir(pages)
-    template_path = site / "agencies" / f"{TEMPLATE_PAGE}.html"
-    template = template_path.read_text(encoding="utf-8")
-    if template.count(CONTENT_MARK) != 1:
-        raise ValueError(f"{template_path} does not hold the agency content mark once")
-    before, after = template.split(CONTENT_MARK)
     written = 0
-    for fragment in sorted(fragments.glob("*.html")):
-        if fragment.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file, not an agency's page
-            raise ValueError(f"{fragment} would overwrite a page of the site")
-        title, body = fragment.read_text(encoding="utf-8").split("\n", 1)  # the title is escaped already
-        page = before.replace(TITLE_MARK, title) + body + after.replace(TITLE_MARK, title)
-        (site / "agencies" / fragment.name).write_text(page, encoding="utf-8")
-        written += 1
-    template_path.unlink()
-    for sitemap in (site / "sitemap.xml",):
-        if sitemap.exists():
-            text = sitemap.read_text(encoding="utf-8")
-            text = re.sub(r"\s*<url>\s*<loc>[^<]*agencies/" + re.escape(TEMPLATE_PAGE) + r"\.html</loc>.*?</url>", "", text, flags=re.DOTALL)
-            sitemap.write_text(text, encoding="utf-8")
+    for folder in WHOLE:
+        for path in sorted((fragments / folder).rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            rel = path.relative_to(fragments)
+            if folder == "agencies" and path.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file
+                raise ValueError(f"{path} would overwrite a page of the site")
+            dest = site / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copyfile(path, dest)
+            written += folder == "agencies" and path.suffix == ".html"
     return written
 
 

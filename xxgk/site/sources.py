@@ -13,10 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..files import write_atomic
 from ..parse import formats
 from .context import Site
 from .html import h, json_in_html
+from .keys import digest, pages_version
 from .links import agency_href, file_name, warc_link, web_link
+from .shell import site_url
 from .strings import t
 
 PAGE_DPI = 96  # a table's figures read well at screen resolution; a page is then 794 x 1123 pixels
@@ -164,7 +167,7 @@ def pages_html(name: str, original: str, images: list[PageImage], where: dict[in
     return "\n".join(out)
 
 
-def source_page(site: Site, report: dict) -> None:
+def source_page(site: Site, report: dict, previous_key: str | None = None) -> str:
     """The report's text as the parser numbers its lines, and a page that shows it with one
     anchor per line, so every figure links to the line it was read from; beside them, the
     original file's bytes for download.
@@ -183,33 +186,40 @@ def source_page(site: Site, report: dict) -> None:
       cell of that figure in words beside its line.
 
     A file the parser refused to read, or that changed since the package was built, gets no
-    source page (its figures then link nowhere)."""
+    source page (its figures then link nowhere). The files go where the pages written whole wait
+    for the built site (`Site.fragments`), and are kept when made from the same row, file and
+    code as last time (`previous_key`). Returns the digest they were made from ("" for none)."""
     if site.corpus is None:
-        return
+        return ""
+    rid = report["report_id"]
+    name = file_name(rid)
+    original = name + original_suffix(report)
+    folder = site.fragments / "sources"
+    aid = site.agency_of.get(rid)
+    key = digest([pages_version(), site_url(), site.warc_url, report, aid, site.pub.descriptor.get("x_parser_digest") or "",
+                   (site.agencies.get(aid) or {}).get("name")])
+    if key == previous_key and (folder / f"{name}.html").exists() and (folder / original).exists():
+        site.published_sources.add(rid)
+        return key
     path = site.corpus / report["source_file"]
     try:
         data = path.read_bytes()
     except OSError:
-        return
+        return ""
     if hashlib.sha256(data).hexdigest() != report["sha256"]:
-        return  # the corpus changed since the package was built: do not show another text
+        return ""  # the corpus changed since the package was built: do not show another text
     reader = formats.reader_for(data, path.suffix)  # as the parser chose it
     text = formats.text_of(data, path.suffix)
     if reader is None or text is None:
-        return
-    rid = report["report_id"]
-    name = file_name(rid)
-    original = name + original_suffix(report)
-    folder = site.out / "sources"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{name}.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    (folder / original).write_bytes(data)
+        return ""
+    write_atomic(folder / f"{name}.txt", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    write_atomic(folder / original, data)
     where = places(site.pub.facts(rid)) if reader.laid_out else {}
     pages = ""
     if reader.format == "pdf":
         images = render_pages(data, {p.page for p in where.values() if p.page})
         for img in images:
-            (folder / f"{name}.p{img.number}.png").write_bytes(img.png)
+            write_atomic(folder / f"{name}.p{img.number}.png", img.png)
         pages = pages_html(name, original, images, where)
     lines = {}  # what the script shows beside the line in the address: the figure's page and cell
     for p in where.values():
@@ -220,6 +230,7 @@ def source_page(site: Site, report: dict) -> None:
             lines[str(p.line)] = entry
     write_page(site, report, name, original, reader, pages, lines, folder / f"{name}.html")
     site.published_sources.add(rid)
+    return key
 
 
 def write_page(site: Site, report: dict, name: str, original: str, reader: formats.Reader, pages: str, lines: dict, path: Path) -> None:
@@ -246,10 +257,13 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
         links.append(f'<a href="{h(original)}">{h(t("open_pdf"))}</a>')
     links += [f'<a href="{h(name)}.txt">{h(t("plain_text"))}</a>', f'<a href="../index.html">{h(t("home"))}</a>']
     script = f'\n<script type="application/json" id="places">{json_in_html(lines)}</script>' if lines else ""
+    base = site_url()
+    canonical = f'\n<link rel="canonical" href="{h(base)}sources/{h(name)}.html">' if base else ""
     page = f"""<!DOCTYPE html>
 <html lang="{h(t("lang"))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{t("source_page_title", agency=h(agency), year=h(report["year"]), file=h(report["source_file"]))}</title>
-<link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
+<meta name="description" content="{h(t("source_page_description", agency=agency, year=report["year"] or ""))}">{canonical}
+<link rel="icon" href="../assets/images/favicon.png"><link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
 <body data-file="{h(name)}.txt" data-error="{h(t("source_load_failed"))}"><header><p>{" · ".join(links)}</p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
 <p class="meta">{meta}
@@ -258,4 +272,4 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
 <div class="cols"><main class="src" id="src"><noscript>{t("source_noscript", link=plain)}</noscript></main>
 {pages}</div>{script}</body></html>
 """
-    path.write_text(page, encoding="utf-8")
+    write_atomic(path, page.encode("utf-8"))

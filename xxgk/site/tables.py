@@ -4,8 +4,10 @@ keyed by (section, row, column), its findings and the link to its source page. O
 for sections 2 (proactive), 3 (requests, with the template's nested headers and its three levels of
 numbering) and 4 (appeals), and their headings.
 
-Every cell links to the source line its figure was read from; a blank, missing or withheld cell
-says so, and a cell that a finding concerns is marked with the finding's message."""
+Every figure is tied to the source line it was read from: a row names its line (data-l), a cell
+read from another line names its own, and the page's script makes each label and figure a link
+(`table[data-src]`; without scripts, the report's source page is linked above its tables); a blank, missing or withheld cell says so, and a cell that a finding concerns
+is marked with the finding's message. Cells stay small: a page holds hundreds."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ TOP = ("new", "carried_over", "outcome", "carried_forward")
 @cache
 def cell_words() -> dict:
     """The fixed words of the table cells, made once (a page has thousands of cells)."""
-    return {"absent_cell": f'<td class="num absent" title="{h(t("cell_not_in_report"))}">{h(t("mark_absent"))}</td>',
+    return {"absent_cell": f'<td class="num absent" title="{h(t("cell_not_in_report"))}">{h(t("mark_absent"))}',
             "flag": f'<span class="xxgk-flag" aria-label="{h(t("cell_flagged"))}">⚠</span>',
             "evidence": {k: t("cell_evidence", how=v) for k, v in words("evidence").items()},
             "blank": (t("mark_blank"), t("cell_blank")), "absent": (t("mark_absent"), t("cell_absent")),
@@ -60,22 +62,59 @@ class Tables:
                     self.flags[(f["section"], f["row"], f["column"])].append(f)
                 self.flags[(f["section"], f["row"], "")].append(f)
 
-    def cell(self, section: str, row: str, column: str) -> str:
+    def place(self, keys: list[tuple[str, str, str]]) -> tuple[int | None, int, list[int | None]]:
+        """Where a row's figures were read: (its line, step, each figure's expected line). A row
+        printed on one line: the commonest line (the first of a tie), step 0. A row printed one
+        figure a line (a table converted to text cell by cell): its first figure's line, step 1.
+        A figure elsewhere says so itself (data-l)."""
+        got = [f["source_line"] if (f := self.facts.get(k)) else None for k in keys]
+        if len(got) > 1 and all(got) and all(x == got[0] + j for j, x in enumerate(got)):
+            return got[0], 1, got
+        lines = Counter(x for x in got if x)
+        line = min(lines, key=lambda n: (-lines[n], n)) if lines else None
+        return line, 0, [line] * len(keys)
+
+    def label(self, text: str, evidence: str = "") -> str:
+        """A row's label (escaped already); how the row's figures were read, when all alike and not
+        plain, is its title."""
+        how = words("evidence").get(evidence, "") if evidence else ""
+        return f'<span title="{h(how)}">{text}</span>' if how else text
+
+    def tr(self, line: int | None, step: int = 0) -> str:
+        """A row's opening tag: its source line (data-l) and step (data-d: the k-th figure is on
+        line + k·step), from which the page's script links the row's label and figures."""
+        if not (line and self.source_href):
+            return "<tr>"
+        return f'<tr data-l="{line}" data-d="{step}">' if step else f'<tr data-l="{line}">'
+
+    def cells(self, section: str, row: str, columns) -> tuple[str, str, str]:
+        """A row's opening tag, its cells, and how all its figures were read if alike ("" if plain)."""
+        line, step, expected = self.place([(section, row, c) for c in columns])
+        kinds = {f["evidence"] or "" for c in columns if (f := self.facts.get((section, row, c))) and f["status"] == "reported"}
+        evidence = kinds.pop() if len(kinds) == 1 else ""
+        return self.tr(line, step), "".join(self.cell(section, row, c, x, evidence) for c, x in zip(columns, expected)), evidence
+
+    def cell(self, section: str, row: str, column: str, row_line: int | None = None, row_evidence: str = "") -> str:
+        """A figure's cell. Kept small (a page has hundreds): the common cell is its number; its
+        source line is its row's unless it says another (data-l); what the report printed and how
+        it was read are in its title only where they differ from the number and from its row's."""
         fact = self.facts.get((section, row, column))
         flagged = self.flags.get((section, row, column)) or self.flags.get((section, row, ""))
         w = self.words
         if fact is None:
             return w["absent_cell"]
         status, line = fact["status"], fact["source_line"]
+        own = f' data-l="{line}"' if line and line != row_line and self.source_href else ""
         if status == "reported" and not flagged:  # the common case, kept cheap: ids and numbers need no escaping
-            title = t("cell_source", line=line, printed=h(fact["printed"])) + w["evidence"].get(fact["evidence"] or "", "")
             value = fmt(fact["value"])
-            if self.source_href and line:
-                return f'<td class="num"><a href="{self.source_href}#L{line}" title="{title}">{value}</a></td>'
-            return f'<td class="num"><span title="{title}">{value}</span></td>'
+            evidence = "" if (fact["evidence"] or "") == row_evidence else w["evidence"].get(fact["evidence"] or "", "")
+            if (fact["printed"] or value) == value and not evidence:
+                # a report table's cells are figures (xxgk.css: no class needed); HTML ends a cell
+                # at the next one, so none has a closing tag: a page holds hundreds
+                return f"<td{own}>{value}"
+            return f'<td{own} title="{t("cell_source", line=line, printed=h(fact["printed"]))}{evidence}">{value}'
         cls = ["num"] + (["flag"] if flagged else [])
         mark = w["flag"] if flagged else ""
-        link = f"{self.source_href}#L{line}" if self.source_href and line else None
         if status == "reported":
             text = fmt(fact["value"])
             title = t("cell_source", line=line, printed=fact["printed"]) + w["evidence"].get(fact["evidence"] or "", "")
@@ -85,8 +124,12 @@ class Tables:
             cls.append(kind)
         if flagged:
             title = t("cell_checked", title=title, messages=t("sep_clause").join(message(f) for f in flagged))
-        inner = f'<a href="{h(link)}" title="{h(title)}">{h(text)}</a>' if link else f'<span title="{h(title)}">{h(text)}</span>'
-        return f'<td class="{" ".join(cls)}">{inner}{mark}</td>'
+        return f'<td class="{" ".join(cls)}"{own} title="{h(title)}">{h(text)}{mark}'
+
+    def table(self, head: str, body: str) -> str:
+        """A report table: `data-src` tells the page's script to link its figures."""
+        src = f' data-src="{self.source_href}"' if self.source_href else ""
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"{src}><thead>{head}</thead><tbody>{body}</tbody></table></div>'
 
     def has(self, section: str) -> bool:
         return any(k[0] == section for k in self.facts)
@@ -101,9 +144,10 @@ class Tables:
                     out.append("</tbody></table></div>")
                 block = cols
                 head = "".join(f"<th>{h(label(self.columns['proactive'][c]))}</th>" for c in cols)
-                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead><tr><th>{h(t("table_proactive_content"))}</th>{head}</tr></thead><tbody>')
-            cells = "".join(self.cell("proactive", r["code"], c) for c in cols)
-            out.append(f'<tr><th scope="row">{h(label(r))}</th>{cells}</tr>')
+                src = f' data-src="{self.source_href}"' if self.source_href else ""
+                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"{src}><thead><tr><th>{h(t("table_proactive_content"))}</th>{head}</tr></thead><tbody>')
+            tr, cells, how = self.cells("proactive", r["code"], cols)
+            out.append(f'{tr}<th scope="row">{self.label(h(label(r)), how)}</th>{cells}</tr>')
         if block is not None:
             out.append("</tbody></table></div>")
         return "\n".join(out)
@@ -135,9 +179,10 @@ class Tables:
         body = []
         first_outcome = True
         for r in present:
-            cells = "".join(self.cell("requests", r["code"], c) for c in cols)
+            tr, cells, how = self.cells("requests", r["code"], cols)
             if r["code"] in TOP:
-                body.append(f'<tr><th colspan="3" scope="row">{t("numbered", n=numeral(TOP.index(r["code"]) + 1), label=h(label(r)))}</th>{cells}</tr>')
+                text = self.label(t("numbered", n=numeral(TOP.index(r["code"]) + 1), label=h(label(r))), how)
+                body.append(f'{tr}<th colspan="3" scope="row">{text}</th>{cells}</tr>')
                 continue
             lead = ""
             if first_outcome:
@@ -146,16 +191,16 @@ class Tables:
                 first_outcome = False
             parent = r["parent"]
             if top_level(r):
-                entry = t("numbered_entry", n=numeral(entries.index(r["code"]) + 1), label=h(label(r)))
-                body.append(f'<tr>{lead}<th colspan="2" scope="row">{entry}</th>{cells}</tr>')
+                entry = self.label(t("numbered_entry", n=numeral(entries.index(r["code"]) + 1), label=h(label(r))), how)
+                body.append(f'{tr}{lead}<th colspan="2" scope="row">{entry}</th>{cells}</tr>')
             else:
                 seen_group[parent] += 1
                 group_cell = ""
                 if seen_group[parent] == 1:
                     entry = t("numbered_entry", n=numeral(entries.index(parent) + 1), label=h(label(self.groups[parent])))
                     group_cell = f'<th rowspan="{group_size[parent]}" scope="rowgroup">{entry}</th>'
-                body.append(f'<tr>{lead}{group_cell}<th scope="row">{seen_group[parent]}. {h(label(r))}</th>{cells}</tr>')
-        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>'
+                body.append(f'{tr}{lead}{group_cell}<th scope="row">{self.label(f"{seen_group[parent]}. {h(label(r))}", how)}</th>{cells}</tr>')
+        return self.table(head, "".join(body))
 
     def appeals(self) -> str:
         rows = list(self.rows["appeals"])
@@ -166,5 +211,7 @@ class Tables:
                 "<tr>" + "".join(f'<th rowspan="2">{h(label(lab[c]))}</th>' for c in cols)
                 + "".join(f'<th colspan="{len(cols)}">{h(label(rl[r]))}</th>' for r in rows[1:]) + "</tr>"
                 "<tr>" + "".join(f"<th>{h(label(lab[c]))}</th>" for _ in rows[1:] for c in cols) + "</tr>")
-        cells = "".join(self.cell("appeals", r, c) for r in rows for c in cols)
-        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody><tr>{cells}</tr></tbody></table></div>'
+        keys = [("appeals", r, c) for r in rows for c in cols]
+        line, step, expected = self.place(keys)
+        cells = "".join(self.cell(*k, x) for k, x in zip(keys, expected))
+        return self.table(head, f"{self.tr(line, step)}{cells}</tr>")

@@ -1,0 +1,37 @@
+"""Reading the site's agency pages as the page's script reads them (shared by the site tests)."""
+
+import json
+import re
+from html import unescape
+
+
+def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
+    """(source page, line, value, printed) of every figure in a page's report tables, as the
+    page's script links them: a cell's own line (data-l) or its place in its row (the row's
+    data-l, plus k·data-d for the k-th cell); what the report printed is the cell's title where
+    it differs."""
+    out = []
+    for src, table in re.findall(r'<table class="xxgk-report" data-src="([^"]+)">(.*?)</table>', text, re.DOTALL):
+        for tr_attrs, row in re.findall(r"<tr([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[1], re.DOTALL):
+            own = re.search(r'data-l="(\d+)"', tr_attrs)
+            step = re.search(r'data-d="(\d+)"', tr_attrs)
+            row_line = int(own.group(1)) if own else None
+            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: title="([^"]*)")?>([^<]*)', row)
+            for k, (cls, line, title, value) in enumerate(cells):
+                if "absent" in cls or "unresolved" in cls or "blank" in cls:
+                    continue
+                printed = re.search(r"印出“([^”]*)”", title)
+                expected = row_line + k * int(step.group(1)) if row_line and step else row_line
+                out.append((src, int(line) if line else expected, value, unescape(printed.group(1)) if printed else value))
+    return out
+
+
+def page_charts(text: str) -> list[dict]:
+    """The whole Vega-Lite spec of each chart an agency page carries in compact form."""
+    from xxgk.site.charts import expand
+
+    out = []
+    for title, description, small in re.findall(r'<figcaption[^>]*><strong>(.*?)</strong><br><span>(.*?)</span></figcaption>.*?'
+                                                r'<script type="application/json" class="xxgk-small">(.*?)</script>', text, re.DOTALL):
+        out.append(expand(json.loads(small), unescape(title), unescape(description)))
+    return out

@@ -1,0 +1,43 @@
+"""What a page written whole is made from, so that a build keeps the pages made from the same
+rows by the same code. In: the values a page is made from. Out: their digest (`digest`), the code's
+own (`pages_version`), and the record of the last build's digests beside the pages (KEYS,
+`read_keys`)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+KEYS = ".keys.json"  # beside the pages written whole: the digest each agency and source page was made from
+
+
+@functools.cache
+def pages_version() -> str:
+    """What a page is made by besides its rows: the parser (its figures and findings) and every
+    source file of the site (its code, its strings, its template)."""
+    from importlib import resources
+
+    from ..package.cache import parser_version
+
+    digest = hashlib.sha256(parser_version().encode())
+    root = resources.files("xxgk.site")
+    for item in sorted([*root.iterdir(), *root.joinpath("templates").iterdir()], key=lambda p: str(p)):
+        if item.is_file() and item.name.endswith((".py", ".yaml", ".html")):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def digest(value) -> str:
+    """The digest of what a page is made from (any JSON-able value)."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_keys(path: Path) -> dict:
+    """The digests the last build's pages were made from; nothing when the record is unreadable."""
+    try:
+        keys = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
