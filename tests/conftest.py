@@ -84,7 +84,7 @@ def site(tmp_path_factory) -> Path:
 SITE_URL = "https://xxgk.example.org/site/"  # the address test sites are built for (sitemaps, canonical links)
 
 
-def build_site(corpus: Path, work: Path, edit=None) -> Path:
+def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None) -> Path:
     """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
     `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
     from xxgk.package import build
@@ -103,6 +103,6 @@ def build_site(corpus: Path, work: Path, edit=None) -> Path:
     result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=work, env={**os.environ, "XXGK_SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr
-    assert render_agencies(work / "site", work / "docs") == len(site.agencies)
+    assert render_agencies(work / "site", work / "docs", files) == len(site.agencies)
     finish(work / "site", SITE_URL, compress=False)  # the sitemaps (compression is tested on its own)
     return work / "site"

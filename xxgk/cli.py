@@ -272,6 +272,7 @@ def _cmd_site(args) -> int:
 
     from .package import publish
     from .site.finish import finish
+    from .site.links import files_url
     from .site.pages import render_agencies
 
     target = Path(args.site)
@@ -286,13 +287,16 @@ def _cmd_site(args) -> int:
         if build.returncode:
             print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
             return build.returncode
-        written = render_agencies(tmp, Path(args.pages))
+        files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
+        if files is not None:
+            shutil.rmtree(files, ignore_errors=True)
+        written = render_agencies(tmp, Path(args.pages), files)
         finish(tmp, config=Path(args.config))  # sitemaps, then the pre-compressed copies
         publish.replace(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"site built in {target} ({written} agency pages)")
+    print(f"site built in {target} ({written} agency pages)" + (f"; its downloads in {args.files}, for {files_url()}" if files_url() else ""))
     return 0
 
 
@@ -377,9 +381,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration")
     p.add_argument("--site", default=str(paths.SITE), help="the published site")
     p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
+    p.add_argument("--files", default=str(paths.SITE_FILES),
+                   help="where the site's downloads go when XXGK_FILES_URL publishes them apart from the pages")
     p.set_defaults(func=_cmd_site)
 
-    p = sub.add_parser("render", help="after `mkdocs build`: write the agency pages through the rendered page template")
+    p = sub.add_parser("render", help="after `mkdocs build`: put the agency and source pages `xxgk pages` wrote whole into the site")
     p.add_argument("--site", default=str(paths.SITE), help="the rendered site")
     p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
     p.set_defaults(func=_cmd_render)

@@ -8,6 +8,7 @@ PACKAGE = Path("datapackage")  # output: the published data package
 BUILD = Path("build")  # output: everything else
 SITE_DOCS = BUILD / "docs"  # output: the site's pages, written by `xxgk pages` (MkDocs' docs_dir)
 SITE = BUILD / "site"  # output: the rendered site
+SITE_FILES = BUILD / "site-files"  # output: the site's downloads, when they are published apart (XXGK_FILES_URL)
 CHECKOUT = BUILD / "checkout"  # output: the files of a manifest corpus, fetched from its store
 FRAGMENTS = BUILD / "fragments"  # output: a sharded build's fragments, one folder per shard
 PARSE_CACHE = BUILD / "cache" / "parse"  # output: parsed reports by content and parser version

@@ -17,7 +17,7 @@ from .charts import bar, render_small_chart, trend
 from .context import Site
 from .html import fmt, h
 from .keys import digest, pages_version
-from .links import file_name, region_href, source_href, web_link
+from .links import file_href, file_name, files_url, region_href, source_href, web_link
 from .published import ReportFigures, problems, superseded_by
 from .sources import original_suffix
 from .strings import label, message, t, words
@@ -49,7 +49,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
-    key = digest([pages_version(), shell.site_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
+    key = digest([pages_version(), shell.site_url(), files_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
                    [r["report_id"] in site.published_sources for r in reports + others], register])
     site.pages += 1
     if key == previous_key and fragment.exists() and fragment.with_suffix(".csv").exists():
@@ -73,7 +73,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     elif agency.get("region_status") == "ambiguous":
         out.append(f"<p>{h(t('agency_region_ambiguous'))}</p>")
     out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
-    out.append(f'<p><a href="{h(file_name(aid))}.csv" download>{h(t("agency_csv"))}</a></p>')
+    out.append(f'<p><a href="{h(file_href(f"agencies/{file_name(aid)}.csv"))}" download>{h(t("agency_csv"))}</a></p>')
     out.append("</div>")
     out += register
     with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]

@@ -22,7 +22,7 @@ from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .html import esc, fmt, h, percent, size
-from .links import agency_href, file_name, source_href
+from .links import agency_href, file_href, file_name, files_url, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
 from .strings import label, message, t, words
@@ -354,16 +354,20 @@ def dictionary(site: Site) -> None:
 
 def downloads(site: Site) -> None:
     d = site.pub.descriptor
-    target = site.out / "data"
+    target = (site.fragments if files_url() else site.out) / "data"  # where pages.copy_package put them
+
+    def href(rel: str) -> str:  # from the top of the site, or where the downloads are published
+        return file_href(f"data/{rel}", "")
+
     lines = [front(t("agg_downloads_description", version=d.get("version", ""))) + f"# {t('downloads')}", "", t("downloads_intro"), "",
-             f"- {t('with_size', name='[' + t('downloads_zip') + '](data/xxgk-datapackage.zip)', size=size(target / 'xxgk-datapackage.zip'))}",
-             f"- {t('with_size', name='[datapackage.json](data/datapackage.json)', size=size(target / 'datapackage.json'))}", "",
+             f"- {t('with_size', name='[' + t('downloads_zip') + '](' + href('xxgk-datapackage.zip') + ')', size=size(target / 'xxgk-datapackage.zip'))}",
+             f"- {t('with_size', name='[datapackage.json](' + href('datapackage.json') + ')', size=size(target / 'datapackage.json'))}", "",
              f"| {t('table')} | {t('field_description')} | {t('row_count')} | CSV | {t('excel_csv')} | Parquet |", "| --- | --- | ---: | --- | --- | --- |"]
     for res in d["resources"]:
         name = res["name"]
         lines.append(f"| `{name}` | {t('titled', title=esc(res['title']), description=esc(res['description']))} | {res.get('x_rows', '')} "
-                     f"| [{name}.csv](data/data/{name}.csv) ({size(target / 'data' / f'{name}.csv')}) | [{name}.csv](data/excel/{name}.csv) "
-                     f"| [{name}.parquet](data/data/{name}.parquet) ({size(target / 'data' / f'{name}.parquet')}) |")
+                     f"| [{name}.csv]({href(f'data/{name}.csv')}) ({size(target / 'data' / f'{name}.csv')}) | [{name}.csv]({href(f'excel/{name}.csv')}) "
+                     f"| [{name}.parquet]({href(f'data/{name}.parquet')}) ({size(target / 'data' / f'{name}.parquet')}) |")
     lines += ["", t("downloads_excel_note"), "",
               f"## {t('downloads_examples')}", "", t("downloads_python"), "", "```python", *PYTHON_EXAMPLE, "```", "",
               t("downloads_r"), "", "```r", *R_EXAMPLE, "```", "",

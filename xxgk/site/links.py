@@ -7,6 +7,7 @@ page is made here."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 
 from .html import h
@@ -46,10 +47,26 @@ def agency_href(aid: str, base: str = "../") -> str:
     return f"{base}agencies/{file_name(aid)}.html"
 
 
+def files_url() -> str:
+    """Where the site's downloads are published when they are kept apart from its pages (the
+    XXGK_FILES_URL setting: object storage, for a site past GitHub Pages' 1 GB), ending in "/";
+    "" when they are published with the pages."""
+    url = os.environ.get("XXGK_FILES_URL", "").strip()
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def file_href(rel: str, base: str = "../") -> str:
+    """The link to a download of the site (`rel` from the top of the site: data/…, an agency's
+    CSV, a report's text or original file): beside the pages, or where XXGK_FILES_URL says."""
+    return (files_url() or base) + rel
+
+
 def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
     """The link to a report's source page (".html"), its text as shown (".txt") or the original
-    file (".orig.txt", or ".orig.pdf", ".orig.docx", ".orig.doc" for those formats)."""
-    return f"{base}sources/{file_name(rid)}{ext}"
+    file (".orig.txt", or ".orig.pdf", ".orig.docx", ".orig.doc" for those formats); all but the
+    page are downloads (`file_href`)."""
+    rel = f"sources/{file_name(rid)}{ext}"
+    return base + rel if ext == ".html" else file_href(rel, base)
 
 
 def region_href(code: str, base: str = "../") -> str:

@@ -28,20 +28,22 @@ def fragments_dir(pages: Path) -> Path:
     return pages.with_name(pages.name + "-agencies")
 
 
-def render_agencies(site: Path, pages: Path = paths.SITE_DOCS) -> int:
+def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | None = None) -> int:
     """Put the pages written whole (agency pages and their CSVs, source pages and their files)
-    into the built site; returns the number of agency pages. A hard link where the file system
-    allows it (a file there is never written in place: every writer replaces it whole)."""
+    into the built site; returns the number of agency pages. With `files` (the site's downloads
+    published apart: XXGK_FILES_URL), every file but a page goes there instead, at the same path
+    (and the package's files, `data/`). A hard link where the file system allows it (a file there
+    is never written in place: every writer replaces it whole)."""
     site, fragments = Path(site), fragments_dir(pages)
     written = 0
-    for folder in WHOLE:
+    for folder in (*WHOLE, "data"):
         for path in sorted((fragments / folder).rglob("*")):
             if not path.is_file() or path.name.startswith("."):
                 continue
             rel = path.relative_to(fragments)
             if folder == "agencies" and path.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file
                 raise ValueError(f"{path} would overwrite a page of the site")
-            dest = site / rel
+            dest = (site if files is None or path.suffix == ".html" else Path(files)) / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.unlink(missing_ok=True)
             try:

@@ -18,7 +18,7 @@ from ..parse import formats
 from .context import Site
 from .html import h, json_in_html
 from .keys import digest, pages_version
-from .links import agency_href, file_name, warc_link, web_link
+from .links import agency_href, file_href, file_name, files_url, warc_link, web_link
 from .shell import site_url
 from .strings import t
 
@@ -159,12 +159,19 @@ def pages_html(name: str, original: str, images: list[PageImage], where: dict[in
                      f"width:{_percent(x1 - x0, img.width)};height:{_percent(bottom - top, img.height)}")
             title = t("cell_source", line=p.line, printed=p.printed)
             boxes.append(f'<a class="box" id="L{p.line}" data-line="{p.line}" href="#L{p.line}" style="{style}" title="{h(title)}"></a>')
-        out.append(f'<figure class="pg" id="P{img.number}"><figcaption><a href="{h(original)}#page={img.number}">'
+        out.append(f'<figure class="pg" id="P{img.number}"><figcaption><a href="{h(here(original))}#page={img.number}">'
                    f'{h(t("pdf_page_open", page=img.number))}</a></figcaption><div class="sheet">'
-                   f'<img src="{h(name)}.p{img.number}.png" width="{img.pixels[0]}" height="{img.pixels[1]}" '
+                   f'<img src="{h(here(f"{name}.p{img.number}.png"))}" width="{img.pixels[0]}" height="{img.pixels[1]}" '
                    f'alt="{h(t("pdf_page_image", page=img.number))}" loading="lazy">{"".join(boxes)}</div></figure>')
     out.append("</aside>")
     return "\n".join(out)
+
+
+def here(name: str) -> str:
+    """The link from a source page to a file of its report (`name` in sources/): beside it, or
+    where the site's downloads are published (XXGK_FILES_URL; the text is then fetched from
+    there, which must allow it: CORS, see README "Deploying")."""
+    return file_href(f"sources/{name}", "../") if files_url() else name
 
 
 def source_page(site: Site, report: dict, previous_key: str | None = None) -> str:
@@ -196,7 +203,7 @@ def source_page(site: Site, report: dict, previous_key: str | None = None) -> st
     original = name + original_suffix(report)
     folder = site.fragments / "sources"
     aid = site.agency_of.get(rid)
-    key = digest([pages_version(), site_url(), site.warc_url, report, aid, site.pub.descriptor.get("x_parser_digest") or "",
+    key = digest([pages_version(), site_url(), files_url(), site.warc_url, report, aid, site.pub.descriptor.get("x_parser_digest") or "",
                    (site.agencies.get(aid) or {}).get("name")])
     if key == previous_key and (folder / f"{name}.html").exists() and (folder / original).exists():
         site.published_sources.add(rid)
@@ -225,7 +232,7 @@ def source_page(site: Site, report: dict, previous_key: str | None = None) -> st
     for p in where.values():
         entry = {"cell": cell_words(p.cell)} if p.cell else {}
         if p.page and reader.format == "pdf":
-            entry.update(page=t("pdf_page", page=p.page), href=f"{original}#page={p.page}")
+            entry.update(page=t("pdf_page", page=p.page), href=f"{here(original)}#page={p.page}")
         if entry:
             lines[str(p.line)] = entry
     write_page(site, report, name, original, reader, pages, lines, folder / f"{name}.html")
@@ -251,11 +258,12 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
     else:
         meta = t("source_meta", file=file, sha256=sha256, encoding=h(report["encoding"]))
         explain = t("source_explain")
-    plain = f'<a href="{h(name)}.txt">{h(t("open_plain_text"))}</a>'
+    text, original = here(f"{name}.txt"), here(original)
+    plain = f'<a href="{h(text)}">{h(t("open_plain_text"))}</a>'
     links = [back, f'<a href="{h(original)}" download>{h(t("download_original"))}</a>']
     if reader.format == "pdf":
         links.append(f'<a href="{h(original)}">{h(t("open_pdf"))}</a>')
-    links += [f'<a href="{h(name)}.txt">{h(t("plain_text"))}</a>', f'<a href="../index.html">{h(t("home"))}</a>']
+    links += [f'<a href="{h(text)}">{h(t("plain_text"))}</a>', f'<a href="../index.html">{h(t("home"))}</a>']
     script = f'\n<script type="application/json" id="places">{json_in_html(lines)}</script>' if lines else ""
     base = site_url()
     canonical = f'\n<link rel="canonical" href="{h(base)}sources/{h(name)}.html">' if base else ""
@@ -264,7 +272,7 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
 <title>{t("source_page_title", agency=h(agency), year=h(report["year"]), file=h(report["source_file"]))}</title>
 <meta name="description" content="{h(t("source_page_description", agency=agency, year=report["year"] or ""))}">{canonical}
 <link rel="icon" href="../assets/images/favicon.png"><link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
-<body data-file="{h(name)}.txt" data-error="{h(t("source_load_failed"))}"><header><p>{" · ".join(links)}</p>
+<body data-file="{h(text)}" data-error="{h(t("source_load_failed"))}"><header><p>{" · ".join(links)}</p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
 <p class="meta">{meta}
 {url}</p>

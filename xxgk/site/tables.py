@@ -67,9 +67,10 @@ class Tables:
         printed on one line: the commonest line (the first of a tie), step 0. A row printed one
         figure a line (a table converted to text cell by cell): its first figure's line, step 1.
         A figure elsewhere says so itself (data-l)."""
-        got = [f["source_line"] if (f := self.facts.get(k)) else None for k in keys]
-        if len(got) > 1 and all(got) and all(x == got[0] + j for j, x in enumerate(got)):
-            return got[0], 1, got
+        got: list[int | None] = [f["source_line"] if (f := self.facts.get(k)) else None for k in keys]
+        first = got[0] if got else None
+        if len(got) > 1 and first and all(x == first + j for j, x in enumerate(got)):
+            return first, 1, got
         lines = Counter(x for x in got if x)
         line = min(lines, key=lambda n: (-lines[n], n)) if lines else None
         return line, 0, [line] * len(keys)
