@@ -266,7 +266,7 @@ def test_an_agency_page_says_which_years_its_column_lists_that_the_corpus_lacks(
     by_name = {a["name"]: a["agency_id"] for a in site.pub.agencies}
 
     def page(name: str) -> str:
-        return (site.fragments / f"{file_name(by_name[name])}.html").read_text(encoding="utf-8")
+        return (site.fragments / "agencies" / f"{file_name(by_name[name])}.html").read_text(encoding="utf-8")
 
     lyy = page(LYY)
     assert '<h2 id="register">' in lyy

@@ -13,6 +13,7 @@ import io
 
 from ..files import write_atomic
 from . import shell
+from .aggregate import quality_href
 from .charts import bar, render_small_chart, trend
 from .context import Site
 from .html import fmt, h
@@ -50,7 +51,8 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
     key = digest([pages_version(), shell.site_url(), files_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
-                   [r["report_id"] in site.published_sources for r in reports + others], register])
+                   [r["report_id"] in site.published_sources for r in reports + others], register,
+                   [quality_href(site, o["report_id"]) for o in others]])  # where their findings are listed
     site.pages += 1
     if key == previous_key and fragment.exists() and fragment.with_suffix(".csv").exists():
         site.reused += 1
@@ -143,7 +145,7 @@ def secondary_notes(site: Site, others: list[dict]) -> list[str]:
         codes = sorted({f["code"] for f in site.pub.checks.get(orid, []) if not f["section"]})
         if orid in site.pub.checks:
             listed = t("sep_list").join(f"<code>{h(c)}</code>" for c in codes) or h(t("all_findings"))
-            parts.append(t("secondary_checks", link=f'<a href="../quality.html#q-{h(orid)}">{h(t("see_checks"))}</a>', codes=listed))
+            parts.append(t("secondary_checks", link=f'<a href="{h(quality_href(site, orid))}">{h(t("see_checks"))}</a>', codes=listed))
         if orid in site.published_sources:
             parts.append(f'<a href="{h(source_href(orid))}">{h(t("source_with_lines"))}</a>')
         out.append(f'<p class="xxgk-secondary" id="r-{h(orid)}"><small>{" · ".join(parts)}</small></p>')

@@ -13,7 +13,6 @@ from the package's codes table; every word of the site's own from the strings fi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -139,8 +138,8 @@ def ranking_rows(rows: list[tuple[dict, ReportFigures]], base: str) -> list[str]
 
 
 def rankings(site: Site) -> None:
-    """rankings.md: the TOP_RANKED reports by each measure over the whole package, and pages per
-    province (rankings/<code>.md …) with every report of it that is compared, by name."""
+    """rankings.md: the TOP_RANKED reports that handled the most requests, and pages per province
+    (rankings/<code>.md …) with every report of it that is compared, by name."""
     pub = site.pub
     rows = ranked(site)
     out = [front(t("agg_rankings_description", min=MIN_RANKED)), f"# {t('rankings')}", "", t("rankings_intro", min=MIN_RANKED, top=TOP_RANKED), ""]
@@ -151,14 +150,10 @@ def rankings(site: Site) -> None:
     def tie(x: tuple[dict, ReportFigures]) -> tuple:  # then by volume, then by name: the same order on every build
         return -(x[1].handled or 0), *by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
 
-    denied = label(pub.labels("group", "requests")["denied"])
+    # the most requests handled (a volume, not a judgement); no list of the highest or lowest
+    # shares: agencies' requests differ too much in number and kind for a league table of rates
     out += [f"## {t('agg_rankings_most', measure=t('handled'), count=min(TOP_RANKED, len(rows)))}", "",
             ranking_open(site), *ranking_rows(sorted(rows, key=tie)[:TOP_RANKED], ""), END, ""]
-    measures: list[tuple[str, Callable[[ReportFigures], float | None]]] = [
-        (granted_label(site), lambda f: f.granted), (denied, lambda f: f.denied), (t("not_held"), lambda f: f.not_held)]
-    for name, part in measures:
-        top = sorted((x for x in rows if part(x[1]) is not None), key=lambda x: (-(part(x[1]) or 0) / (x[1].handled or 1), *tie(x)))[:TOP_RANKED]
-        out += [f"## {t('agg_rankings_share', measure=name, count=len(top))}", "", ranking_open(site), *ranking_rows(top, ""), END, ""]
     groups: dict[str, list] = defaultdict(list)
     for x in rows:
         groups[lists.province_key(site, x[0]["agency_id"]) or ""].append(x)
