@@ -11,7 +11,12 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
     data-l, plus k·data-d for the k-th cell); what the report printed is the cell's title where
     it differs."""
     out = []
-    for src, table in re.findall(r'<table class="xxgk-report" data-src="([^"]+)">(.*?)</table>', text, re.DOTALL):
+    named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)">', text)]
+    tables = []
+    for k, (start, src) in enumerate(named):  # the tables of a report: up to the next report's
+        end = named[k + 1][0] if k + 1 < len(named) else len(text)
+        tables += [(src, table) for table in re.findall(r'<table class="xxgk-report">(.*?)</table>', text[start:end], re.DOTALL)]
+    for src, table in tables:
         for tr_attrs, row in re.findall(r"<tr([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[1], re.DOTALL):
             own = re.search(r'data-l="(\d+)"', tr_attrs)
             step = re.search(r'data-d="(\d+)"', tr_attrs)

@@ -112,8 +112,8 @@
   // k·d), a figure read from elsewhere its own: each label and figure becomes a link to its line
   // on the report's source page.
   function linkFigures() {
-    document.querySelectorAll("table[data-src] tbody tr").forEach(function (tr) {
-      var src = tr.closest("table").getAttribute("data-src");
+    document.querySelectorAll("[data-src] table.xxgk-report tbody tr").forEach(function (tr) {
+      var src = tr.closest("[data-src]").getAttribute("data-src");
       var rowLine = tr.getAttribute("data-l");
       function link(cell, line) {
         if (!line || cell.querySelector("a")) return;

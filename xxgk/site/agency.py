@@ -169,8 +169,9 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         links.append(t("source_url", title=h(pub.title("reports", "source_url")), url=web_link(r["source_url"])))
     out.append('<div class="xxgk-meta">')
     out.append(f"<p>{h(r['title'])}</p>")
-    meta = [t("field", title=h(pub.title("reports", "template")), value=h(r["template"] or "—")),
-            t("field", title=h(pub.title("reports", "status")), value=h(r["status"]))]
+    meta = [t("field", title=h(pub.title("reports", "template")), value=h(r["template"] or "—"))]
+    if r["status"] != "ok":  # a report read whole says nothing more
+        meta.append(t("field", title=h(pub.title("reports", "status")), value=h(r["status"])))
     if r["publication_date"]:
         meta.append(t("field", title=h(pub.title("reports", "publication_date")), value=h(r["publication_date"])))
     out.append("<p>" + " · ".join(meta) + "</p>")
@@ -187,6 +188,8 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
             out.append(f'<li><code>{h(f["code"])}</code> {h(message(f))}{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
         out.append("</ul></div>")
     tables = Tables(pub, r, facts, findings, source)
+    # the source page the tables' figures link to, named once for them all (xxgk.js)
+    out.append(f'<div class="xxgk-report-tables" data-src="{h(source)}">' if source else '<div class="xxgk-report-tables">')
     if tables.has("proactive"):
         out += [f"<h3>{section_heading(pub, 'proactive')}</h3>", tables.proactive()]
     if tables.has("requests"):
@@ -199,7 +202,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
             out += [render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), items))]
     if tables.has("appeals"):
         out += [f"<h3>{section_heading(pub, 'appeals')}</h3>", tables.appeals()]
-    return out
+    return [*out, "</div>"]
 
 
 def write_agency_csv(site: Site, aid: str, reports: list[dict], facts_by_report: dict) -> None:

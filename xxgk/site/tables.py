@@ -6,7 +6,7 @@ numbering) and 4 (appeals), and their headings.
 
 Every figure is tied to the source line it was read from: a row names its line (data-l), a cell
 read from another line names its own, and the page's script makes each label and figure a link
-(`table[data-src]`; without scripts, the report's source page is linked above its tables); a blank, missing or withheld cell says so, and a cell that a finding concerns
+(to the source page the report's tables name once, `data-src`; without scripts, the report's source page is linked above its tables); a blank, missing or withheld cell says so, and a cell that a finding concerns
 is marked with the finding's message. Cells stay small: a page holds hundreds."""
 
 from __future__ import annotations
@@ -128,9 +128,8 @@ class Tables:
         return f'<td class="{" ".join(cls)}"{own} title="{h(title)}">{h(text)}{mark}'
 
     def table(self, head: str, body: str) -> str:
-        """A report table: `data-src` tells the page's script to link its figures."""
-        src = f' data-src="{self.source_href}"' if self.source_href else ""
-        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"{src}><thead>{head}</thead><tbody>{body}</tbody></table></div>'
+        """A report table (the report's source page is named once, around its tables: `data-src`)."""
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody>{body}</tbody></table></div>'
 
     def has(self, section: str) -> bool:
         return any(k[0] == section for k in self.facts)
@@ -145,8 +144,7 @@ class Tables:
                     out.append("</tbody></table></div>")
                 block = cols
                 head = "".join(f"<th>{h(label(self.columns['proactive'][c]))}</th>" for c in cols)
-                src = f' data-src="{self.source_href}"' if self.source_href else ""
-                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"{src}><thead><tr><th>{h(t("table_proactive_content"))}</th>{head}</tr></thead><tbody>')
+                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead><tr><th>{h(t("table_proactive_content"))}</th>{head}</tr></thead><tbody>')
             tr, cells, how = self.cells("proactive", r["code"], cols)
             out.append(f'{tr}<th scope="row">{self.label(h(label(r)), how)}</th>{cells}</tr>')
         if block is not None:
