@@ -1,4 +1,4 @@
-/* The site's own behaviour: draw the charts, filter and sort tables, find agencies.
+/* The site's own behaviour: link the figures to their source lines, draw the charts, filter and sort tables.
    Everything is built with textContent and DOM nodes: no untrusted string becomes HTML. */
 (function () {
   "use strict";

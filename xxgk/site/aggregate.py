@@ -21,7 +21,7 @@ from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .html import esc, fmt, h, percent, size
-from .links import agency_href, file_href, file_name, files_url, source_href
+from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
 from .strings import label, message, t, words
@@ -349,7 +349,7 @@ def dictionary(site: Site) -> None:
 
 def downloads(site: Site) -> None:
     d = site.pub.descriptor
-    target = (site.fragments if files_url() else site.out) / "data"  # where pages.copy_package put them
+    target = site.downloads
 
     def href(rel: str) -> str:  # from the top of the site, or where the downloads are published
         return file_href(f"data/{rel}", "")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import paths
+from .links import files_url
 from .published import Published, superseded_by
 from .render import fragments_dir
 
@@ -46,6 +47,13 @@ class Site:
                 self.agency_of[r["report_id"]] = aid
                 if superseded_by(r):
                     self.secondary_by_agency[aid].append(r)
+
+    @property
+    def downloads(self) -> Path:
+        """Where the package's files for download go (`data/`): with the pages, or, when the
+        downloads are published apart (XXGK_FILES_URL), beside the pages written whole, from
+        where `render.render_agencies` sends them to their own folder."""
+        return (self.fragments if files_url() else self.out) / "data"
 
     def write(self, rel: str, text: str) -> None:
         """Write a file of the pages; a Markdown file is a page, and counted."""

@@ -29,7 +29,7 @@ from .charts import site_config, templates
 from .context import Site
 from .html import json_in_html
 from .keys import KEYS, read_keys
-from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, files_url, region_href, source_href
+from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region_href, source_href
 from .render import fragments_dir, render_agencies, vendor_vega
 from .sources import source_page
 
@@ -86,9 +86,7 @@ def copy_package(site: Site) -> None:
     """The package's files for download, each CSV also with a byte-order mark for Excel, each
     Parquet dataset as one file, and the whole package as one zip (fixed dates: the same package
     makes the same bytes)."""
-    # published apart from the pages (XXGK_FILES_URL): beside the pages written whole, which
-    # `render_agencies` sends to the downloads' folder; else a folder of the pages
-    target = (site.fragments if files_url() else site.out) / "data"
+    target = site.downloads
     shutil.rmtree(site.fragments / "data", ignore_errors=True)  # the last build's, wherever this one goes
     shutil.copytree(site.package, target, ignore=shutil.ignore_patterns(".*"))  # not the build's marker
     for dataset in sorted(p for p in (target / "data").glob("*.parquet") if p.is_dir()):
