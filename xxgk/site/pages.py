@@ -33,6 +33,9 @@ from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region
 from .render import fragments_dir, render_agencies, vendor_vega
 from .sources import source_page
 
+COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
+JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
+
 __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "file_name", "fragments_dir", "region_href",
            "render_agencies", "source_href", "write_pages"]
 
@@ -89,20 +92,37 @@ def copy_package(site: Site) -> None:
     target = site.downloads
     shutil.rmtree(site.fragments / "data", ignore_errors=True)  # the last build's, wherever this one goes
     shutil.copytree(site.package, target, ignore=shutil.ignore_patterns(".*"))  # not the build's marker
-    for dataset in sorted(p for p in (target / "data").glob("*.parquet") if p.is_dir()):
+    for dataset in sorted(p for p in (target / "data").glob("*.parquet") if p.is_dir() and any(p.glob("*.parquet"))):
         # a resource the package keeps in parts (one file per year) is downloaded as one file
-        table = pq.read_table(dataset)
+        joined = dataset.with_name(f".{dataset.name}")
+        join_parquet(sorted(dataset.glob("*.parquet")), joined)
         shutil.rmtree(dataset)
-        pq.write_table(table, dataset, compression="zstd", compression_level=3)
+        joined.rename(dataset)
     excel = target / "excel"
     excel.mkdir()
     for csv_path in sorted((site.package / "data").glob("*.csv")):
-        (excel / csv_path.name).write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
+        with open(csv_path, "rb") as src, open(excel / csv_path.name, "wb") as dst:
+            dst.write(b"\xef\xbb\xbf")
+            shutil.copyfileobj(src, dst, COPY_BLOCK)
     with zipfile.ZipFile(target / "xxgk-datapackage.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
         for f in sorted(p for p in site.package.rglob("*") if p.is_file() and not p.name.startswith(".")):
             info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(site.package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, f.read_bytes())
+            info.file_size = f.stat().st_size  # tells the zip beforehand whether the entry needs ZIP64
+            with open(f, "rb") as src, z.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, COPY_BLOCK)
+
+
+def join_parquet(parts: list[Path], target: Path) -> None:
+    """The parts of a Parquet dataset as one file, batch by batch (a national facts table does
+    not fit in memory twice)."""
+    if not parts:
+        raise ValueError(f"no parts to join into {target.name}")
+    schema = pq.read_schema(parts[0])
+    with pq.ParquetWriter(target, schema, compression="zstd", compression_level=3) as writer:
+        for part in parts:
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=JOIN_ROWS):
+                writer.write_batch(batch, row_group_size=JOIN_ROWS)
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -28,6 +29,43 @@ from .strings import label
 def read_table(package: Path, name: str) -> list[dict]:
     """A resource's rows with their types, from its Parquet file."""
     return pq.read_table(package / "data" / f"{name}.parquet").to_pylist()
+
+
+def read_facts(package: Path) -> pa.Table:
+    """The facts table held compactly: each text column dictionary-encoded (a national package
+    repeats a few hundred section, row, column and status codes over tens of millions of rows),
+    line and page numbers as 32-bit integers."""
+    path = package / "data" / "facts.parquet"
+    schema = pq.read_schema(next(iter(sorted(path.glob("*.parquet")))) if path.is_dir() else path)
+    texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    table = pq.read_table(path, read_dictionary=texts)
+    for i, f in enumerate(table.schema):
+        if pa.types.is_int64(f.type):
+            table = table.set_column(i, f.name, table.column(i).cast(pa.int32()))
+    return table
+
+
+def report_offsets(facts: pa.Table) -> dict[str, tuple[int, int]]:
+    """Where each report's rows start and end (facts are written report by report)."""
+    offsets: dict[str, tuple[int, int]] = {}
+    base, last = 0, None
+    for chunk in facts.column("report_id").chunks if facts.num_rows else ():
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk)
+        idx = chunk.indices.to_numpy(zero_copy_only=False)
+        if not len(idx):
+            continue
+        names = chunk.dictionary.to_pylist()
+        bounds = np.flatnonzero(np.diff(idx)) + 1
+        for s, e in zip(np.concatenate(([0], bounds)).tolist(), np.concatenate((bounds, [len(idx)])).tolist()):
+            name = names[idx[s]]
+            if name == last:  # a report whose rows run on into the next chunk
+                offsets[name] = (offsets[name][0], base + e)
+            else:
+                offsets[name] = (base + s, base + e)
+            last = name
+        base += len(idx)
+    return offsets
 
 
 @dataclass
@@ -52,18 +90,8 @@ class Published:
         pub.register = read_table(package, "register") if (package / "data" / "register.parquet").exists() else []
         for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
-        facts = pq.read_table(package / "data" / "facts.parquet")
-        pub._facts = facts
-        # facts are written report by report: remember where each report's rows start and end
-        if facts.num_rows:
-            encoded = pc.dictionary_encode(facts.column("report_id")).combine_chunks()
-            idx = encoded.indices.to_numpy()
-            names = encoded.dictionary.to_pylist()
-            bounds = np.flatnonzero(np.diff(idx)) + 1
-            starts = np.concatenate(([0], bounds))
-            ends = np.concatenate((bounds, [len(idx)]))
-            for s, e in zip(starts.tolist(), ends.tolist()):
-                pub._offsets[names[idx[s]]] = (s, e)
+        pub._facts = read_facts(package)
+        pub._offsets = report_offsets(pub._facts)
         return pub
 
     def facts(self, report_id: str) -> dict[tuple[str, str, str], dict]:
@@ -71,7 +99,13 @@ class Published:
         if report_id not in self._offsets:
             return {}
         s, e = self._offsets[report_id]
-        rows = self._facts.slice(s, e - s).to_pylist()
+        part = self._facts.slice(s, e - s)
+        columns = {}
+        for name, column in zip(part.column_names, part.columns):
+            if pa.types.is_dictionary(column.type):  # decoded here: a dictionary slice's to_pylist is slow
+                column = column.cast(column.type.value_type)
+            columns[name] = column.to_pylist()
+        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
         for r in rows:  # Parquet stores every figure as a double; show counts as integers
             v = r["value"]
             if v is not None and v == int(v):

@@ -1,0 +1,75 @@
+"""What keeps the page generator within memory on a national package: the facts held compactly
+and sliced per report, the downloads copied and joined in blocks."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from xxgk.site.pages import join_parquet
+from xxgk.site.published import Published, read_facts, report_offsets
+
+ROWS = [("a", "requests", "new", "total", 3.0, "reported", 12), ("a", "requests", "granted", "total", 1.0, "reported", 13),
+        ("b", "requests", "new", "total", 2.5, "reported", 4), ("b", "appeals", "review", "total", None, "blank", None),
+        ("c", "requests", "new", "total", 0.0, "reported", 9)]
+SCHEMA = pa.schema([("report_id", pa.string()), ("section", pa.string()), ("row", pa.string()), ("column", pa.string()),
+                    ("value", pa.float64()), ("status", pa.string()), ("source_line", pa.int64())])
+
+
+def _table(rows) -> pa.Table:
+    return pa.Table.from_pylist([dict(zip(SCHEMA.names, r)) for r in rows], schema=SCHEMA)
+
+
+def _package(tmp_path: Path, parts: dict[str, list]) -> Path:
+    folder = tmp_path / "package" / "data" / "facts.parquet"
+    folder.mkdir(parents=True)
+    for name, rows in parts.items():
+        pq.write_table(_table(rows), folder / f"{name}.parquet", row_group_size=2)  # reports cross row groups
+    return tmp_path / "package"
+
+
+def test_a_report_whose_rows_cross_chunks_is_sliced_whole(tmp_path):
+    package = _package(tmp_path, {"2021": ROWS[:3], "2022": ROWS[3:]})
+    facts = read_facts(package)
+    assert facts.column("report_id").num_chunks > 2  # the case under test: a report split over chunks
+    assert pa.types.is_dictionary(facts.schema.field("section").type)
+    assert facts.schema.field("source_line").type == pa.int32()
+    assert report_offsets(facts) == {"a": (0, 2), "b": (2, 4), "c": (4, 5)}
+    pub = Published(package, {}, [], [], [])
+    pub._facts, pub._offsets = facts, report_offsets(facts)
+    b = pub.facts("b")
+    assert b[("requests", "new", "total")] == {"report_id": "b", "section": "requests", "row": "new", "column": "total",
+                                               "value": 2.5, "status": "reported", "source_line": 4}
+    assert b[("appeals", "review", "total")]["value"] is None
+    assert pub.facts("c")[("requests", "new", "total")]["value"] == 0 and isinstance(pub.facts("c")[("requests", "new", "total")]["value"], int)
+    assert pub.facts("nope") == {}
+
+
+def test_parts_joined_in_batches_hold_every_row_in_order(tmp_path):
+    package = _package(tmp_path, {"2021": ROWS[:3], "2022": ROWS[3:]})
+    parts = sorted((package / "data" / "facts.parquet").glob("*.parquet"))
+    join_parquet(parts, tmp_path / "one.parquet")
+    assert pq.read_table(tmp_path / "one.parquet").to_pylist() == _table(ROWS).to_pylist()
+    join_parquet(parts, tmp_path / "two.parquet")
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "two.parquet").read_bytes()
+
+
+def test_a_zip_entry_streamed_is_the_entry_written_whole(tmp_path):
+    data = bytes(range(256)) * 5000
+    (tmp_path / "f.csv").write_bytes(data)
+    made = []
+    for name, streamed in (("a.zip", False), ("b.zip", True)):
+        with zipfile.ZipFile(tmp_path / name, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            info = zipfile.ZipInfo("x/f.csv", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if streamed:
+                info.file_size = len(data)
+                with open(tmp_path / "f.csv", "rb") as src, z.open(info, "w") as dst:
+                    dst.write(src.read())
+            else:
+                z.writestr(info, data)
+        made.append((tmp_path / name).read_bytes())
+    assert made[0] == made[1]
