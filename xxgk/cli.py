@@ -129,7 +129,7 @@ def _cmd_pages(args) -> int:
     from .site.pages import write_pages
 
     try:
-        site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None)
+        site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None, jobs=args.jobs)
     except NotOurs as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return 2
@@ -344,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--package", default=str(paths.PACKAGE), help="the published data package")
     p.add_argument("--out", default=str(paths.SITE_DOCS), help="where to write the pages (MkDocs docs_dir)")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the package was built from (its files are published beside the figures)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers for the agency and source pages (default: XXGK_JOBS, else all cores)")
     p.set_defaults(func=_cmd_pages)
 
     p = sub.add_parser("add", help="add report files or pages (URLs) to the corpus")

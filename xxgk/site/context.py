@@ -33,7 +33,7 @@ class Site:
         self.warc_url = os.environ.get("XXGK_WARC_URL", "")
         self.pages = 0
         self.reused = 0  # agency pages kept from the previous run (made from the same rows)
-        by_id = {r["report_id"]: r for r in self.pub.reports}
+        self.reports_by_id = {r["report_id"]: r for r in self.pub.reports}
         # secondary files (another file of an agency and year) under the agency of their primary
         self.secondary_by_agency: dict[str, list[dict]] = defaultdict(list)
         self.register_by_agency: dict[str, list[dict]] = defaultdict(list)
@@ -41,7 +41,7 @@ class Site:
             self.register_by_agency[row["agency_id"]].append(row)
         self.agency_of: dict[str, str] = {}  # report_id -> the agency whose page shows the file
         for r in self.pub.reports:
-            primary = by_id.get(superseded_by(r))
+            primary = self.reports_by_id.get(superseded_by(r))
             aid = (primary or {}).get("agency_id") or r["agency_id"]
             if aid in self.agencies:
                 self.agency_of[r["report_id"]] = aid

@@ -24,14 +24,13 @@ import pyarrow.parquet as pq
 from .. import paths
 from ..package import publish
 from . import aggregate
-from .agency import agency_page
 from .charts import site_config, templates
 from .context import Site
 from .html import json_in_html
 from .keys import KEYS, read_keys
 from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region_href, source_href
 from .render import fragments_dir, render_agencies, vendor_vega
-from .sources import source_page
+from .workers import jobs_wanted, write_agencies, write_sources
 
 COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
 JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
@@ -40,10 +39,10 @@ __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "f
            "render_agencies", "source_href", "write_pages"]
 
 
-def build(site: Site) -> int:
+def build(site: Site, jobs: int = 1) -> int:
     """Write every page of `site` into its folder (made anew), and the pages written whole beside
     it (agency and source pages); those made from the same rows by the same code as last time
-    are kept. Returns the number of pages."""
+    are kept, on `jobs` cores. Returns the number of pages."""
     publish.check_target(site.out)  # never remove a folder xxgk did not write (`--out corpus`)
     if not ((site.fragments / KEYS).is_file() or publish.is_ours(site.fragments)):
         raise publish.NotOurs(site.fragments)  # its stale pages are deleted below
@@ -60,8 +59,8 @@ def build(site: Site) -> int:
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
     copy_package(site)
     kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
-    sources = {r["report_id"]: source_page(site, r, kept_sources.get(r["report_id"])) for r in site.pub.reports}
-    agencies = {aid: agency_page(site, aid, kept_agencies.get(aid)) for aid in sorted(site.agencies)}
+    sources = write_sources(site, kept_sources, jobs)
+    agencies = write_agencies(site, kept_agencies, jobs)
     keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
     remove_stale(site.fragments / "agencies", keep)
     remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
@@ -126,8 +125,9 @@ def join_parquet(parts: list[Path], target: Path) -> None:
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,
-                sources: Path = paths.DOCS) -> Site:
-    """The site's pages from the package: the `Site` built (its `pages`, `agencies`, `reused`)."""
+                sources: Path = paths.DOCS, jobs: int | None = None) -> Site:
+    """The site's pages from the package: the `Site` built (its `pages`, `agencies`, `reused`),
+    on `jobs` cores (XXGK_JOBS, else every core)."""
     site = Site(package, out, corpus, sources)
-    build(site)
+    build(site, jobs_wanted(jobs))
     return site

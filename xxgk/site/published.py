@@ -26,9 +26,21 @@ import pyarrow.parquet as pq
 from .strings import label
 
 
-def read_table(package: Path, name: str) -> list[dict]:
-    """A resource's rows with their types, from its Parquet file."""
-    return pq.read_table(package / "data" / f"{name}.parquet").to_pylist()
+def read_table(package: Path, name: str, columns: list[str] | None = None, filters: list | None = None) -> list[dict]:
+    """A resource's rows with their types, from its Parquet file (`columns` and the rows
+    `filters` keeps only). A text repeated down a column (a province, a status) is one object
+    shared by its rows: a national package has hundreds of thousands of rows."""
+    table = pq.read_table(package / "data" / f"{name}.parquet", columns=columns, filters=filters)
+    values = {}
+    for kind, column in zip(table.schema, table.columns):
+        values[kind.name] = column.to_pylist()
+        if pa.types.is_string(kind.type) and pc.count_distinct(column).as_py() * 2 < len(column):
+            memo: dict = {}
+            values[kind.name] = [memo.setdefault(v, v) for v in values[kind.name]]
+    return [dict(zip(values, row)) for row in zip(*values.values())]
+
+
+REGISTER_SHOWN = ["agency_id", "year", "status", "listed_url"]  # the register's columns the pages show
 
 
 def read_facts(package: Path) -> pa.Table:
@@ -76,7 +88,7 @@ class Published:
     agencies: list[dict]
     codes: list[dict]
     checks: dict[str, list[dict]] = field(default_factory=dict)
-    register: list[dict] = field(default_factory=list)
+    register: list[dict] = field(default_factory=list)  # the register's rows of years the corpus does not hold
     _facts: Any = None  # the facts table (pyarrow.Table)
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
@@ -87,7 +99,8 @@ class Published:
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
         pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
-        pub.register = read_table(package, "register") if (package / "data" / "register.parquet").exists() else []
+        if (package / "data" / "register.parquet").exists():  # what agency pages say of the years the corpus lacks
+            pub.register = read_table(package, "register", REGISTER_SHOWN, [("status", "!=", "in_corpus")])
         for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
         pub._facts = read_facts(package)
