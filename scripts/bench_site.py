@@ -202,8 +202,9 @@ KINDS = {  # what the site's bytes are, in the order shown
 # not served from GitHub Pages: published as release assets or to a storage target, or (the
 # compressed copies) of no use there, since Pages compresses on its own
 OFF_PAGES = ("data", "source_orig", "compressed")
-# what XXGK_FILES_URL also publishes apart from the pages (agency CSVs, reports' text and page images)
-FILES_APART = (*OFF_PAGES, "agency_other", "source_text")
+# what XXGK_FILES_URL (with XXGK_SITE_URL, which the benchmark sets) also publishes apart from the
+# pages: agency CSVs, reports' text and page images, and the source pages that show them
+FILES_APART = (*OFF_PAGES, "agency_other", "source_text", "source_html")
 
 
 def site_bytes(site: Path, agency_pages: set[str]) -> dict:

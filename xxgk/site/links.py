@@ -11,6 +11,7 @@ import os
 import re
 
 from .html import h
+from .shell import site_url
 
 # The name the agency pages' template page once had: kept out of reach of any agency's page name.
 TEMPLATE_PAGE = "_agency"
@@ -61,12 +62,21 @@ def file_href(rel: str, base: str = "../") -> str:
     return (files_url() or base) + rel
 
 
+def sources_apart() -> bool:
+    """Whether the source pages are published apart with the downloads, beside the text and the
+    original file they show (per-report detail: most of a large site's pages): when the downloads
+    are (XXGK_FILES_URL) and the site has an address (XXGK_SITE_URL) to link back to; without
+    one they stay with the site, as their links to it must be relative."""
+    return bool(files_url() and site_url())
+
+
 def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
     """The link to a report's source page (".html"), its text as shown (".txt") or the original
     file (".orig.txt", or ".orig.pdf", ".orig.docx", ".orig.doc" for those formats); all but the
-    page are downloads (`file_href`)."""
+    page are downloads (`file_href`), and the page too when it is published with them
+    (`sources_apart`)."""
     rel = f"sources/{file_name(rid)}{ext}"
-    return base + rel if ext == ".html" else file_href(rel, base)
+    return base + rel if ext == ".html" and not sources_apart() else file_href(rel, base)
 
 
 def region_href(code: str, base: str = "../") -> str:

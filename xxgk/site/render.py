@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import paths
 from ..files import write_atomic
-from .links import RESERVED_NAMES
+from .links import RESERVED_NAMES, sources_apart
 
 WHOLE = ("agencies", "sources")  # the site's folders whose pages are written whole, outside MkDocs
 
@@ -32,10 +32,13 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
     """Put the pages written whole (agency pages and their CSVs, source pages and their files)
     into the built site; returns the number of agency pages. With `files` (the site's downloads
     published apart: XXGK_FILES_URL), every file but a page goes there instead, at the same path
-    (and the package's files, `data/`). A hard link where the file system allows it (a file there
-    is never written in place: every writer replaces it whole)."""
+    (and the package's files, `data/`), and the source pages too when they were written to be
+    published with their files (`sources_apart`: XXGK_SITE_URL set as well, as for `xxgk pages`).
+    A hard link where the file system allows it (a file there is never written in place: every
+    writer replaces it whole)."""
     site, fragments = Path(site), fragments_dir(pages)
     written = 0
+    apart = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     for folder in (*WHOLE, "data"):
         for path in sorted((fragments / folder).rglob("*")):
             if not path.is_file() or path.name.startswith("."):
@@ -43,7 +46,7 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
             rel = path.relative_to(fragments)
             if folder == "agencies" and path.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file
                 raise ValueError(f"{path} would overwrite a page of the site")
-            dest = (site if files is None or path.suffix == ".html" else Path(files)) / rel
+            dest = (site if files is None or (path.suffix == ".html" and folder not in apart) else Path(files)) / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.unlink(missing_ok=True)
             try:

@@ -18,7 +18,7 @@ from ..parse import formats
 from .context import Site
 from .html import h, json_in_html
 from .keys import digest, pages_version
-from .links import agency_href, file_href, file_name, files_url, warc_link, web_link
+from .links import agency_href, file_href, file_name, files_url, source_href, sources_apart, warc_link, web_link
 from .shell import site_url
 from .strings import t
 
@@ -168,10 +168,12 @@ def pages_html(name: str, original: str, images: list[PageImage], where: dict[in
 
 
 def here(name: str) -> str:
-    """The link from a source page to a file of its report (`name` in sources/): beside it, or
-    where the site's downloads are published (XXGK_FILES_URL; the text is then fetched from
-    there, which must allow it: CORS, see README "Deploying")."""
-    return file_href(f"sources/{name}", "../") if files_url() else name
+    """The link from a source page to a file of its report (`name` in sources/): beside it, with
+    the site or with the downloads (`sources_apart`: same host, no CORS). Only a page kept with the
+    site while its files are published apart (XXGK_FILES_URL without XXGK_SITE_URL) links them
+    there, and fetches its text across origins, which the store must allow (CORS, see README
+    "Deploying")."""
+    return file_href(f"sources/{name}", "../") if files_url() and not sources_apart() else name
 
 
 def source_page(site: Site, report: dict, previous_key: str | None = None) -> str:
@@ -242,10 +244,12 @@ def source_page(site: Site, report: dict, previous_key: str | None = None) -> st
 
 def write_page(site: Site, report: dict, name: str, original: str, reader: formats.Reader, pages: str, lines: dict, path: Path) -> None:
     """The source page: the text's lines (shown by the script from the .txt beside it), for a PDF
-    its page images beside them."""
+    its page images beside them. Published apart with its files (`sources_apart`), it links the
+    site's pages and its script and styles at the site's address."""
     agency = report["agency_name"] or t("agency_unknown")
     aid = site.agency_of.get(report["report_id"])
-    back = f'<a href="{h(agency_href(aid))}">{t("back_to", name=h(agency))}</a>' if aid else f'<a href="../index.html">{h(t("back_home"))}</a>'
+    root = site_url() if sources_apart() else "../"  # the top of the site, from the page
+    back = f'<a href="{h(agency_href(aid, root))}">{t("back_to", name=h(agency))}</a>' if aid else f'<a href="{h(root)}index.html">{h(t("back_home"))}</a>'
     url = ""
     if report["source_url"]:
         url = " · " + t("source_url", title=h(site.pub.title("reports", "source_url")), url=web_link(report["source_url"]))
@@ -263,15 +267,14 @@ def write_page(site: Site, report: dict, name: str, original: str, reader: forma
     links = [back, f'<a href="{h(original)}" download>{h(t("download_original"))}</a>']
     if reader.format == "pdf":
         links.append(f'<a href="{h(original)}">{h(t("open_pdf"))}</a>')
-    links += [f'<a href="{h(text)}">{h(t("plain_text"))}</a>', f'<a href="../index.html">{h(t("home"))}</a>']
+    links += [f'<a href="{h(text)}">{h(t("plain_text"))}</a>', f'<a href="{h(root)}index.html">{h(t("home"))}</a>']
     script = f'\n<script type="application/json" id="places">{json_in_html(lines)}</script>' if lines else ""
-    base = site_url()
-    canonical = f'\n<link rel="canonical" href="{h(base)}sources/{h(name)}.html">' if base else ""
+    canonical = f'\n<link rel="canonical" href="{h(source_href(report["report_id"], site_url()))}">' if site_url() else ""
     page = f"""<!DOCTYPE html>
 <html lang="{h(t("lang"))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{t("source_page_title", agency=h(agency), year=h(report["year"]), file=h(report["source_file"]))}</title>
 <meta name="description" content="{h(t("source_page_description", agency=agency, year=report["year"] or ""))}">{canonical}
-<link rel="icon" href="../assets/images/favicon.png"><link rel="stylesheet" href="../stylesheets/source.css"><script src="../javascripts/source.js"></script></head>
+<link rel="icon" href="{h(root)}assets/images/favicon.png"><link rel="stylesheet" href="{h(root)}stylesheets/source.css"><script src="{h(root)}javascripts/source.js"></script></head>
 <body data-file="{h(text)}" data-error="{h(t("source_load_failed"))}"><header><p>{" · ".join(links)}</p>
 <h1>{h(report["title"] or report["source_file"])}</h1>
 <p class="meta">{meta}
