@@ -23,3 +23,19 @@ def test_pages_written_by_two_workers_are_those_written_by_one(package, mixed_co
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
     again = write_pages(package, tmp_path / "two" / "docs", mixed_corpus, jobs=2)  # nothing changed: every page kept
     assert again.reused == len(again.agencies) and _tree(tmp_path / "two") == trees[1]
+
+
+def test_a_build_with_nothing_changed_reads_no_facts(package, mixed_corpus, tmp_path, monkeypatch):
+    """The figures of kept pages come from the last build's record (keys.FIGURES), so the
+    aggregate pages are the same without the facts being read again."""
+    from xxgk.site.published import Published
+
+    first = write_pages(package, tmp_path / "docs", mixed_corpus, jobs=1)
+    before = _tree(tmp_path)
+    read = []
+    original = Published.facts
+    monkeypatch.setattr(Published, "facts", lambda self, rid: read.append(rid) or original(self, rid))
+    again = write_pages(package, tmp_path / "docs", mixed_corpus, jobs=1)
+    assert again.reused == len(again.agencies) and again.pub._figures == first.pub._figures
+    assert read == [rid for rid in read if rid not in first.pub._figures]  # only files no agency page shows
+    assert _tree(tmp_path) == before

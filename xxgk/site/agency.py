@@ -42,21 +42,25 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     agency = site.agencies[aid]
     reports = site.by_agency.get(aid, [])  # counted reports only
     others = site.secondary_by_agency.get(aid, [])  # another file of one of its years: a note, not counted
-    facts_by_report = {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
-    for rid, facts in facts_by_report.items():
-        pub.figures(rid, facts)
     fragment = site.fragments / "agencies" / f"{file_name(aid)}.html"
-    # a report's figures follow from its file (report_id, sha256) and the parser that read it
-    figures = pub.descriptor.get("x_parser_digest") or [sorted(f.items()) for f in facts_by_report.values()]
+    # a report's figures follow from its file (report_id, sha256) and the parser that read it; a
+    # package that does not name its parser: from its facts
+    parser = pub.descriptor.get("x_parser_digest")
+    facts_by_report = {} if parser else {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
+    figures = parser or [sorted(f.items()) for f in facts_by_report.values()]
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
     key = digest([pages_version(), shell.site_url(), files_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
                    [r["report_id"] in site.published_sources for r in reports + others], register,
                    [quality_href(site, o["report_id"]) for o in others]])  # where their findings are listed
     site.pages += 1
-    if key == previous_key and fragment.exists() and fragment.with_suffix(".csv").exists():
+    if (key == previous_key and all(r["report_id"] in pub.kept_figures for r in reports)  # no facts to read for them
+            and fragment.exists() and fragment.with_suffix(".csv").exists()):
         site.reused += 1
         return key
+    facts_by_report = facts_by_report or {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
+    for rid, facts in facts_by_report.items():
+        pub.figures(rid, facts)
     write_agency_csv(site, aid, reports, facts_by_report)
     years = sorted({r["year"] for r in reports if r["year"]})
     out = ['<div class="xxgk-meta">']

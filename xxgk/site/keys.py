@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 KEYS = ".keys.json"  # beside the pages written whole: the digest each agency and source page was made from
+FIGURES = ".figures.json"  # beside them: each report's derived figures, as the last build computed them
 
 
 @functools.cache
@@ -41,3 +42,19 @@ def read_keys(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return keys if isinstance(keys, dict) else {}
+
+
+def read_figures(path: Path, version: str) -> dict[str, dict]:
+    """The last build's figures of each report (fields by name), if made by the same code from
+    the same codes table (`version`); nothing otherwise or when unreadable."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("version") != version or not isinstance(record.get("figures"), dict):
+        return {}
+    return record["figures"]
+
+
+def write_figures(path: Path, version: str, figures: dict[str, dict]) -> None:
+    path.write_text(json.dumps({"version": version, "figures": figures}, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")

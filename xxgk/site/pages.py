@@ -27,7 +27,7 @@ from . import aggregate
 from .charts import site_config, templates
 from .context import Site
 from .html import json_in_html
-from .keys import KEYS, read_keys
+from .keys import FIGURES, KEYS, digest, pages_version, read_figures, read_keys, write_figures
 from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region_href, source_href
 from .render import fragments_dir, render_agencies, vendor_vega
 from .workers import jobs_wanted, write_agencies, write_sources
@@ -53,7 +53,10 @@ def build(site: Site, jobs: int = 1) -> int:
     site.fragments.mkdir(parents=True, exist_ok=True)
     publish.mark(site.fragments, "agency pages")
     previous = read_keys(site.fragments / KEYS)
-    (site.fragments / KEYS).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
+    figures_version = digest([pages_version(), site.pub.codes])
+    site.pub.kept_figures = read_figures(site.fragments / FIGURES, figures_version)
+    for record in (KEYS, FIGURES):
+        (site.fragments / record).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
@@ -66,7 +69,8 @@ def build(site: Site, jobs: int = 1) -> int:
     remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
     keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
     (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    aggregate.write_all(site)
+    aggregate.write_all(site)  # which takes every counted report's figures (from the record where kept)
+    write_figures(site.fragments / FIGURES, figures_version, {rid: f.plain() for rid, f in site.pub._figures.items()})
     return site.pages
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,7 @@ class Published:
     _facts: Any = None  # the facts table (pyarrow.Table)
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
+    kept_figures: dict[str, dict] = field(default_factory=dict)  # a previous build's, made by the same code (`keys.FIGURES`)
     _overview: Overview | None = None
 
     @classmethod
@@ -172,9 +173,12 @@ class Published:
         return list(out.values())
 
     def figures(self, report_id: str, facts: dict | None = None) -> ReportFigures:
-        """One report's derived figures (computed once per report)."""
+        """One report's derived figures (computed once per report; or, made by the same code, kept
+        from the previous build)."""
         if report_id not in self._figures:
-            self._figures[report_id] = report_figures(self, self.facts(report_id) if facts is None else facts)
+            kept = self.kept_figures.get(report_id)
+            self._figures[report_id] = (ReportFigures.from_plain(kept) if kept is not None
+                                        else report_figures(self, self.facts(report_id) if facts is None else facts))
         return self._figures[report_id]
 
     def overview(self) -> Overview:
@@ -225,6 +229,16 @@ class ReportFigures:
     review: float | None  # appeals row `review`, column `total`
     litigation: float | None  # appeals rows `litigation_direct` + `litigation_after_review`, column `total`
     appeals: list[tuple[str, float]]  # every review and lawsuit outcome
+
+    def plain(self) -> dict:
+        """The figures as JSON values (kept between builds: `keys.FIGURES`)."""
+        return asdict(self)
+
+    @classmethod
+    def from_plain(cls, values: dict) -> ReportFigures:
+        pairs = {"outcomes", "applicants", "appeals"}
+        fields: dict[str, Any] = {k: [tuple(x) for x in v] if k in pairs else v for k, v in values.items()}
+        return cls(**fields)
 
     @property
     def agrees(self) -> bool:
