@@ -8,8 +8,8 @@ from html import unescape
 def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
     """(source page, line, value, printed) of every figure in a page's report tables, as the
     page's script links them: a cell's own line (data-l) or its place in its row (the row's
-    data-l, plus k·data-d for the k-th cell); what the report printed is the cell's title where
-    it differs."""
+    data-l, or the line after the previous row's, plus k·data-d for the k-th cell); what the
+    report printed is the cell's title where it differs."""
     out = []
     named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)">', text)]
     tables = []
@@ -17,10 +17,16 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
         end = named[k + 1][0] if k + 1 < len(named) else len(text)
         tables += [(src, table) for table in re.findall(r'<table class="xxgk-report">(.*?)</table>', text[start:end], re.DOTALL)]
     for src, table in tables:
-        for tr_attrs, row in re.findall(r"<tr([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[1], re.DOTALL):
-            own = re.search(r'data-l="(\d+)"', tr_attrs)
+        row_line = None
+        # no end tags: a row ends at the next; a row without data-l is on the line after the previous row's
+        for tr in table.split("<tbody>", 1)[1].split("<tr")[1:]:
+            tr_attrs, row = tr.split(">", 1)
+            own = re.search(r'data-l="(\d*)"', tr_attrs)
             step = re.search(r'data-d="(\d+)"', tr_attrs)
-            row_line = int(own.group(1)) if own else None
+            if own:  # data-l="": no line
+                row_line = int(own.group(1)) if own.group(1) else None
+            elif row_line:
+                row_line += 1
             cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: title="([^"]*)")?>([^<]*)', row)
             for k, (cls, line, title, value) in enumerate(cells):
                 if "absent" in cls or "unresolved" in cls or "blank" in cls:

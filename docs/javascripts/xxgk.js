@@ -45,11 +45,25 @@
   }
   window.xxgkChartSpec = chartSpec;
 
-  // The numbers of a compact chart as a table under it (a chart in full carries its own)
+  // What a compact chart's figure gets once it is drawn (charts.render_small_chart; a chart in
+  // full carries it all): the drawing is an image named by the caption, and the table of its
+  // numbers under it (xxgk.css reserves its summary's room until then).
   function dataTable(fig) {
     var small = fig.querySelector("script.xxgk-small");
-    var details = fig.querySelector("details.xxgk-chart-data");
-    if (!small || !details || details.querySelector("table")) return;
+    var target = fig.querySelector(".xxgk-vega");
+    if (!small || !target || fig.querySelector("details.xxgk-chart-data")) return;
+    var caption = fig.querySelector("figcaption");
+    if (caption) {
+      caption.id = caption.id || (fig.id || "chart") + "-c";
+      target.setAttribute("aria-labelledby", caption.id);
+    }
+    target.setAttribute("role", "img");
+    var details = document.createElement("details");
+    details.className = "xxgk-chart-data";
+    var summary = document.createElement("summary");
+    summary.textContent = window.XXGK_CHARTS.data;
+    details.appendChild(summary);
+    fig.appendChild(details);
     var wrap = document.createElement("div");
     wrap.className = "xxgk-table-wrap";
     var table = document.createElement("table");
@@ -109,12 +123,13 @@
   }
 
   // A report table's rows name their source line (data-l; data-d: the k-th figure is on line +
-  // k·d), a figure read from elsewhere its own: each label and figure becomes a link to its line
-  // on the report's source page.
+  // k·d) unless on the line after the previous row's (tables.py: Tables.tr; data-l="": none), a
+  // figure read from elsewhere its own: each label (a th of the row other than a rowgroup's
+  // header) and figure becomes a link to its line on the report's source page.
   function linkFigures() {
-    document.querySelectorAll("[data-src] table.xxgk-report tbody tr").forEach(function (tr) {
-      var src = tr.closest("[data-src]").getAttribute("data-src");
-      var rowLine = tr.getAttribute("data-l");
+    document.querySelectorAll("[data-src] table.xxgk-report tbody").forEach(function (tbody) {
+      var src = tbody.closest("[data-src]").getAttribute("data-src");
+      var rowLine = "";
       function link(cell, line) {
         if (!line || cell.querySelector("a")) return;
         var a = document.createElement("a");
@@ -124,11 +139,15 @@
         }
         cell.insertBefore(a, cell.firstChild);
       }
-      tr.querySelectorAll("th[scope=row]").forEach(function (th) { link(th, rowLine); });
-      var step = Number(tr.getAttribute("data-d") || 0);
-      tr.querySelectorAll("td").forEach(function (td, k) {
-        var line = td.getAttribute("data-l") || (rowLine && step ? String(Number(rowLine) + k * step) : rowLine);
-        if (!td.classList.contains("absent")) link(td, line);
+      Array.prototype.forEach.call(tbody.rows, function (tr) {
+        var own = tr.getAttribute("data-l");
+        rowLine = own !== null ? own : (rowLine ? String(Number(rowLine) + 1) : "");
+        tr.querySelectorAll("th:not([scope])").forEach(function (th) { link(th, rowLine); });
+        var step = Number(tr.getAttribute("data-d") || 0);
+        tr.querySelectorAll("td").forEach(function (td, k) {
+          var line = td.getAttribute("data-l") || (rowLine && step ? String(Number(rowLine) + k * step) : rowLine);
+          if (!td.classList.contains("absent")) link(td, line);
+        });
       });
     });
   }

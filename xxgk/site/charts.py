@@ -109,7 +109,8 @@ def templates() -> dict:
     each kind's template, its fields, and how a title and description read as one."""
     return {"templates": {"bar": _bar_template(), "line": _line_template()}, "fields": KINDS, "titled": t("titled", title="{title}", description="{description}"),
             # the headers of the table of a chart's numbers (a bar chart's second is its unit)
-            "columns": {"bar": [t("item")], "line": [t("year"), t("item"), t("chart_count")]}, "error": t("chart_error")}
+            "columns": {"bar": [t("item")], "line": [t("year"), t("item"), t("chart_count")]}, "error": t("chart_error"),
+            "data": t("chart_data")}  # the summary of a compact chart's table of numbers
 
 
 def compact(chart: Chart) -> dict:
@@ -134,15 +135,14 @@ def expand(small: dict, title: str, description: str) -> dict:
 
 
 def render_small_chart(chart: Chart) -> str:
-    """A chart on a page of our own (an agency's): its caption, and its compact form, drawn and
-    given the table of its numbers by the page's script; the same numbers are in the report's
-    tables beside it, which read without scripts."""
-    cid = f"chart-{chart.key}"
-    return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
-            f'<figcaption id="{h(cid)}-c"><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
-            f'<div class="xxgk-vega" role="img" aria-labelledby="{h(cid)}-c" style="min-height:{height(chart)}px"></div>\n'
-            f'<script type="application/json" class="xxgk-small">{json_in_html(compact(chart))}</script>\n'
-            f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary></details>\n</figure>\n')
+    """A chart on a page of our own (an agency's): its caption, the room it will take, and its
+    compact form; the page's script draws it, names it (role, aria-labelledby: the caption) and
+    adds the table of its numbers, all of which matter only once it is drawn (a page's bytes are
+    budgeted). The same numbers are in the report's tables beside it, which read without scripts."""
+    return (f'<figure class="xxgk-chart" id="chart-{h(chart.key)}">'
+            f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>'
+            f'<div class="xxgk-vega" style="min-height:{height(chart)}px"></div>'
+            f'<script type="application/json" class="xxgk-small">{json_in_html(compact(chart))}</script></figure>\n')
 
 
 def height(chart: Chart) -> int:

@@ -4,9 +4,9 @@ keyed by (section, row, column), its findings and the link to its source page. O
 for sections 2 (proactive), 3 (requests, with the template's nested headers and its three levels of
 numbering) and 4 (appeals), and their headings.
 
-Every figure is tied to the source line it was read from: a row names its line (data-l), a cell
-read from another line names its own, and the page's script makes each label and figure a link
-(to the source page the report's tables name once, `data-src`; without scripts, the report's source page is linked above its tables); a blank, missing or withheld cell says so, and a cell that a finding concerns
+Every figure is tied to the source line it was read from: a row names its line (data-l) unless it
+is on the line after the previous row's (most are), a cell read from another line names its own,
+and the page's script makes each label and figure a link (to the source page the report's tables name once, `data-src`; without scripts, the report's source page is linked above its tables); a blank, missing or withheld cell says so, and a cell that a finding concerns
 is marked with the finding's message. Cells stay small: a page holds hundreds."""
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class Tables:
         self.columns = {s: pub.labels("column", s) for s in ("proactive", "requests", "appeals")}
         self.groups = pub.labels("group", "requests")
         self.words = cell_words()
+        self.last_line: int | None = None  # the line of the previous row of the tbody being written (tr)
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:  # a cell's own findings; under column "", every finding of its row
             if f["section"] and f["row"]:
@@ -83,10 +84,16 @@ class Tables:
 
     def tr(self, line: int | None, step: int = 0) -> str:
         """A row's opening tag: its source line (data-l) and step (data-d: the k-th figure is on
-        line + k·step), from which the page's script links the row's label and figures."""
-        if not (line and self.source_href):
+        line + k·step), from which the page's script links the row's label and figures. A row on
+        the line after the previous row's (in its tbody) does not name it; a row without a line
+        after one with a line says so (data-l=""). The end tag is left out (HTML ends a row at
+        the next one): a page holds hundreds of rows."""
+        if not self.source_href:
             return "<tr>"
-        return f'<tr data-l="{line}" data-d="{step}">' if step else f'<tr data-l="{line}">'
+        implied = self.last_line + 1 if self.last_line else None
+        self.last_line = line
+        own = "" if line == implied else f' data-l="{line or ""}"'
+        return f'<tr{own} data-d="{step}">' if step and line else f"<tr{own}>"
 
     def cells(self, section: str, row: str, columns) -> tuple[str, str, str]:
         """A row's opening tag, its cells, and how all its figures were read if alike ("" if plain)."""
@@ -128,28 +135,32 @@ class Tables:
         return f'<td class="{" ".join(cls)}"{own} title="{h(title)}">{h(text)}{mark}'
 
     def table(self, head: str, body: str) -> str:
-        """A report table (the report's source page is named once, around its tables: `data-src`)."""
-        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}</thead><tbody>{body}</tbody></table></div>'
+        """A report table (the report's source page is named once, around its tables: `data-src`);
+        `body` was written after `tbody()`. No cell, row, head or body has an end tag: HTML ends
+        each at the next or at the table's end, and a page holds hundreds."""
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}<tbody>{body}</table></div>'
+
+    def tbody(self) -> None:
+        """Starts a table body: its first row names its line."""
+        self.last_line = None
 
     def has(self, section: str) -> bool:
         return any(k[0] == section for k in self.facts)
 
     def proactive(self) -> str:
         rows = [r for r in self.rows["proactive"].values() if any(k[:2] == ("proactive", r["code"]) for k in self.facts)]
-        out, block = [], None
+        tables: list[tuple[str, list[str]]] = []  # (head, rows) of each block of rows with the same columns
+        block = None
         for r in rows:
             cols = [k[2] for k in self.facts if k[:2] == ("proactive", r["code"])]
             if cols != block:
-                if block is not None:
-                    out.append("</tbody></table></div>")
                 block = cols
-                head = "".join(f"<th>{h(label(self.columns['proactive'][c]))}</th>" for c in cols)
-                out.append(f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead><tr><th>{h(t("table_proactive_content"))}</th>{head}</tr></thead><tbody>')
+                head = "".join(f"<th>{h(label(self.columns['proactive'][c]))}" for c in cols)
+                tables.append((f'<tr><th>{h(t("table_proactive_content"))}{head}', []))
+                self.tbody()
             tr, cells, how = self.cells("proactive", r["code"], cols)
-            out.append(f'{tr}<th scope="row">{self.label(h(label(r)), how)}</th>{cells}</tr>')
-        if block is not None:
-            out.append("</tbody></table></div>")
-        return "\n".join(out)
+            tables[-1][1].append(f"{tr}<th>{self.label(h(label(r)), how)}{cells}")
+        return "\n".join(self.table(head, "".join(body)) for head, body in tables)
 
     def requests(self) -> str:
         cols = list(self.columns["requests"])
@@ -157,11 +168,11 @@ class Tables:
         labels = self.columns["requests"]
         legal = [c for c in cols if labels[c]["parent"] == "legal_person"]
         head = (
-            f'<tr><th colspan="3" rowspan="3" class="xxgk-note">{h(t("table_requests_note"))}</th>'
-            f'<th colspan="{len(cols)}">{h(t("table_requests_applicants"))}</th></tr>'
-            f'<tr><th rowspan="2">{h(label(labels[cols[0]]))}</th><th colspan="{len(legal)}">{h(t("table_requests_legal_person"))}</th>'
-            f'<th rowspan="2">{h(label(labels["total"]))}</th></tr>'
-            "<tr>" + "".join(f"<th>{h(label(labels[c]))}</th>" for c in legal) + "</tr>")
+            f'<tr><th colspan="3" rowspan="3" class="xxgk-note">{h(t("table_requests_note"))}'
+            f'<th colspan="{len(cols)}">{h(t("table_requests_applicants"))}'
+            f'<tr><th rowspan="2">{h(label(labels[cols[0]]))}<th colspan="{len(legal)}">{h(t("table_requests_legal_person"))}'
+            f'<th rowspan="2">{h(label(labels["total"]))}'
+            "<tr>" + "".join(f"<th>{h(label(labels[c]))}" for c in legal))
 
         def top_level(r: dict) -> bool:  # an outcome entry of its own, not a row of a group
             return not r["parent"] or r["parent"] == "outcome"
@@ -177,28 +188,29 @@ class Tables:
         seen_group: Counter = Counter()
         body = []
         first_outcome = True
+        self.tbody()
         for r in present:
             tr, cells, how = self.cells("requests", r["code"], cols)
             if r["code"] in TOP:
                 text = self.label(t("numbered", n=numeral(TOP.index(r["code"]) + 1), label=h(label(r))), how)
-                body.append(f'{tr}<th colspan="3" scope="row">{text}</th>{cells}</tr>')
+                body.append(f'{tr}<th colspan="3">{text}{cells}')
                 continue
             lead = ""
             if first_outcome:
                 heading = t("numbered", n=numeral(TOP.index("outcome") + 1), label=h(label(self.groups["outcome"])))
-                lead = f'<th rowspan="{len(outcome)}" scope="rowgroup">{heading}</th>'
+                lead = f'<th rowspan="{len(outcome)}" scope="rowgroup">{heading}'
                 first_outcome = False
             parent = r["parent"]
             if top_level(r):
                 entry = self.label(t("numbered_entry", n=numeral(entries.index(r["code"]) + 1), label=h(label(r))), how)
-                body.append(f'{tr}{lead}<th colspan="2" scope="row">{entry}</th>{cells}</tr>')
+                body.append(f'{tr}{lead}<th colspan="2">{entry}{cells}')
             else:
                 seen_group[parent] += 1
                 group_cell = ""
                 if seen_group[parent] == 1:
                     entry = t("numbered_entry", n=numeral(entries.index(parent) + 1), label=h(label(self.groups[parent])))
-                    group_cell = f'<th rowspan="{group_size[parent]}" scope="rowgroup">{entry}</th>'
-                body.append(f'{tr}{lead}{group_cell}<th scope="row">{self.label(f"{seen_group[parent]}. {h(label(r))}", how)}</th>{cells}</tr>')
+                    group_cell = f'<th rowspan="{group_size[parent]}" scope="rowgroup">{entry}'
+                body.append(f'{tr}{lead}{group_cell}<th>{self.label(f"{seen_group[parent]}. {h(label(r))}", how)}{cells}')
         return self.table(head, "".join(body))
 
     def appeals(self) -> str:
@@ -206,11 +218,12 @@ class Tables:
         cols = list(self.columns["appeals"])
         lab = self.columns["appeals"]
         rl = self.rows["appeals"]
-        head = (f'<tr><th colspan="{len(cols)}">{h(label(rl[rows[0]]))}</th><th colspan="{len(cols) * 2}">{h(t("litigation"))}</th></tr>'
-                "<tr>" + "".join(f'<th rowspan="2">{h(label(lab[c]))}</th>' for c in cols)
-                + "".join(f'<th colspan="{len(cols)}">{h(label(rl[r]))}</th>' for r in rows[1:]) + "</tr>"
-                "<tr>" + "".join(f"<th>{h(label(lab[c]))}</th>" for _ in rows[1:] for c in cols) + "</tr>")
+        head = (f'<tr><th colspan="{len(cols)}">{h(label(rl[rows[0]]))}<th colspan="{len(cols) * 2}">{h(t("litigation"))}'
+                "<tr>" + "".join(f'<th rowspan="2">{h(label(lab[c]))}' for c in cols)
+                + "".join(f'<th colspan="{len(cols)}">{h(label(rl[r]))}' for r in rows[1:])
+                + "<tr>" + "".join(f"<th>{h(label(lab[c]))}" for _ in rows[1:] for c in cols))
+        self.tbody()
         keys = [("appeals", r, c) for r in rows for c in cols]
         line, step, expected = self.place(keys)
         cells = "".join(self.cell(*k, x) for k, x in zip(keys, expected))
-        return self.table(head, f"{self.tr(line, step)}{cells}</tr>")
+        return self.table(head, f"{self.tr(line, step)}{cells}")
