@@ -36,7 +36,8 @@ def digest(value) -> str:
 
 
 def read_keys(path: Path) -> dict:
-    """The digests the last build's pages were made from; nothing when the record is unreadable."""
+    """The digests the last build's pages were made from (or another record kept beside them, a
+    JSON object); nothing when the record is unreadable."""
     try:
         keys = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -47,13 +48,9 @@ def read_keys(path: Path) -> dict:
 def read_figures(path: Path, version: str) -> dict[str, dict]:
     """The last build's figures of each report (fields by name), if made by the same code from
     the same codes table (`version`); nothing otherwise or when unreadable."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(record, dict) or record.get("version") != version or not isinstance(record.get("figures"), dict):
-        return {}
-    return record["figures"]
+    record = read_keys(path)
+    figures = record.get("figures")
+    return figures if record.get("version") == version and isinstance(figures, dict) else {}
 
 
 def write_figures(path: Path, version: str, figures: dict[str, dict]) -> None:

@@ -117,10 +117,8 @@ def copy_package(site: Site) -> None:
 
 
 def join_parquet(parts: list[Path], target: Path) -> None:
-    """The parts of a Parquet dataset as one file, batch by batch (a national facts table does
+    """The parts (one at least) of a Parquet dataset as one file, batch by batch (a national facts table does
     not fit in memory twice)."""
-    if not parts:
-        raise ValueError(f"no parts to join into {target.name}")
     schema = pq.read_schema(parts[0])
     with pq.ParquetWriter(target, schema, compression="zstd", compression_level=3) as writer:
         for part in parts:

@@ -61,9 +61,7 @@ def report_offsets(facts: pa.Table) -> dict[str, tuple[int, int]]:
     """Where each report's rows start and end (facts are written report by report)."""
     offsets: dict[str, tuple[int, int]] = {}
     base, last = 0, None
-    for chunk in facts.column("report_id").chunks if facts.num_rows else ():
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk)
+    for chunk in facts.column("report_id").chunks:  # dictionary-encoded (`read_facts`)
         idx = chunk.indices.to_numpy(zero_copy_only=False)
         if not len(idx):
             continue
