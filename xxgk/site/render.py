@@ -40,21 +40,35 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
     written = 0
     apart = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     for folder in (*WHOLE, "data"):
-        for path in sorted((fragments / folder).rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            rel = path.relative_to(fragments)
-            if folder == "agencies" and path.stem in RESERVED_NAMES:  # file_name() never makes one: a stray file
-                raise ValueError(f"{path} would overwrite a page of the site")
-            dest = (site if files is None or (path.suffix == ".html" and folder not in apart) else Path(files)) / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.unlink(missing_ok=True)
-            try:
-                os.link(path, dest)
-            except OSError:
-                shutil.copyfile(path, dest)
-            written += folder == "agencies" and path.suffix == ".html"
+        # os.walk and one mkdir per folder: a national site links half a million files
+        for here, dirs, names in os.walk(fragments / folder):
+            dirs.sort()
+            rel = Path(here).relative_to(fragments)
+            made: set[Path] = set()
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                page = name.endswith(".html")
+                if folder == "agencies" and name.split(".", 1)[0] in RESERVED_NAMES:  # file_name() never makes one: a stray file
+                    raise ValueError(f"{Path(here) / name} would overwrite a page of the site")
+                target = (site if files is None or (page and folder not in apart) else Path(files)) / rel
+                if target not in made:
+                    target.mkdir(parents=True, exist_ok=True)
+                    made.add(target)
+                _link(Path(here) / name, target / name)
+                written += folder == "agencies" and page
     return written
+
+
+def _link(path: Path, dest: Path) -> None:
+    """`dest` as a hard link to `path` (a copy where links are refused), replacing what is there."""
+    try:
+        os.link(path, dest)
+    except FileExistsError:  # the last build's: replaced, never written through (it may be linked to a page)
+        dest.unlink()
+        _link(path, dest)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(path, dest)
 
 
 def vendor_vega(target: Path) -> None:

@@ -9,6 +9,7 @@ the pages of objects it touches (and so copies) to its own share."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from multiprocessing import get_context
@@ -58,9 +59,13 @@ def _run(site: Site, task: Callable, keys: list, jobs: int) -> Iterator:
         if jobs <= 1 or len(keys) < 2 * CHUNK:
             yield from map(task, _chunks(keys))
             return
+        # the package's rows out of the collector's reach: a collection in a worker would write to
+        # every object's header, and so copy the parent's whole memory into each worker
+        gc.freeze()
         with get_context("fork").Pool(jobs) as pool:
             yield from pool.imap(task, _chunks(keys))
     finally:
+        gc.unfreeze()
         _SITE = None
 
 
