@@ -182,7 +182,7 @@ def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, t
     py = "import sys; from pathlib import Path; "
     return {"pages": ([BIN / "xxgk", "pages", "--package", package, "--out", docs, "--corpus", corpus], {}),
             "mkdocs": ([BIN / "mkdocs", "build", "--strict", "-q", "-f", config], {}),
-            "render": ([BIN / "xxgk", "render", "--site", site, "--pages", docs], {}),
+            "render": ([BIN / "xxgk", "render", "--site", site, "--pages", docs, "--files", work / "site-files"], {}),
             "finish": ([sys.executable, "-c", py + "from xxgk.site.finish import finish; print(finish(Path(sys.argv[1]), config=Path(sys.argv[2])))",
                         site, config], {"XXGK_PRECOMPRESS": "0"}),
             "compress": ([sys.executable, "-c", py + "from xxgk.site.compress import precompress; print(precompress(Path(sys.argv[1])))", site], {})}
@@ -242,7 +242,8 @@ def measure(n: int, years: int, precompress: bool) -> dict:
     work = BENCH / (f"site-{n}" if years == 1 else f"site-{n}-y{years}")
     corpus, package, packaging = ensure_package(work, n, years)
     docs, site = work / "docs", work / "site"
-    for folder in (docs, docs.with_name("docs-agencies"), site):  # `xxgk pages` keeps unchanged pages: start clean
+    files = work / "site-files"
+    for folder in (docs, docs.with_name("docs-agencies"), site, files):  # `xxgk pages` keeps unchanged pages: start clean
         shutil.rmtree(folder, ignore_errors=True)
     result = {"n": n, "years": years, "work": work, "packaging": packaging, "stages": {}}
     for name, (cmd, env) in stages(work, corpus, package, site_config(work)).items():
@@ -258,7 +259,9 @@ def measure(n: int, years: int, precompress: bool) -> dict:
     fragments = docs.with_name("docs-agencies")
     fragments = fragments / "agencies" if (fragments / "agencies").is_dir() else fragments
     agency_pages = {"agencies/" + p.relative_to(fragments).as_posix() for p in fragments.rglob("*.html")}
-    result |= {"bytes": site_bytes(site, agency_pages), "agency_pages": len(agency_pages), "again": {}}
+    measured = site_bytes(site, agency_pages), site_bytes(files, agency_pages)
+    both = {k: measured[0][k] + measured[1][k] if k in KINDS or k == "files" else max(measured[0][k], measured[1][k]) for k in measured[0]}
+    result |= {"bytes": both, "agency_pages": len(agency_pages), "again": {}}
     # the same build again, nothing changed: what every rebuild costs before the pages that did
     # change (the lower bound of an incremental build after one new report)
     for name, (cmd, env) in stages(work, corpus, package, site_config(work)).items():
@@ -454,7 +457,7 @@ def summarize(results: list[dict]) -> None:
     print(f"\nGitHub Pages would serve everything but {', '.join(KINDS[k] for k in OFF_PAGES)}: the downloads and the "
           "original files go to release assets or a storage target, and Pages compresses on its own. "
           f"Pages alone leaves out {', '.join(KINDS[k] for k in FILES_APART if k not in OFF_PAGES)} as well: the files "
-          "XXGK_FILES_URL publishes apart (counted from this build, made with the downloads in the site). "
+          "XXGK_FILES_URL publishes apart (this build sets it, with XXGK_SITE_URL: \"pages alone\" is the site folder, the rest is site-files/). "
           "(p) is the packaging's measurement from the run that made the cached package (--no-validate, its own parse cache). "
           "(e) is left out above --precompress-max agencies; the pages workflow leaves it out for Pages.")
 
@@ -497,8 +500,10 @@ def main() -> None:
     if args.profile_stage:
         PROFILES[args.profile_stage[0]](Path(args.profile_stage[1]))
         return
-    # an address, as a deployed site has, so the sitemaps are written and measured
+    # an address, as a deployed site has, so the sitemaps are written and measured; the downloads
+    # (and the source pages, with them) published apart, as a national site must be (README)
     os.environ.setdefault("XXGK_SITE_URL", "https://example.github.io/xxgk/")
+    os.environ.setdefault("XXGK_FILES_URL", "https://files.example.org/xxgk/")
 
     sizes = sorted(set(args.sizes))
     if args.prepare:

@@ -260,8 +260,8 @@ def _cmd_harvest_merge(args) -> int:
 def _cmd_render(args) -> int:
     from .site.pages import render_agencies
 
-    written = render_agencies(Path(args.site), Path(args.pages))
-    print(f"agency pages rendered: {written} in {args.site}/agencies")
+    written = render_agencies(Path(args.site), Path(args.pages), Path(args.files) if args.files else None)
+    print(f"agency pages rendered: {written} in {args.site}/agencies" + (f"; the downloads in {args.files}" if args.files else ""))
     return 0
 
 
@@ -389,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("render", help="after `mkdocs build`: put the agency and source pages `xxgk pages` wrote whole into the site")
     p.add_argument("--site", default=str(paths.SITE), help="the rendered site")
     p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
+    p.add_argument("--files", default=None, help="where the downloads go when published apart (XXGK_FILES_URL), as `xxgk site --files`")
     p.set_defaults(func=_cmd_render)
 
     args = parser.parse_args(argv)
