@@ -3,6 +3,8 @@ same aggregate pages (which sum the figures the workers computed) as written in 
 
 from pathlib import Path
 
+import pytest
+
 from xxgk.site import workers
 from xxgk.site.pages import write_pages
 
@@ -39,3 +41,5 @@ def test_a_build_with_nothing_changed_reads_no_facts(package, mixed_corpus, tmp_
     assert again.reused == len(again.agencies) and again.pub._figures == first.pub._figures
     assert read == [rid for rid in read if rid not in first.pub._figures]  # only files no agency page shows
     assert _tree(tmp_path) == before
+    with pytest.raises(RuntimeError):  # let go once the agency pages are written: never read as empty
+        again.pub.facts(next(iter(first.pub._figures)))

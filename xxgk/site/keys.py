@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 KEYS = ".keys.json"  # beside the pages written whole: the digest each agency and source page was made from
@@ -53,5 +54,11 @@ def read_figures(path: Path, version: str) -> dict[str, dict]:
     return figures if record.get("version") == version and isinstance(figures, dict) else {}
 
 
-def write_figures(path: Path, version: str, figures: dict[str, dict]) -> None:
-    path.write_text(json.dumps({"version": version, "figures": figures}, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+def write_figures(path: Path, version: str, figures: Iterable[tuple[str, dict]]) -> None:
+    """The figures by report (in report order), one report a line: a national site's would be
+    hundreds of megabytes as one string."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(f'{{"version": {json.dumps(version)}, "figures": {{')
+        out.writelines(f'{"," if k else ""}\n{json.dumps(rid)}: {json.dumps(values, ensure_ascii=False, sort_keys=True)}'
+                       for k, (rid, values) in enumerate(figures))
+        out.write("\n}}\n")

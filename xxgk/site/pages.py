@@ -64,13 +64,14 @@ def build(site: Site, jobs: int = 1) -> int:
     kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
     sources = write_sources(site, kept_sources, jobs)
     agencies = write_agencies(site, kept_agencies, jobs)
+    site.pub.release_facts()
     keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
     remove_stale(site.fragments / "agencies", keep)
     remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
     keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
     (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     aggregate.write_all(site)  # which takes every counted report's figures (from the record where kept)
-    write_figures(site.fragments / FIGURES, figures_version, {rid: f.plain() for rid, f in site.pub._figures.items()})
+    write_figures(site.fragments / FIGURES, figures_version, ((rid, f.plain()) for rid, f in sorted(site.pub._figures.items())))
     return site.pages
 
 

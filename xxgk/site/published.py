@@ -92,6 +92,7 @@ class Published:
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
     kept_figures: dict[str, dict] = field(default_factory=dict)  # a previous build's, made by the same code (`keys.FIGURES`)
     _overview: Overview | None = None
+    _released: bool = False
 
     @classmethod
     def load(cls, package: Path) -> Published:
@@ -106,8 +107,18 @@ class Published:
         pub._offsets = report_offsets(pub._facts)
         return pub
 
+    def release_facts(self) -> None:
+        """Every counted report's figures computed, then the facts table let go: what follows (the
+        aggregate pages) needs only the figures, and a national facts table is a gigabyte."""
+        for r in self.counted:
+            self.figures(r["report_id"])
+        self._facts, self._offsets, self._released = None, {}, True
+        pa.default_memory_pool().release_unused()
+
     def facts(self, report_id: str) -> dict[tuple[str, str, str], dict]:
         """One report's facts keyed by (section, row, column)."""
+        if self._released:
+            raise RuntimeError("the facts table was released (Published.release_facts)")
         if report_id not in self._offsets:
             return {}
         s, e = self._offsets[report_id]
