@@ -3,9 +3,10 @@ the parent) and the keys of the pages to write. Out: each page's digest (`""` fo
 not published), and for agency pages the figures of their reports (the aggregate pages sum them
 in the parent instead of computing them again) and how many were kept unchanged.
 
-Workers are forked from the process that read the package, so they share its memory (the facts
-table is never written to, so never copied); a worker takes a contiguous run of keys, which keeps
-the pages of objects it touches (and so copies) to its own share."""
+Workers are forked from the process that read the package, so they share its memory: the facts
+table is never written to, so never copied; the Python rows a worker uses are copied page by page
+as it touches them (reference counts), the others stay shared (`gc.freeze`). Keys go out in
+chunks of CHUNK, in order."""
 
 from __future__ import annotations
 
