@@ -11,6 +11,7 @@ pages, rankings, agency pages and charts all take it from here.
 
 from __future__ import annotations
 
+import ctypes
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -43,18 +44,46 @@ def read_table(package: Path, name: str, columns: list[str] | None = None, filte
 REGISTER_SHOWN = ["agency_id", "year", "status", "listed_url"]  # the register's columns the pages show
 
 
+FACTS_BATCH = 1 << 15  # rows read at a time: a batch's dictionaries always fit 16-bit indices
+
+
+def _narrowest(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column with 8-bit indices where every chunk's dictionary allows it."""
+    if all(len(chunk.dictionary) <= 127 for chunk in column.chunks):
+        return column.cast(pa.dictionary(pa.int8(), column.type.value_type))
+    return column
+
+
 def read_facts(package: Path) -> pa.Table:
     """The facts table held compactly: each text column dictionary-encoded (a national package
-    repeats a few hundred section, row, column and status codes over tens of millions of rows),
-    line and page numbers as 32-bit integers."""
+    repeats a few hundred section, row, column and status codes over tens of millions of rows)
+    with 16-bit indices or, where a column allows, 8-bit; line and page numbers as 32-bit
+    integers. Read batch by batch so that the whole table never exists in its wider types; then
+    the memory the reading used is handed back to the system."""
     path = package / "data" / "facts.parquet"
-    schema = pq.read_schema(next(iter(sorted(path.glob("*.parquet")))) if path.is_dir() else path)
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    schema = pq.read_schema(files[0])
     texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    table = pq.read_table(path, read_dictionary=texts)
-    for i, f in enumerate(table.schema):
-        if pa.types.is_int64(f.type):
-            table = table.set_column(i, f.name, table.column(i).cast(pa.int32()))
+    narrow = {f.name: pa.dictionary(pa.int16(), pa.string()) if f.name in texts
+              else pa.int32() if pa.types.is_int64(f.type) else f.type for f in schema}
+    batches = [pa.RecordBatch.from_arrays([column.cast(narrow[name]) for name, column in zip(batch.schema.names, batch.columns)],
+                                          schema=pa.schema([pa.field(n, t) for n, t in narrow.items()]))
+               for file in files for batch in pq.ParquetFile(file, read_dictionary=texts).iter_batches(FACTS_BATCH)]
+    table = pa.Table.from_batches(batches, schema=pa.schema([pa.field(n, t) for n, t in narrow.items()]))
+    del batches
+    for name in texts:
+        table = table.set_column(table.schema.get_field_index(name), name, _narrowest(table.column(name)))
+    give_back_memory()
     return table
+
+
+def give_back_memory() -> None:
+    """Memory freed by Arrow or Python returned to the system (glibc keeps freed blocks for reuse)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def report_offsets(facts: pa.Table) -> dict[str, tuple[int, int]]:
@@ -96,6 +125,8 @@ class Published:
 
     @classmethod
     def load(cls, package: Path) -> Published:
+        # Arrow's own allocator (mimalloc) keeps what reading the facts freed; the system's gives it back
+        pa.set_memory_pool(pa.system_memory_pool())
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
         pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
@@ -113,7 +144,7 @@ class Published:
         for r in self.counted:
             self.figures(r["report_id"])
         self._facts, self._offsets, self._released = None, {}, True
-        pa.default_memory_pool().release_unused()
+        give_back_memory()
 
     def facts(self, report_id: str) -> dict[tuple[str, str, str], dict]:
         """One report's facts keyed by (section, row, column)."""
