@@ -50,7 +50,7 @@ site-assembled: install converters ## the pages and the site from the package ma
 	@mkdir -p build
 	flock build/.site.lock sh -c '$(BIN)/xxgk pages --package $(PACKAGE) --corpus $(CORPUS) && $(BIN)/xxgk site'
 
-# One site build at a time (flock); the package and the site are each swapped in whole.
+# One site build at a time (flock); the package is swapped in whole, the site changed where it changed.
 site: install converters ## the package, the pages, then the site into build/site (one build at a time)
 	@mkdir -p build
 	flock build/.site.lock $(MAKE) --no-print-directory site-unlocked

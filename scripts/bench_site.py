@@ -49,6 +49,8 @@ os.environ["NO_MKDOCS_2_WARNING"] = "1"
 
 from bench import _descendants, _pss_kb
 
+from xxgk.site.render import mkdocs_dir
+
 # --- the corpus and package, N distinct agencies ------------------------------------------------
 
 def _tag(i: int) -> str:
@@ -181,7 +183,7 @@ def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, t
     docs, site = work / "docs", work / "site"
     py = "import sys; from pathlib import Path; "
     return {"pages": ([BIN / "xxgk", "pages", "--package", package, "--out", docs, "--corpus", corpus], {}),
-            "mkdocs": ([BIN / "mkdocs", "build", "--strict", "-q", "-f", config], {}),
+            "mkdocs": ([sys.executable, "-m", "xxgk.site.mkdocs_build", config, mkdocs_dir(site)], {}),
             "render": ([BIN / "xxgk", "render", "--site", site, "--pages", docs, "--files", work / "site-files"], {}),
             "finish": ([sys.executable, "-c", py + "from xxgk.site.finish import finish; print(finish(Path(sys.argv[1]), config=Path(sys.argv[2])))",
                         site, config], {"XXGK_PRECOMPRESS": "0"}),
@@ -243,7 +245,7 @@ def measure(n: int, years: int, precompress: bool) -> dict:
     corpus, package, packaging = ensure_package(work, n, years)
     docs, site = work / "docs", work / "site"
     files = work / "site-files"
-    for folder in (docs, docs.with_name("docs-agencies"), site, files):  # `xxgk pages` keeps unchanged pages: start clean
+    for folder in (docs, docs.with_name("docs-agencies"), site, mkdocs_dir(site), files):  # `xxgk pages` keeps unchanged pages: start clean
         shutil.rmtree(folder, ignore_errors=True)
     result = {"n": n, "years": years, "work": work, "packaging": packaging, "stages": {}}
     for name, (cmd, env) in stages(work, corpus, package, site_config(work)).items():
@@ -268,7 +270,28 @@ def measure(n: int, years: int, precompress: bool) -> dict:
         if name in FOR_PAGES:
             print(f"N={n}, {years} year(s): {name} again …", file=sys.stderr)
             result["again"][name] = run(cmd, work / f"{name}-again.log", env)
+    # then one new report (a new agency's): `make site` as a maintainer runs it after adding it
+    result["plus_one"] = plus_one(work, corpus, n, years)
     return result
+
+
+def plus_one(work: Path, corpus: Path, n: int, years: int) -> dict:
+    """`make site` after one new report, a new agency's, over the site just built: the package
+    (the corpus as links to the cached files plus the new one, the same parse cache, into its own
+    folder: the cached package stays as it is), then each step of the site. Each step timed."""
+    bigger, package = work / "corpus-plus-one", work / "package-plus-one"
+    shutil.rmtree(bigger, ignore_errors=True)
+    shutil.copytree(corpus, bigger, copy_function=os.link)
+    rel, text = _report((0, n * years, n, None))
+    (bigger / rel).parent.mkdir(parents=True, exist_ok=True)
+    (bigger / rel).write_text(text, encoding="utf-8")
+    timed = {"package": run([BIN / "xxgk", "package", "--corpus", bigger, "--out", package, "--no-validate",
+                             "--cache", work / "parse-cache"], work / "package-plus-one.log")}
+    for name, (cmd, env) in stages(work, bigger, package, site_config(work)).items():
+        if name in FOR_PAGES and "failed" not in timed[list(timed)[-1]]:
+            print(f"N={n}, {years} year(s): {name} after one new report …", file=sys.stderr)
+            timed[name] = run(cmd, work / f"{name}-plus-one.log", env)
+    return timed
 
 
 # --- profiles (each in its own process) --------------------------------------------------------
@@ -381,7 +404,7 @@ def _table(rows: list[tuple], right_from: int = 1) -> None:
             print("  ".join("-" * w for w in widths))
 
 
-STAGE_NAMES = {"pages": "xxgk pages", "mkdocs": "mkdocs build --strict", "render": "xxgk render",
+STAGE_NAMES = {"pages": "xxgk pages", "mkdocs": "mkdocs build --strict (again: only changed pages)", "render": "xxgk render",
                "finish": "sitemaps (finish, XXGK_PRECOMPRESS=0)", "compress": "pre-compressed copies (precompress)"}
 FOR_PAGES = ("pages", "mkdocs", "render", "finish")  # the build the pages workflow deploys to GitHub Pages
 
@@ -407,15 +430,20 @@ def summarize(results: list[dict]) -> None:
     for r in results:
         if "failed" in r:
             print(f"N={r['n']}: stage {STAGE_NAMES[r['failed']]} FAILED:\n{r['stages'][r['failed']]['failed']}\n")
+        for step, s in r.get("plus_one", {}).items():
+            if "failed" in s:
+                print(f"N={r['n']}: after one new report, {step} FAILED:\n{s['failed']}\n")
     done = [r for r in results if "failed" not in r]
     if not done:
         return
     site_s = lambda r: sum(s["seconds"] for k, s in r["stages"].items() if k in FOR_PAGES)
     again_s = lambda r: sum(s["seconds"] for s in r.get("again", {}).values()) if r.get("again") else float("nan")
     all_s = lambda r: sum(s["seconds"] for s in r["stages"].values())
+    plus_s = lambda r: (sum(s["seconds"] for s in r["plus_one"].values())
+                        if r.get("plus_one") and not any("failed" in s for s in r["plus_one"].values()) else float("nan"))
     pack_s = lambda r: r["packaging"]["seconds"] if r["packaging"] else float("nan")
     # the stages run one after another, so the build's peak is its largest stage's
-    peak = lambda r: max(_peak(s) for s in [*r["stages"].values(), *r.get("again", {}).values()])
+    peak = lambda r: max(_peak(s) for s in [*r["stages"].values(), *r.get("again", {}).values(), *r.get("plus_one", {}).values()])
     all_peak = lambda r: max(peak(r), _peak(r["packaging"]) if r["packaging"] else 0)
     reports = lambda r: r["n"] * r["years"]
     pages_b = lambda r: sum(v for k, v in r["bytes"].items() if k in KINDS and k not in OFF_PAGES)
@@ -438,6 +466,9 @@ def summarize(results: list[dict]) -> None:
              ("make site from scratch, for Pages (p + a-d): seconds", *(f"{pack_s(r) + site_s(r):.0f}" for r in done)),
              ("the same build again, nothing changed (a-d): seconds", *(f"{again_s(r):.0f}" for r in done)),
              ("    of which xxgk pages (every page kept)", *(f"{r['again']['pages']['seconds']:.0f}" if r.get("again") else "—" for r in done)),
+             ("one new report (a new agency): make site, seconds", *(f"{plus_s(r):.0f}" for r in done)),
+             *[(f"    {step}", *(f"{r['plus_one'][step]['seconds']:.0f}" if step in r.get("plus_one", {}) else "—" for r in done))
+               for step in ("package", *FOR_PAGES)],
              ("make site from scratch, compressed (p + a-e): seconds",
               *(f"{pack_s(r) + all_s(r):.0f}" if "compress" in r["stages"] else "—" for r in done)),
              ("files in site", *(f"{r['bytes']['files']:,}" for r in done)),
@@ -471,8 +502,8 @@ def summarize(results: list[dict]) -> None:
                    *[("", "the same with compressed copies (p + a-e)", f"{(pack_s(r) + all_s(r)) / 60:.1f} min", limit,
                       pack_s(r) + all_s(r) <= TARGET_SECONDS)] * ("compress" in r["stages"]),
                    ("", "site build, package cached (a-d)", f"{site_s(r) / 60:.1f} min", limit, site_s(r) <= TARGET_SECONDS),
-                   ("", "rebuild, nothing changed (a-d; lower bound of one new report)", f"{again_s(r) / 60:.1f} min",
-                    f"<= {TARGET_REBUILD_SECONDS / 60:.0f} min", again_s(r) <= TARGET_REBUILD_SECONDS),
+                   ("", "make site after one new report (package + a-d)", f"{plus_s(r) / 60:.1f} min",
+                    f"<= {TARGET_REBUILD_SECONDS / 60:.0f} min", plus_s(r) <= TARGET_REBUILD_SECONDS),
                    ("", "peak memory, any step (p, a-e)", f"{all_peak(r):.0f} MB", f"<= {TARGET_MB} MB", all_peak(r) <= TARGET_MB),
                    ("", f"pages GitHub Pages would serve{pages_target}", f"{_mb(pages_b(r))} MB", f"<= {TARGET_PAGES_MB} MB",
                     pages_b(r) <= TARGET_PAGES_MB * 1e6),

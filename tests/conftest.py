@@ -90,6 +90,7 @@ def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None) -
     from xxgk.package import build
     from xxgk.site.finish import finish
     from xxgk.site.pages import render_agencies, write_pages
+    from xxgk.site.render import mkdocs_dir
 
     build(corpus, work / "datapackage", jobs=1)
     if edit:
@@ -100,7 +101,7 @@ def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None) -
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
     (work / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(work / "mkdocs.yml")],
+    result = subprocess.run([str(BIN / "python"), "-m", "xxgk.site.mkdocs_build", str(work / "mkdocs.yml"), str(mkdocs_dir(work / "site"))],
                             capture_output=True, text=True, cwd=work, env={**os.environ, "XXGK_SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr
     assert render_agencies(work / "site", work / "docs", files) == len(site.agencies)

@@ -3,14 +3,15 @@ and sliced per report, the downloads copied and joined in blocks."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xxgk.site.pages import copy_package, join_parquet
+from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads
 from xxgk.site.published import Published, read_facts, report_offsets
 
 ROWS = [("a", "requests", "new", "total", 3.0, "reported", 12), ("a", "requests", "granted", "total", 1.0, "reported", 13),
@@ -59,14 +60,14 @@ def test_parts_joined_in_batches_hold_every_row_in_order(tmp_path):
 
 
 def test_the_downloads_copied_in_blocks_hold_the_package(package, tmp_path):
-    """`copy_package` streams every file: the zip holds each of the package's files as it is, each
+    """`make_downloads` streams every file: the zip holds each of the package's files as it is, each
     Excel CSV is the CSV after a byte-order mark, a dataset kept in parts is one file of the same
     rows, and a second copy is byte-identical."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     made = []
     for run in ("a", "b"):
-        site = SimpleNamespace(package=package, downloads=tmp_path / run / "data", fragments=tmp_path / run / "fragments")
-        copy_package(site)  # type: ignore[arg-type]
-        made.append(site.downloads)
+        assert make_downloads(package, tmp_path / run / "data", descriptor)
+        made.append(tmp_path / run / "data")
     files = sorted(p for p in package.rglob("*") if p.is_file() and not p.name.startswith("."))
     with zipfile.ZipFile(made[0] / "xxgk-datapackage.zip") as z:
         assert z.namelist() == [f"xxgk-datapackage/{p.relative_to(package).as_posix()}" for p in files]
@@ -80,3 +81,21 @@ def test_the_downloads_copied_in_blocks_hold_the_package(package, tmp_path):
         assert joined.is_file() and pq.read_table(joined).equals(pq.read_table(dataset))
     assert {p.relative_to(made[0]): p.read_bytes() for p in made[0].rglob("*") if p.is_file()} == \
            {p.relative_to(made[1]): p.read_bytes() for p in made[1].rglob("*") if p.is_file()}
+
+
+def test_the_downloads_are_kept_while_the_package_is_the_same(package, tmp_path):
+    """Made once per package: a second build keeps them (nothing is written), another package's
+    descriptor makes them again; a table longer than a sheet gets no Excel copy."""
+    target = tmp_path / "data"
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert make_downloads(package, target, descriptor)
+    zipped = (target / "xxgk-datapackage.zip").stat()
+    assert not make_downloads(package, target, descriptor)
+    assert (target / "xxgk-datapackage.zip").stat().st_mtime_ns == zipped.st_mtime_ns
+    changed = tmp_path / "changed"
+    shutil.copytree(package, changed)
+    long = dict(descriptor, resources=[dict(r, x_rows=EXCEL_ROWS + 1) if r["name"] == "facts" else r for r in descriptor["resources"]])
+    (changed / "datapackage.json").write_text(json.dumps(long), encoding="utf-8")
+    assert make_downloads(changed, target, long)
+    assert not (target / "excel" / "facts.csv").exists() and (target / "excel" / "reports.csv").is_file()
+    assert json.loads((target / "datapackage.json").read_text()) == long

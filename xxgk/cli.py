@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -260,42 +259,38 @@ def _cmd_harvest_merge(args) -> int:
 def _cmd_render(args) -> int:
     from .site.pages import render_agencies
 
-    written = render_agencies(Path(args.site), Path(args.pages), Path(args.files) if args.files else None)
+    written = render_agencies(Path(args.site), Path(args.pages), Path(args.files) if args.files else None,
+                              Path(args.mkdocs) if args.mkdocs else None)
     print(f"agency pages rendered: {written} in {args.site}/agencies" + (f"; the downloads in {args.files}" if args.files else ""))
     return 0
 
 
 def _cmd_site(args) -> int:
-    """MkDocs into a fresh folder, the agency pages rendered into it, then swapped in for the
-    published site in one step: a build that fails or is killed leaves the site as it was."""
+    """MkDocs (again only where the Markdown changed, into its own folder beside the site), then
+    MkDocs' pages and the pages written whole put into the site where they changed. A failed
+    MkDocs build leaves the site as it was; each file is replaced whole, so a build stopped
+    midway leaves whole files of the last build and this one, and the next build completes it."""
     import subprocess
 
     from .package import publish
     from .site.finish import finish
     from .site.links import files_url
-    from .site.pages import render_agencies
+    from .site.render import mkdocs_dir, render_agencies
 
     target = Path(args.site)
-    try:
-        tmp = publish.temp_beside(target, "site")
-    except publish.NotOurs as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
+    if not publish.is_ours(target):
+        print(f"xxgk: {publish.NotOurs(target)}", file=sys.stderr)
         return 2
-    try:
-        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", args.config,
-                                "--site-dir", str(tmp.resolve())])
-        if build.returncode:
-            print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
-            return build.returncode
-        files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
-        if files is not None:
-            shutil.rmtree(files, ignore_errors=True)
-        written = render_agencies(tmp, Path(args.pages), files)
-        finish(tmp, config=Path(args.config))  # sitemaps, then the pre-compressed copies
-        publish.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    made = mkdocs_dir(target)
+    build = subprocess.run([sys.executable, "-m", "xxgk.site.mkdocs_build", str(args.config), str(made.resolve())])
+    if build.returncode:
+        print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
+        return build.returncode
+    target.mkdir(parents=True, exist_ok=True)
+    publish.mark(target, "site")
+    files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
+    written = render_agencies(target, Path(args.pages), files, made)
+    finish(target, config=Path(args.config))  # sitemaps, then the pre-compressed copies
     print(f"site built in {target} ({written} agency pages)" + (f"; its downloads in {args.files}, for {files_url()}" if files_url() else ""))
     return 0
 
@@ -386,8 +381,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="where the site's downloads go when XXGK_FILES_URL publishes them apart from the pages")
     p.set_defaults(func=_cmd_site)
 
-    p = sub.add_parser("render", help="after `mkdocs build`: put the agency and source pages `xxgk pages` wrote whole into the site")
-    p.add_argument("--site", default=str(paths.SITE), help="the rendered site")
+    p = sub.add_parser("render", help="after `python -m xxgk.site.mkdocs_build`: put MkDocs' pages and those `xxgk pages` wrote whole into the site")
+    p.add_argument("--site", default=str(paths.SITE), help="the site")
+    p.add_argument("--mkdocs", default=None, help="where MkDocs built (default: .SITE.mkdocs beside the site)")
     p.add_argument("--pages", default=str(paths.SITE_DOCS), help="the pages folder `xxgk pages` wrote")
     p.add_argument("--files", default=None, help="where the downloads go when published apart (XXGK_FILES_URL), as `xxgk site --files`")
     p.set_defaults(func=_cmd_render)

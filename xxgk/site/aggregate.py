@@ -20,6 +20,7 @@ from . import lists
 from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
+from .downloads import EXCEL_ROWS, fits_excel
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
@@ -358,10 +359,14 @@ def downloads(site: Site) -> None:
              f"- {t('with_size', name='[' + t('downloads_zip') + '](' + href('xxgk-datapackage.zip') + ')', size=size(target / 'xxgk-datapackage.zip'))}",
              f"- {t('with_size', name='[datapackage.json](' + href('datapackage.json') + ')', size=size(target / 'datapackage.json'))}", "",
              f"| {t('table')} | {t('field_description')} | {t('row_count')} | CSV | {t('excel_csv')} | Parquet |", "| --- | --- | ---: | --- | --- | --- |"]
+    def excel(res: dict) -> str:  # a table longer than a sheet has no Excel copy, and says so
+        name = res["name"]
+        return f"[{name}.csv]({href(f'excel/{name}.csv')})" if fits_excel(res) else t("excel_too_many_rows", rows=f"{EXCEL_ROWS + 1:,}")
+
     for res in d["resources"]:
         name = res["name"]
         lines.append(f"| `{name}` | {t('titled', title=esc(res['title']), description=esc(res['description']))} | {res.get('x_rows', '')} "
-                     f"| [{name}.csv]({href(f'data/{name}.csv')}) ({size(target / 'data' / f'{name}.csv')}) | [{name}.csv]({href(f'excel/{name}.csv')}) "
+                     f"| [{name}.csv]({href(f'data/{name}.csv')}) ({size(target / 'data' / f'{name}.csv')}) | {excel(res)} "
                      f"| [{name}.parquet]({href(f'data/{name}.parquet')}) ({size(target / 'data' / f'{name}.parquet')}) |")
     lines += ["", t("downloads_excel_note"), "",
               f"## {t('downloads_examples')}", "", t("downloads_python"), "", "```python", *PYTHON_EXAMPLE, "```", "",

@@ -11,7 +11,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import paths
-from .links import files_url
 from .published import Published, superseded_by
 from .render import fragments_dir
 
@@ -50,10 +49,11 @@ class Site:
 
     @property
     def downloads(self) -> Path:
-        """Where the package's files for download go (`data/`): with the pages, or, when the
-        downloads are published apart (XXGK_FILES_URL), beside the pages written whole, from
-        where `render.render_agencies` sends them to their own folder."""
-        return (self.fragments if files_url() else self.out) / "data"
+        """Where the package's files for download are made (`data/`): beside the pages written
+        whole, kept from build to build while the package is the same; from there `build` links
+        them in with the pages or `render.render_agencies` sends them to their own folder
+        (XXGK_FILES_URL)."""
+        return self.fragments / "data"
 
     def write(self, rel: str, text: str) -> None:
         """Write a file of the pages; a Markdown file is a page, and counted."""

@@ -16,40 +16,48 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from pathlib import Path
-
-import pyarrow.parquet as pq
 
 from .. import paths
 from ..package import publish
 from . import aggregate
 from .charts import site_config, templates
 from .context import Site
+from .downloads import make_downloads
 from .html import json_in_html
 from .keys import FIGURES, KEYS, digest, pages_version, read_figures, read_keys, write_figures
-from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, region_href, source_href
+from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, files_url, region_href, source_href
 from .render import fragments_dir, render_agencies, vendor_vega
+from .sync import link_file, move_changed
 from .workers import jobs_wanted, write_agencies, write_sources
-
-COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
-JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
 
 __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "file_name", "fragments_dir", "region_href",
            "render_agencies", "source_href", "write_pages"]
 
 
 def build(site: Site, jobs: int = 1) -> int:
-    """Write every page of `site` into its folder (made anew), and the pages written whole beside
-    it (agency and source pages); those made from the same rows by the same code as last time
-    are kept, on `jobs` cores. Returns the number of pages."""
+    """Write every page of `site` into a folder made anew, moved into its folder where a file
+    changed (an unchanged page keeps its file and time, so MkDocs renders it no more: `sync`),
+    and the pages written whole beside it (agency and source pages; those made from the same
+    rows by the same code as last time are kept), on `jobs` cores. Returns the number of pages."""
     publish.check_target(site.out)  # never remove a folder xxgk did not write (`--out corpus`)
     if not ((site.fragments / KEYS).is_file() or publish.is_ours(site.fragments)):
         raise publish.NotOurs(site.fragments)  # its stale pages are deleted below
-    if site.out.exists():
-        shutil.rmtree(site.out)
-    shutil.copytree(site.sources, site.out)
-    publish.mark(site.out, "site pages")
+    final, site.out = site.out, publish.temp_beside(site.out, "site pages")  # made anew, then put in place
+    try:
+        _write(site, jobs)
+        final.mkdir(parents=True, exist_ok=True)
+        publish.mark(final, "site pages")
+        # the pages that did not change keep their files (and times: MkDocs rebuilds only the others)
+        move_changed(site.out, final)
+    finally:
+        shutil.rmtree(site.out, ignore_errors=True)
+        site.out = final
+    return site.pages
+
+
+def _write(site: Site, jobs: int) -> None:
+    shutil.copytree(site.sources, site.out, dirs_exist_ok=True)
     site.fragments.mkdir(parents=True, exist_ok=True)
     publish.mark(site.fragments, "agency pages")
     previous = read_keys(site.fragments / KEYS)
@@ -60,7 +68,9 @@ def build(site: Site, jobs: int = 1) -> int:
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
-    copy_package(site)
+    make_downloads(site.package, site.downloads, site.pub.descriptor)
+    if not files_url():  # published with the pages: MkDocs checks the links to them and copies them in
+        shutil.copytree(site.downloads, site.out / "data", ignore=shutil.ignore_patterns(".*"), copy_function=link_file)
     kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
     sources = write_sources(site, kept_sources, jobs)
     agencies = write_agencies(site, kept_agencies, jobs)
@@ -72,7 +82,6 @@ def build(site: Site, jobs: int = 1) -> int:
     (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     aggregate.write_all(site)  # which takes every counted report's figures (from the record where kept)
     write_figures(site.fragments / FIGURES, figures_version, ((rid, f.plain()) for rid, f in sorted(site.pub._figures.items())))
-    return site.pages
 
 
 def _kept(previous: dict, kind: str) -> dict:
@@ -87,44 +96,6 @@ def remove_stale(folder: Path, keep: set[str], by_stem: bool = False) -> None:
     for path in folder.glob("*") if folder.is_dir() else ():
         if path.is_file() and (path.name.split(".", 1)[0] if by_stem else path.name) not in keep:
             path.unlink()
-
-
-def copy_package(site: Site) -> None:
-    """The package's files for download, each CSV also with a byte-order mark for Excel, each
-    Parquet dataset as one file, and the whole package as one zip (fixed dates: the same package
-    makes the same bytes)."""
-    target = site.downloads
-    shutil.rmtree(site.fragments / "data", ignore_errors=True)  # the last build's, wherever this one goes
-    shutil.copytree(site.package, target, ignore=shutil.ignore_patterns(".*"))  # not the build's marker
-    for dataset in sorted(p for p in (target / "data").glob("*.parquet") if p.is_dir() and any(p.glob("*.parquet"))):
-        # a resource the package keeps in parts (one file per year) is downloaded as one file
-        joined = dataset.with_name(f".{dataset.name}")
-        join_parquet(sorted(dataset.glob("*.parquet")), joined)
-        shutil.rmtree(dataset)
-        joined.rename(dataset)
-    excel = target / "excel"
-    excel.mkdir()
-    for csv_path in sorted((site.package / "data").glob("*.csv")):
-        with open(csv_path, "rb") as src, open(excel / csv_path.name, "wb") as dst:
-            dst.write(b"\xef\xbb\xbf")
-            shutil.copyfileobj(src, dst, COPY_BLOCK)
-    with zipfile.ZipFile(target / "xxgk-datapackage.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(p for p in site.package.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(site.package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.file_size = f.stat().st_size  # tells the zip beforehand whether the entry needs ZIP64
-            with open(f, "rb") as src, z.open(info, "w") as dst:
-                shutil.copyfileobj(src, dst, COPY_BLOCK)
-
-
-def join_parquet(parts: list[Path], target: Path) -> None:
-    """The parts (one at least) of a Parquet dataset as one file, batch by batch (a national facts table does
-    not fit in memory twice)."""
-    schema = pq.read_schema(parts[0])
-    with pq.ParquetWriter(target, schema, compression="zstd", compression_level=3) as writer:
-        for part in parts:
-            for batch in pq.ParquetFile(part).iter_batches(batch_size=JOIN_ROWS):
-                writer.write_batch(batch, row_group_size=JOIN_ROWS)
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,

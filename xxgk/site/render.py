@@ -10,13 +10,14 @@ of agencies."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 from .. import paths
 from ..files import write_atomic
 from .links import RESERVED_NAMES, sources_apart
+from .sitemap import is_sitemap
+from .sync import SourceFile, files_under, put_files
 
 WHOLE = ("agencies", "sources")  # the site's folders whose pages are written whole, outside MkDocs
 
@@ -28,47 +29,51 @@ def fragments_dir(pages: Path) -> Path:
     return pages.with_name(pages.name + "-agencies")
 
 
-def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | None = None) -> int:
-    """Put the pages written whole (agency pages and their CSVs, source pages and their files)
-    into the built site; returns the number of agency pages. With `files` (the site's downloads
-    published apart: XXGK_FILES_URL), every file but a page goes there instead, at the same path
-    (and the package's files, `data/`), and the source pages too when they were written to be
-    published with their files (`sources_apart`: XXGK_SITE_URL set as well, as for `xxgk pages`).
-    A hard link where the file system allows it (a file there is never written in place: every
-    writer replaces it whole)."""
+def mkdocs_dir(site: Path) -> Path:
+    """Where MkDocs builds the aggregate pages for the site `site` (beside it, kept from build to
+    build so that MkDocs rebuilds only the pages whose Markdown changed: `mkdocs_build`)."""
+    site = Path(site)
+    return site.with_name(f".{site.name}.mkdocs")
+
+
+def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | None = None, made: Path | None = None) -> int:
+    """Put into the site `site` what MkDocs made (`made`, by default `mkdocs_dir(site)`: copied,
+    with their times) and the pages written whole (agency pages and their CSVs, source pages and
+    their files, the package's files: hard links where the file system allows, as no writer
+    writes a file there in place); returns the number of agency pages. With `files` (the
+    site's downloads published apart: XXGK_FILES_URL), every file written whole but a page goes
+    there instead, at the same path (and the package's files, `data/`), and the source pages too
+    when they were written to be published with their files (`sources_apart`: XXGK_SITE_URL set
+    as well, as for `xxgk pages`).
+
+    Only what changed is put in place (`sync.put_files`): a national site is half a million
+    files, of which a new report changes a few hundred. The sitemaps and compressed copies that
+    `finish` writes stay until it replaces them."""
     site, fragments = Path(site), fragments_dir(pages)
+    made = mkdocs_dir(site) if made is None else Path(made)
+    on_site: dict[str, SourceFile] = {rel: SourceFile(made / rel, linked=False) for rel in files_under(made)}
+    apart: dict[str, SourceFile] = {}
+    moved = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     written = 0
-    apart = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     for folder in (*WHOLE, "data"):
-        # os.walk and one mkdir per folder: a national site links half a million files
-        for here, dirs, names in os.walk(fragments / folder):
-            dirs.sort()
-            rel = Path(here).relative_to(fragments)
-            made: set[Path] = set()
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                page = name.endswith(".html")
-                if folder == "agencies" and name.split(".", 1)[0] in RESERVED_NAMES:  # file_name() never makes one: a stray file
-                    raise ValueError(f"{Path(here) / name} would overwrite a page of the site")
-                target = (site if files is None or (page and folder not in apart) else Path(files)) / rel
-                if target not in made:
-                    target.mkdir(parents=True, exist_ok=True)
-                    made.add(target)
-                _link(Path(here) / name, target / name)
-                written += folder == "agencies" and page
+        for rel in sorted(files_under(fragments / folder)):
+            name = rel.rsplit("/", 1)[-1]
+            page = name.endswith(".html")
+            if folder == "agencies" and name.split(".", 1)[0] in RESERVED_NAMES:  # file_name() never makes one: a stray file
+                raise ValueError(f"{fragments / folder / rel} would overwrite a page of the site")
+            where = on_site if files is None or (page and folder not in moved) else apart
+            where[f"{folder}/{rel}"] = SourceFile(fragments / folder / rel, linked=True)
+            written += folder == "agencies" and page
+    put_files(site, on_site, keep=lambda rel: is_sitemap(rel) or _compressed_copy_of(rel, on_site))
+    if files is not None:
+        put_files(Path(files), apart)
     return written
 
 
-def _link(path: Path, dest: Path) -> None:
-    """`dest` as a hard link to `path` (a copy where links are refused), replacing what is there."""
-    try:
-        os.link(path, dest)
-    except FileExistsError:  # the last build's: replaced, never written through (it may be linked to a page)
-        dest.unlink()
-        _link(path, dest)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(path, dest)
+def _compressed_copy_of(rel: str, wanted: dict) -> bool:
+    """Whether `rel` is a compressed copy (`compress`) of a file the site keeps: `finish` brings it up to date."""
+    stem, dot, suffix = rel.rpartition(".")
+    return bool(dot) and f".{suffix}" in (".gz", ".br") and stem in wanted
 
 
 def vendor_vega(target: Path) -> None:

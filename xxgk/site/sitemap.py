@@ -78,6 +78,11 @@ def _document(root: str, entries: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def is_sitemap(rel: str) -> bool:
+    """Whether a file of the site (its path from the top) is one `write_sitemaps` writes."""
+    return rel in (INDEX, f"{INDEX}.gz") or (rel.startswith("sitemap-") and ".xml" in rel and "/" not in rel)
+
+
 def write_sitemaps(site_dir: Path, base_url: str, per_file: int = PER_FILE) -> int:
     """Write the sitemap files and their index into `site_dir` (replacing MkDocs' sitemap.xml and
     sitemap.xml.gz and any sitemap-N.xml of an earlier run); the number of URLs listed. Without a
