@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,6 +75,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     summary = Summary()
     reports: list[dict] = []
     seen: dict[str, str] = {}
+    copies_of: Counter = Counter()  # report_id: the files of that content
     later: list[tuple[dict, Finding]] = []  # findings about a report that depend on the build, not on its file
     summaries: dict[str, dict] = {}  # report_id: what the cross-year checks compare
     # results the year before may settle (see _settle_by_previous): their rows are written after
@@ -112,8 +113,8 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
         rid = rep["report_id"]
         if rid in seen:
             first = seen[rid]
-            n = sum(1 for r in reports if r["report_id"].startswith(rid))
-            rep["report_id"] = rid = f"{rid}-{n + 1}"
+            copies_of[rid] += 1  # the files of this content so far
+            rep["report_id"] = rid = f"{rid}-{copies_of[rid]}"
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
             g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
@@ -122,6 +123,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
+            copies_of[rid] = 1
             summaries[rid] = res.crossyear
             if res.codes.get("ambiguous-digits") and res.settles:
                 held.append(res)  # the year before may settle it: written once every report is known
@@ -147,8 +149,12 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     agencies = agencies_.agencies(reports, named)
     later += choose_primaries(reports)
     later += copies.republished(reports, origins)
+    counted_by_year: dict[tuple[str, int], list[dict]] = defaultdict(list)  # each agency's reports of each year
+    for r in reports:
+        if register.counted(r):
+            counted_by_year[(r["agency_id"], r["year"])].append(r)
     for res in held:
-        _settle_by_previous(res, reports, summaries, summary)
+        _settle_by_previous(res, counted_by_year, summaries, summary)
         place(res)
     later += _compare_copies(reports, entries, part_cache)
     counted = Counter(r["agency_id"] for r in reports if r["agency_id"] and r["status"] != "duplicate" and not r["superseded_by"])
@@ -316,12 +322,13 @@ def _settle_group(group: list[FileResult]) -> list[FileResult]:
     return group
 
 
-def _settle_by_previous(res: FileResult, reports: list[dict], summaries: dict[str, dict], summary: Summary) -> None:
-    """Glued digits settled by the agency's report of the year before (`crossyear.pick_previous`);
-    the build's counts follow the amended result."""
+def _settle_by_previous(res: FileResult, counted_by_year: dict[tuple[str, int], list[dict]], summaries: dict[str, dict],
+                        summary: Summary) -> None:
+    """Glued digits settled by the agency's report of the year before (`crossyear.pick_previous`;
+    `counted_by_year`: the counted reports by agency and year); the build's counts follow the
+    amended result."""
     rep = res.report
-    before = [r for r in reports if rep["agency_id"] and r["agency_id"] == rep["agency_id"] and rep["year"]
-              and r["year"] == rep["year"] - 1 and register.counted(r)]
+    before = counted_by_year.get((rep["agency_id"], rep["year"] - 1), []) if rep["agency_id"] and rep["year"] else []
     if len(before) != 1:
         return
     codes, status = res.codes, rep["status"]
