@@ -1,12 +1,16 @@
 """The agency and source pages are written on every core: the same pages, byte for byte, and the
 same aggregate pages (which sum the figures the workers computed) as written in one process."""
 
+import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from xxgk.site import workers
+from xxgk.site.keys import FIGURES, read_figures, write_figures
 from xxgk.site.pages import write_pages
+from xxgk.site.published import ReportFigures
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -43,3 +47,23 @@ def test_a_build_with_nothing_changed_reads_no_facts(package, mixed_corpus, tmp_
     assert _tree(tmp_path) == before
     with pytest.raises(RuntimeError):  # let go once the agency pages are written: never read as empty
         again.pub.facts(next(iter(first.pub._figures)))
+
+
+def test_the_figures_record_reads_back_whole_and_of_its_version_only(tmp_path):
+    """`.figures.json` is read a report at a time, kept as text until used; a record of another
+    version, cut short or not as written gives nothing (every figure is then computed again)."""
+    path = tmp_path / FIGURES
+    values = {"r1": {"handled": 3, "appeals": [["复议·维持", 1]]}, "r2": {"handled": None, "appeals": []}}
+    write_figures(path, "v1", values.items())
+    kept = read_figures(path, "v1")
+    assert list(kept) == ["r1", "r2"] and {rid: json.loads(text) for rid, text in kept.items()} == values
+    assert json.loads(path.read_text(encoding="utf-8"))["figures"] == values  # still one JSON document
+    assert read_figures(path, "v2") == {}
+    path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8")
+    assert read_figures(path, "v1") == {}
+    write_figures(path, "v1", [])
+    assert read_figures(path, "v1") == {} and json.loads(path.read_text(encoding="utf-8"))["figures"] == {}
+    figures = ReportFigures.from_plain({"handled": 1, "outcomes": [["予以公开", 1]], "outcome_sum": 1, "applicants": [], "new": 1,
+                                        "granted": 1, "denied": None, "not_held": None, "review": None, "litigation": None, "appeals": []})
+    again = pickle.loads(pickle.dumps(figures))
+    assert again == figures and again.outcomes[0][0] is figures.outcomes[0][0]  # labels shared, not copied

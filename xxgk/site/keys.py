@@ -46,19 +46,38 @@ def read_keys(path: Path) -> dict:
     return keys if isinstance(keys, dict) else {}
 
 
-def read_figures(path: Path, version: str) -> dict[str, dict]:
-    """The last build's figures of each report (fields by name), if made by the same code from
-    the same codes table (`version`); nothing otherwise or when unreadable."""
-    record = read_keys(path)
-    figures = record.get("figures")
-    return figures if record.get("version") == version and isinstance(figures, dict) else {}
+def read_figures(path: Path, version: str) -> dict[str, str]:
+    """The last build's figures of each report, as the JSON text of its fields (decoded when a
+    report's are used: a national site's record as Python values would be half a gigabyte), if
+    made by the same code from the same codes table (`version`); nothing otherwise or when
+    unreadable or not as `write_figures` writes it."""
+    figures: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8") as lines:
+            if next(lines, "") != f'{{"version": {json.dumps(version)}, "figures": {{\n':
+                return {}
+            for line in lines:
+                if line == "}}\n":
+                    return figures
+                rid, sep, values = line.rstrip("\n").removesuffix(",").partition(": ")
+                if not sep or not (values.startswith("{") and values.endswith("}")):
+                    return {}
+                figures[json.loads(rid)] = values
+    except (OSError, ValueError):
+        return {}
+    return {}  # cut short
 
 
 def write_figures(path: Path, version: str, figures: Iterable[tuple[str, dict]]) -> None:
     """The figures by report (in report order), one report a line: a national site's would be
     hundreds of megabytes as one string."""
     with open(path, "w", encoding="utf-8") as out:
-        out.write(f'{{"version": {json.dumps(version)}, "figures": {{')
-        out.writelines(f'{"," if k else ""}\n{json.dumps(rid)}: {json.dumps(values, ensure_ascii=False, sort_keys=True)}'
-                       for k, (rid, values) in enumerate(figures))
-        out.write("\n}}\n")
+        out.write(f'{{"version": {json.dumps(version)}, "figures": {{\n')
+        last = None
+        for rid, values in figures:
+            if last is not None:
+                out.write(last + ",\n")
+            last = f"{json.dumps(rid)}: {json.dumps(values, ensure_ascii=False, sort_keys=True)}"
+        if last is not None:
+            out.write(last + "\n")
+        out.write("}}\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import sys
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -119,7 +120,7 @@ class Published:
     _facts: Any = None  # the facts table (pyarrow.Table)
     _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
-    kept_figures: dict[str, dict] = field(default_factory=dict)  # a previous build's, made by the same code (`keys.FIGURES`)
+    kept_figures: dict[str, str] = field(default_factory=dict)  # a previous build's (JSON), made by the same code (`keys.FIGURES`)
     _overview: Overview | None = None
     _released: bool = False
 
@@ -217,7 +218,7 @@ class Published:
         from the previous build)."""
         if report_id not in self._figures:
             kept = self.kept_figures.get(report_id)
-            self._figures[report_id] = (ReportFigures.from_plain(kept) if kept is not None
+            self._figures[report_id] = (ReportFigures.from_plain(json.loads(kept)) if kept is not None
                                         else report_figures(self, self.facts(report_id) if facts is None else facts))
         return self._figures[report_id]
 
@@ -277,8 +278,12 @@ class ReportFigures:
     @classmethod
     def from_plain(cls, values: dict) -> ReportFigures:
         pairs = {"outcomes", "applicants", "appeals"}
-        fields: dict[str, Any] = {k: [tuple(x) for x in v] if k in pairs else v for k, v in values.items()}
+        # a label is one string shared by every report's figures (a national site holds 100,000s)
+        fields: dict[str, Any] = {k: [(sys.intern(x[0]), x[1]) for x in v] if k in pairs else v for k, v in values.items()}
         return cls(**fields)
+
+    def __reduce__(self):  # figures coming back from a page worker share their labels again
+        return (ReportFigures.from_plain, (self.plain(),))
 
     @property
     def agrees(self) -> bool:
