@@ -282,7 +282,9 @@ def plus_one(work: Path, corpus: Path, n: int, years: int) -> dict:
     bigger, package = work / "corpus-plus-one", work / "package-plus-one"
     shutil.rmtree(bigger, ignore_errors=True)
     shutil.copytree(corpus, bigger, copy_function=os.link)
-    rel, text = _report((0, n * years, n, None))
+    # a report not seen before (a seed of its own each run): its year's part of the package is
+    # written, as for a report really new, not taken from the parts cache of an earlier run
+    rel, text = _report((time.time_ns(), n * years, n, None))
     (bigger / rel).parent.mkdir(parents=True, exist_ok=True)
     (bigger / rel).write_text(text, encoding="utf-8")
     timed = {"package": run([BIN / "xxgk", "package", "--corpus", bigger, "--out", package, "--no-validate",
