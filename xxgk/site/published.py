@@ -65,12 +65,11 @@ def read_facts(package: Path) -> pa.Table:
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
     schema = pq.read_schema(files[0])
     texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    narrow = {f.name: pa.dictionary(pa.int16(), pa.string()) if f.name in texts
-              else pa.int32() if pa.types.is_int64(f.type) else f.type for f in schema}
-    batches = [pa.RecordBatch.from_arrays([column.cast(narrow[name]) for name, column in zip(batch.schema.names, batch.columns)],
-                                          schema=pa.schema([pa.field(n, t) for n, t in narrow.items()]))
+    narrow = pa.schema([pa.field(f.name, pa.dictionary(pa.int16(), pa.string()) if f.name in texts
+                                 else pa.int32() if pa.types.is_int64(f.type) else f.type) for f in schema])
+    batches = [pa.RecordBatch.from_arrays([column.cast(field.type) for field, column in zip(narrow, batch.columns)], schema=narrow)
                for file in files for batch in pq.ParquetFile(file, read_dictionary=texts).iter_batches(FACTS_BATCH)]
-    table = pa.Table.from_batches(batches, schema=pa.schema([pa.field(n, t) for n, t in narrow.items()]))
+    table = pa.Table.from_batches(batches, schema=narrow)
     del batches
     for name in texts:
         table = table.set_column(table.schema.get_field_index(name), name, _narrowest(table.column(name)))
