@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads
+from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads, start_downloads
 from xxgk.site.published import Published, read_facts, report_offsets
 
 ROWS = [("a", "requests", "new", "total", 3.0, "reported", 12), ("a", "requests", "granted", "total", 1.0, "reported", 13),
@@ -99,3 +99,23 @@ def test_the_downloads_are_kept_while_the_package_is_the_same(package, tmp_path)
     assert make_downloads(changed, target, long)
     assert not (target / "excel" / "facts.csv").exists() and (target / "excel" / "reports.csv").is_file()
     assert json.loads((target / "datapackage.json").read_text()) == long
+
+
+def test_the_downloads_made_beside_the_pages_are_the_same_and_fail_aloud(package, tmp_path):
+    """`start_downloads` (a process of its own while the pages are written) makes what
+    `make_downloads` makes, starts nothing when they are made already, and a failure in it is
+    raised where the build waits for it, with the child's traceback."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    wait = start_downloads(package, tmp_path / "apart", descriptor)
+    assert wait() is True
+    assert make_downloads(package, tmp_path / "here", descriptor)
+    files = lambda d: {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+    assert files(tmp_path / "apart") == files(tmp_path / "here")
+    assert start_downloads(package, tmp_path / "apart", descriptor)() is False
+    broken = dict(descriptor, resources=[{"name": "facts"}])  # no path: make_downloads cannot read it
+    try:
+        start_downloads(package, tmp_path / "broken", broken)()
+    except RuntimeError as exc:
+        assert "making the downloads failed" in str(exc) and "KeyError" in str(exc)
+    else:
+        raise AssertionError("the child's failure was not raised")

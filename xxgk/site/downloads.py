@@ -10,9 +10,13 @@ national package is gigabytes of CSV: copying and zipping it on every build woul
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
+import traceback
 import zipfile
+from collections.abc import Callable
+from multiprocessing import get_context
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -38,13 +42,61 @@ def fits_excel(resource: dict) -> bool:
     return int(resource.get("x_rows") or 0) <= EXCEL_ROWS
 
 
+def is_made(package: Path, target: Path) -> bool:
+    """Whether `target` holds the downloads of `package`, made by this code."""
+    stamp = Path(target) / MADE_FROM
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == made_from(package)
+
+
+def start_downloads(package: Path, target: Path, descriptor: dict) -> Callable[[], bool]:
+    """`make_downloads` begun in a process of its own, forked from this one, while the pages are
+    written (copying and zipping gigabytes is disk and zlib, not the pages' Python); returns the
+    wait for it (its result; its failure raised here). Nothing is started when they are made.
+    A bare process, not a pool: a pool's threads in this process would be forked with the page writers."""
+    if is_made(package, target):
+        return lambda: False
+    context = get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    gc.freeze()  # as the page writers do: the child never copies the parent's objects by collecting them
+    try:
+        child = context.Process(target=_make_in_child, args=(writer, package, target, descriptor), name="downloads")
+        child.start()
+    finally:
+        gc.unfreeze()
+    writer.close()
+
+    def wait() -> bool:
+        try:
+            made, value = reader.recv()
+        except EOFError:
+            made, value = False, "it ended without a word"
+        finally:
+            child.join()
+            reader.close()
+        if not made:
+            raise RuntimeError(f"making the downloads failed (exit {child.exitcode}): {value}")
+        return bool(value)
+
+    return wait
+
+
+def _make_in_child(conn, package: Path, target: Path, descriptor: dict) -> None:
+    gc.disable()
+    try:
+        conn.send((True, make_downloads(package, target, descriptor)))
+    except BaseException:
+        conn.send((False, traceback.format_exc()))
+    finally:
+        conn.close()
+
+
 def make_downloads(package: Path, target: Path, descriptor: dict) -> bool:
     """The downloads of `package` in `target` (made anew); False when they are there already,
     made from the same package by the same code."""
     package, target = Path(package), Path(target)
-    stamp = made_from(package)
-    if (target / MADE_FROM).is_file() and (target / MADE_FROM).read_text(encoding="utf-8") == stamp:
+    if is_made(package, target):
         return False
+    stamp = made_from(package)
     shutil.rmtree(target, ignore_errors=True)
     # links, not copies: the package is replaced whole by the next build, never written through
     shutil.copytree(package, target, ignore=shutil.ignore_patterns(".*"), copy_function=link_file)

@@ -15,6 +15,7 @@ CLI and the tests.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..package import publish
 from . import aggregate
 from .charts import site_config, templates
 from .context import Site
-from .downloads import make_downloads
+from .downloads import start_downloads
 from .html import json_in_html
 from .keys import FIGURES, KEYS, digest, pages_version, read_figures, read_keys, write_figures
 from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, files_url, region_href, source_href
@@ -68,12 +69,15 @@ def _write(site: Site, jobs: int) -> None:
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
-    make_downloads(site.package, site.downloads, site.pub.descriptor)
+    downloads = start_downloads(site.package, site.downloads, site.pub.descriptor)
+    try:
+        kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
+        sources = write_sources(site, kept_sources, jobs)
+        agencies = write_agencies(site, kept_agencies, jobs)
+    finally:
+        downloads()  # the downloads page gives their sizes
     if not files_url():  # published with the pages: MkDocs checks the links to them and copies them in
         shutil.copytree(site.downloads, site.out / "data", ignore=shutil.ignore_patterns(".*"), copy_function=link_file)
-    kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
-    sources = write_sources(site, kept_sources, jobs)
-    agencies = write_agencies(site, kept_agencies, jobs)
     site.pub.release_facts()
     keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
     remove_stale(site.fragments / "agencies", keep)
@@ -93,9 +97,14 @@ def _kept(previous: dict, kind: str) -> dict:
 def remove_stale(folder: Path, keep: set[str], by_stem: bool = False) -> None:
     """Remove the files of `folder` no page of this build wrote (by name, or by the name before
     its first dot: a source page's files share it)."""
-    for path in folder.glob("*") if folder.is_dir() else ():
-        if path.is_file() and (path.name.split(".", 1)[0] if by_stem else path.name) not in keep:
-            path.unlink()
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return
+    with entries:
+        stale = [e.path for e in entries if e.is_file(follow_symlinks=False) and (e.name.split(".", 1)[0] if by_stem else e.name) not in keep]
+    for path in stale:
+        os.unlink(path)
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,

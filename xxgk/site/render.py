@@ -17,7 +17,7 @@ from .. import paths
 from ..files import write_atomic
 from .links import RESERVED_NAMES, sources_apart
 from .sitemap import is_sitemap
-from .sync import SourceFile, files_under, put_files
+from .sync import SourceFile, put_files, stats_under
 
 WHOLE = ("agencies", "sources")  # the site's folders whose pages are written whole, outside MkDocs
 
@@ -51,18 +51,18 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
     `finish` writes stay until it replaces them."""
     site, fragments = Path(site), fragments_dir(pages)
     made = mkdocs_dir(site) if made is None else Path(made)
-    on_site: dict[str, SourceFile] = {rel: SourceFile(made / rel, linked=False) for rel in files_under(made)}
+    on_site: dict[str, SourceFile] = {rel: SourceFile(made / rel, linked=False, stat=stat) for rel, stat in stats_under(made).items()}
     apart: dict[str, SourceFile] = {}
     moved = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     written = 0
     for folder in (*WHOLE, "data"):
-        for rel in sorted(files_under(fragments / folder)):
+        for rel, stat in sorted(stats_under(fragments / folder).items()):
             name = rel.rsplit("/", 1)[-1]
             page = name.endswith(".html")
             if folder == "agencies" and name.split(".", 1)[0] in RESERVED_NAMES:  # file_name() never makes one: a stray file
                 raise ValueError(f"{fragments / folder / rel} would overwrite a page of the site")
             where = on_site if files is None or (page and folder not in moved) else apart
-            where[f"{folder}/{rel}"] = SourceFile(fragments / folder / rel, linked=True)
+            where[f"{folder}/{rel}"] = SourceFile(fragments / folder / rel, linked=True, stat=stat)
             written += folder == "agencies" and page
     put_files(site, on_site, keep=lambda rel: is_sitemap(rel) or _compressed_copy_of(rel, on_site))
     if files is not None:
