@@ -147,3 +147,33 @@ def test_a_rebuild_writes_only_the_parts_of_the_years_that_changed(tmp_path, mon
     assert all(w.reused == len(w.parts) and not w.fresh for w in seen[-1].values())  # nothing changed
     build(corpus, tmp_path / "cold", jobs=1)  # no cache: every part written, the same bytes
     assert digests(tmp_path / "cold") == digests(tmp_path / "out") == digests(tmp_path / "again")
+
+
+def test_the_summaries_index_keeps_unchanged_entries_as_they_were_read(tmp_path, monkeypatch):
+    """A rebuild takes each unchanged file's summary from the index without reading its entry, and
+    saves it again as the same bytes; an index of another form is not trusted (each entry is read
+    instead) and the same package comes out."""
+    from xxgk.package import cache as parse_cache
+    from xxgk.package.cache import ParseCache
+
+    monkeypatch.setattr(parse_cache, "RACY_SECONDS", 0)  # files just written are trusted by their stat
+    corpus = corpus_of(tmp_path, ["000", "001"])
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    index = next(cache.rglob("summaries.index"))
+    store = ParseCache(index.parent.parent, index.parent.name)
+    first = dict(store.summaries())
+    assert len(first) == 2 and all(isinstance(v, bytes) for v in first.values())
+    original = ParseCache.get
+    monkeypatch.setattr(ParseCache, "get", lambda self, key: None)  # every entry a miss: only the index can say "cached"
+    shutil.copy(seed("002"), corpus / "002.txt")
+    again = build(corpus, tmp_path / "b", jobs=1, cache=cache)
+    assert again.cached == 2
+    second = ParseCache(index.parent.parent, index.parent.name).summaries()
+    assert len(second) == 3 and all(second[k] == v for k, v in first.items())
+    monkeypatch.setattr(ParseCache, "get", original)
+    store._save_dict(index, {k: ParseCache.summary(v) for k, v in second.items()})  # the values themselves, not bytes
+    assert ParseCache(index.parent.parent, index.parent.name).summaries() == {}
+    third = build(corpus, tmp_path / "c", jobs=1, cache=cache)
+    assert third.cached == 3
+    assert digests(tmp_path / "b") == digests(tmp_path / "c")

@@ -186,15 +186,30 @@ class ParseCache:
 
     # --- what the assemble needs of each entry, without its rows: content key -> FileResult ----
 
-    def summaries(self) -> dict:
-        """The last build's entries without their rows (FileResult with no blocks), by key: a
-        rebuild reads this one file instead of every entry, and an entry's rows only when its
-        part of the package is written again."""
+    def summaries(self) -> dict[str, bytes]:
+        """The last build's entries without their rows (FileResult with no blocks), by key, each
+        pickled on its own (`summary`): a rebuild reads this one file instead of every entry, and
+        an entry's rows only when its part of the package is written again; an unchanged entry
+        is saved again as the bytes it was read as (pickling a national corpus's took seconds)."""
         if self._summaries is None:
-            self._summaries = self._load_dict(self.folder / "summaries.index")
+            loaded = self._load_dict(self.folder / "summaries.index")
+            # an index of another form (values not bytes): every file's entry is read instead, once
+            self._summaries = loaded if all(isinstance(v, bytes) for v in loaded.values()) else {}
         return self._summaries
 
-    def save_summaries(self, summaries: dict) -> None:
+    @staticmethod
+    def summary(raw: bytes | None):
+        """An entry of `summaries`, unpickled (None if it cannot be)."""
+        try:
+            return pickle.loads(raw) if raw else None
+        except Exception:
+            return None
+
+    @staticmethod
+    def pickled(summary) -> bytes:
+        return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def save_summaries(self, summaries: dict[str, bytes]) -> None:
         self._save_dict(self.folder / "summaries.index", summaries)
 
     def known(self, path: str, st: os.stat_result) -> str | None:

@@ -224,7 +224,7 @@ def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str
                     w.fresh.append((name, sig, piece))
                 rows = pq.ParquetFile(parquet).metadata.num_rows
                 target = dataset / f"{name}.parquet"
-                shutil.copyfile(parquet, target)
+                _link_or_copy(parquet, target)
                 w.parts.append((name, rows, target))
                 w.rows += rows
                 with open(piece, "rb") as f:
@@ -234,6 +234,15 @@ def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str
         w.csv_bytes = (data / f"{resource}.csv").stat().st_size
         w.csv_hash = digest.hexdigest()
     return out
+
+
+def _link_or_copy(path: Path, target: Path) -> None:
+    """A part's Parquet file into the package: a hard link where the file system allows (the
+    store replaces its files whole, never writes through them), else a copy."""
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
 
 
 def _order(part: str) -> tuple[bool, str]:

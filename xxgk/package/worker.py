@@ -204,7 +204,8 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
     with _workers(jobs if len(todo) >= 8 else 1) as pool:
         parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
         for task, where, st, key in plan:
-            known = summaries.get(key) if key else None
+            raw = summaries.get(key) if key else None
+            known = ParseCache.summary(raw)
             if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
                 res = replace(known, report=dict(known.report), cached=True, home=(folder, version, task))
                 res.report["source_file"] = task[1]
@@ -219,7 +220,7 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
             if store is not None and res.key and st is not None and not os.path.islink(where):
                 store.remember(where, st, res.key)
             if res.stored and res.key:
-                kept[res.key] = known if isinstance(known, FileResult) else res.summary()
+                kept[res.key] = raw if raw and isinstance(known, FileResult) else ParseCache.pickled(res.summary())
             yield res
     if store is not None:
         store.forget(root, {where for _, where, _, _ in plan})
