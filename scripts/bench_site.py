@@ -456,7 +456,7 @@ def summarize(results: list[dict]) -> None:
 
     rows = [("measure", *(f"N={r['n']:,}" for r in done)),
             ("reports (agency-years)", *(f"{reports(r):,}" for r in done)),
-            ("(p) xxgk package, cached run: seconds", *(f"{pack_s(r):.0f}" for r in done)),
+            ("(p) xxgk package, from scratch, validated: seconds", *(f"{pack_s(r):.0f}" for r in done)),
             ("    peak memory (MB)", *(f"{max(r['packaging']['rss_mb'], r['packaging']['tree_mb']):.0f}" if r["packaging"] else "?" for r in done))]
     for label, stage in zip("abcde", STAGE_NAMES):
         ran = [r["stages"].get(stage) for r in done]
@@ -469,8 +469,10 @@ def summarize(results: list[dict]) -> None:
              ("make site from scratch, for Pages (p + a-d): seconds", *(f"{pack_s(r) + site_s(r):.0f}" for r in done)),
              ("the same build again, nothing changed (a-d): seconds", *(f"{again_s(r):.0f}" for r in done)),
              ("    of which xxgk pages (every page kept)", *(f"{r['again']['pages']['seconds']:.0f}" if r.get("again") else "—" for r in done)),
+             ("    peak memory, any step (MB)", *(f"{max(map(_peak, r['again'].values())):.0f}" if r.get("again") else "—" for r in done)),
              ("one new report (a new agency): make site, seconds", *(f"{plus_s(r):.0f}" for r in done)),
-             *[(f"    {step}", *(f"{r['plus_one'][step]['seconds']:.0f}" if step in r.get("plus_one", {}) else "—" for r in done))
+             *[(f"    {step}: seconds, peak MB", *(f"{r['plus_one'][step]['seconds']:.0f}, {_peak(r['plus_one'][step]):.0f}"
+                                                   if step in r.get("plus_one", {}) else "—" for r in done))
                for step in ("package", *FOR_PAGES)],
              ("make site from scratch, compressed (p + a-e): seconds",
               *(f"{pack_s(r) + all_s(r):.0f}" if "compress" in r["stages"] else "—" for r in done)),

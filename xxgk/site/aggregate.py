@@ -13,6 +13,7 @@ from the package's codes table; every word of the site's own from the strings fi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -48,15 +49,18 @@ def years_of(reports: list[dict]) -> str:
     return t("sep_list").join(map(str, sorted({r["year"] for r in reports if r["year"]})))
 
 
-def write_all(site: Site) -> None:
+def write_all(site: Site, downloads_made: Callable[[], object] = lambda: None) -> None:
+    """Every aggregate page; `downloads_made` is waited for before the downloads page (which
+    gives their sizes), last, so that making them goes on meanwhile."""
     lists.agency_list(site)
     lists.regions(site)
     home(site)
     rankings(site)
     quality(site)
     dictionary(site)
-    downloads(site)
     search(site)
+    downloads_made()
+    downloads(site)
 
 
 def home(site: Site) -> None:

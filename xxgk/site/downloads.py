@@ -51,7 +51,8 @@ def is_made(package: Path, target: Path) -> bool:
 def start_downloads(package: Path, target: Path, descriptor: dict) -> Callable[[], bool]:
     """`make_downloads` begun in a process of its own, forked from this one, while the pages are
     written (copying and zipping gigabytes is disk and zlib, not the pages' Python); returns the
-    wait for it (its result; its failure raised here). Nothing is started when they are made.
+    wait for it (its result; its failure raised here; waiting again says the same). Nothing is
+    started when they are made.
     A bare process, not a pool: a pool's threads in this process would be forked with the page writers."""
     if is_made(package, target):
         return lambda: False
@@ -64,15 +65,18 @@ def start_downloads(package: Path, target: Path, descriptor: dict) -> Callable[[
     finally:
         gc.unfreeze()
     writer.close()
+    outcome: list = []  # (made, value) once waited for: a second wait says the same
 
     def wait() -> bool:
-        try:
-            made, value = reader.recv()
-        except EOFError:
-            made, value = False, "it ended without a word"
-        finally:
-            child.join()
-            reader.close()
+        if not outcome:
+            try:
+                outcome.extend(reader.recv())
+            except EOFError:
+                outcome.extend((False, "it ended without a word"))
+            finally:
+                child.join()
+                reader.close()
+        made, value = outcome
         if not made:
             raise RuntimeError(f"making the downloads failed (exit {child.exitcode}): {value}")
         return bool(value)

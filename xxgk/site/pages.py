@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import paths
@@ -74,18 +75,24 @@ def _write(site: Site, jobs: int) -> None:
         kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
         sources = write_sources(site, kept_sources, jobs)
         agencies = write_agencies(site, kept_agencies, jobs)
+        site.pub.release_facts()
+        keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
+        remove_stale(site.fragments / "agencies", keep)
+        remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
+        keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
+        (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+        # which takes every counted report's figures (from the record where kept); the downloads
+        # page, which gives their sizes, waits for them
+        aggregate.write_all(site, lambda: _downloads_made(site, downloads))
     finally:
-        downloads()  # the downloads page gives their sizes
+        downloads()
+    write_figures(site.fragments / FIGURES, figures_version, ((rid, f.plain()) for rid, f in sorted(site.pub._figures.items())))
+
+
+def _downloads_made(site: Site, wait: Callable[[], bool]) -> None:
+    wait()
     if not files_url():  # published with the pages: MkDocs checks the links to them and copies them in
         shutil.copytree(site.downloads, site.out / "data", ignore=shutil.ignore_patterns(".*"), copy_function=link_file)
-    site.pub.release_facts()
-    keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
-    remove_stale(site.fragments / "agencies", keep)
-    remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
-    keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
-    (site.fragments / KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    aggregate.write_all(site)  # which takes every counted report's figures (from the record where kept)
-    write_figures(site.fragments / FIGURES, figures_version, ((rid, f.plain()) for rid, f in sorted(site.pub._figures.items())))
 
 
 def _kept(previous: dict, kind: str) -> dict:
