@@ -146,3 +146,32 @@ def test_both_reject_each_planted_error(built, tmp_path, kind):
     assert any(check_says in p for p in fast), fast
     full = validate_package(package)
     assert any(frictionless_says in p for p in full), full
+
+
+def test_a_file_checked_a_block_at_a_time_is_named_as_read_whole(built):
+    """`check_stream` reads a part a block at a time (a national part is gigabytes): with blocks of
+    a few hundred bytes it names the same problems, rows counted across blocks, as one read of the
+    whole file, and its size, hash and UTF-8 are the whole file's."""
+    from xxgk.package.conform import check_stream
+
+    descriptor = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    res = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    rows = _rows(built / res["path"])
+    assert len(rows) > 100
+    line, row = rows[0].index("source_line"), rows[0].index("row")
+    for k in (1, 2, 57, len(rows) - 1):  # rows 2, 3, 58 and the last, as the problems count them
+        rows[k][line] = "ten"
+    rows[40][row] = "newish"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    raw = buf.getvalue().encode("utf-8")
+    whole = check_stream(io.BytesIO(raw), res, block=len(raw) + 1)
+    assert check_stream(io.BytesIO(raw), res, block=512) == whole
+    assert "type-error: source_line is not a integer (row 2, 3, 58 and 1 more)" in whole
+    assert "constraint-error: row is not one of its values (row 41)" in whole
+    assert any(p.startswith("hash-count") for p in whole)  # the descriptor's hash is the file's before the change
+    head, body = raw.split(b"\n", 1)
+    assert check_stream(io.BytesIO(body), res, prefix=head + b"\n", block=512) == whole
+    broken = raw[:-200] + b"\xff" + raw[-199:]
+    assert [p for p in check_stream(io.BytesIO(broken), res, block=512) if p.startswith("encoding")] == \
+           [f"encoding-error: not UTF-8 at byte {len(raw) - 200}"]

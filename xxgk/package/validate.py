@@ -6,6 +6,7 @@ with pyarrow. In: a package folder. Out: the problems found (empty when valid)."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,7 +15,7 @@ import pyarrow.parquet as pq
 
 from . import conform
 from .parts import Written
-from .tables import arrow_schemas, read_csv
+from .tables import arrow_schemas, read_csv, read_csv_batches
 
 
 def validate_package(folder: Path) -> list[str]:
@@ -60,7 +61,8 @@ def check_package(folder: Path, written: dict[str, Written] | None = None) -> li
             problems.append(f"{res['name']}: byte-count: the descriptor says {res['bytes']}")
         undeclared = {k: v for k, v in res.items() if k not in ("bytes", "hash")}
         for part, _, piece in written[res["name"]].fresh:
-            problems += [f"{res['name']} ({part}): {p}" for p in conform.check_bytes(header + piece.read_bytes(), undeclared)]
+            with open(piece, "rb") as f:
+                problems += [f"{res['name']} ({part}): {p}" for p in conform.check_stream(f, undeclared, prefix=header)]
     if problems:
         return problems  # a file that does not conform: its Parquet and keys say nothing more
     fresh = {name: [folder / "data" / f"{name}.parquet" / f"{part}.parquet" for part, _, _ in w.fresh] for name, w in written.items()}
@@ -72,7 +74,7 @@ def check_package(folder: Path, written: dict[str, Written] | None = None) -> li
         schema = arrow_schemas()[res["name"]]
         for part, _, piece in written[res["name"]].fresh:
             target = folder / "data" / f"{res['name']}.parquet" / f"{part}.parquet"
-            if target.exists() and not read_csv(piece.read_bytes(), schema, header=False).equals(pq.read_table(target)):
+            if target.exists() and not _part_matches(piece, schema, target):
                 problems.append(f"{res['name']} ({part}): the Parquet file does not hold the same table as the CSV")
     return problems
 
@@ -95,8 +97,8 @@ def _keys_across_reports(folder: Path, descriptor: dict, fresh: dict[str, list[P
     for name, res in tables.items():
         key = res["schema"].get("primaryKey")
         if name in fresh and key and key[0] == "report_id":
-            per_part = [pc.unique(pq.read_table(folder / part["path"], columns=["report_id"]).column(0).combine_chunks())
-                        for part in res["x_parquet"]["parts"]]
+            per_part = [pc.unique(pq.read_table(folder / part["path"], columns=["report_id"], read_dictionary=["report_id"]).column(0))
+                        .dictionary_decode() for part in res["x_parquet"]["parts"]]
             ids[name] = pa.concat_arrays(per_part) if per_part else pa.array([], pa.string())
             if len(pc.unique(ids[name])) != len(ids[name]):
                 problems.append(f"{name}: primary key {key} is not unique (a report's rows in two parts)")
@@ -117,9 +119,45 @@ def _keys_across_reports(folder: Path, descriptor: dict, fresh: dict[str, list[P
 
 
 def _unique(path: Path, key: list[str]) -> bool:
-    """Whether no two rows share the key."""
-    table = pq.read_table(path, columns=key)
+    """Whether no two rows share the key (its text columns read as dictionaries: a national part
+    is tens of millions of rows of a few hundred codes)."""
+    table = pq.read_table(path, columns=key, read_dictionary=key)
+    table = table.unify_dictionaries()
     return table.group_by(key).aggregate([]).num_rows == table.num_rows
+
+
+PARQUET_BATCH = 1 << 16  # rows of a part compared with its CSV at a time
+
+
+def _part_matches(piece: Path, schema: pa.Schema, target: Path) -> bool:
+    """Whether a part's Parquet file holds the table of its CSV (no header), compared a window at
+    a time; a part with a row longer than a block of the reader is read whole."""
+    try:
+        return _same_rows(read_csv_batches(piece, schema), pq.ParquetFile(target).iter_batches(PARQUET_BATCH))
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+        return read_csv(piece.read_bytes(), schema, header=False).equals(pq.read_table(target))
+
+
+def _same_rows(a: Iterator[pa.RecordBatch], b: Iterator[pa.RecordBatch]) -> bool:
+    """Whether two streams of batches hold the same rows, whatever their batches' lengths (a
+    part's CSV and Parquet file compared a window at a time, never whole)."""
+    held: list[pa.Table] = [pa.table({}), pa.table({})]
+    streams = [a, b]
+    while True:
+        for k in (0, 1):
+            while held[k].num_rows < PARQUET_BATCH:
+                batch = next(streams[k], None)
+                if batch is None:
+                    break
+                held[k] = pa.Table.from_batches([batch]) if not held[k].num_columns else pa.concat_tables([held[k], pa.Table.from_batches([batch])])
+        n = min(held[0].num_rows, held[1].num_rows)
+        if not n:
+            return held[0].num_rows == held[1].num_rows
+        if not held[0].slice(0, n).equals(held[1].slice(0, n)):
+            return False
+        held = [held[0].slice(n), held[1].slice(n)]
 
 
 def _compare_parquet(folder: Path, res: dict) -> list[str]:
