@@ -146,7 +146,7 @@ class _Found:
         self.rank: dict[str, int] = {}
         self.typed: set[str] = set()  # fields with a value not of their type
 
-    def add(self, problem: str, mask: pa.ChunkedArray | pa.Array, offset: int) -> bool:
+    def mark(self, problem: str, mask: pa.ChunkedArray | pa.Array, offset: int) -> bool:
         self.rank.setdefault(problem, len(self.rank))  # in the order the checks run, whichever block finds it
         where = pc.indices_nonzero(pc.fill_null(mask, False)) if len(mask) else pa.array([], pa.uint64())
         if not len(where):
@@ -175,7 +175,7 @@ def _check_batch(res: dict, batch: pa.RecordBatch, offset: int, found: _Found) -
         blank = empty[0]
         for e in empty[1:]:
             blank = pc.and_(blank, e)
-        found.add("blank-row", blank, offset)
+        found.mark("blank-row", blank, offset)
     for field, column, is_empty in zip(fields, batch.columns, empty):
         _field(field, column, is_empty, offset, found)
 
@@ -183,7 +183,7 @@ def _check_batch(res: dict, batch: pa.RecordBatch, offset: int, found: _Found) -
 def _field(field: dict, column: pa.Array, is_empty: pa.Array, offset: int, found: _Found) -> None:
     name, kind, constraints = field["name"], field["type"], field.get("constraints", {})
     if constraints.get("required"):
-        found.add(f"constraint-error: {name} is required", is_empty, offset)
+        found.mark(f"constraint-error: {name} is required", is_empty, offset)
     present = pc.invert(is_empty)
     pattern = {"integer": INTEGER, "number": NUMBER, "date": DATE, "datetime": DATETIME}.get(kind)
     if pattern:
@@ -194,20 +194,20 @@ def _field(field: dict, column: pa.Array, is_empty: pa.Array, offset: int, found
             day = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
             again = pc.strftime(day, format="%Y-%m-%d")  # 2024-02-30 parses as 1 March
             bad = pc.or_(bad, pc.and_(pc.is_valid(shaped), pc.fill_null(pc.not_equal(again, text), True)))
-        if found.add(f"type-error: {name} is not a {kind}", bad, offset):
+        if found.mark(f"type-error: {name} is not a {kind}", bad, offset):
             found.typed.add(name)
             return  # its constraints are about values it does not have
     elif kind == "boolean":
-        found.add(f"type-error: {name} is not a boolean", pc.and_(present, pc.invert(pc.is_in(column, pa.array(BOOLEAN)))), offset)
+        found.mark(f"type-error: {name} is not a boolean", pc.and_(present, pc.invert(pc.is_in(column, pa.array(BOOLEAN)))), offset)
     if "enum" in constraints:
         allowed = pa.array([str(v) for v in constraints["enum"]])
-        found.add(f"constraint-error: {name} is not one of its values", pc.and_(present, pc.invert(pc.is_in(column, allowed))), offset)
+        found.mark(f"constraint-error: {name} is not one of its values", pc.and_(present, pc.invert(pc.is_in(column, allowed))), offset)
     if "pattern" in constraints:
         whole = f"^(?:{constraints['pattern']})$"
-        found.add(f"constraint-error: {name} does not match {constraints['pattern']}",
+        found.mark(f"constraint-error: {name} does not match {constraints['pattern']}",
                   pc.and_(present, pc.invert(pc.match_substring_regex(column, whole))), offset)
     for bound, compare in (("minimum", pc.less), ("maximum", pc.greater)):
         if bound in constraints:
             numbers = pc.cast(pc.if_else(present, column, None), pa.float64() if kind == "number" else pa.int64())
-            found.add(f"constraint-error: {name} is beyond its {bound} {constraints[bound]}",
+            found.mark(f"constraint-error: {name} is beyond its {bound} {constraints[bound]}",
                       pc.fill_null(compare(numbers, constraints[bound]), False), offset)
