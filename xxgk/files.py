@@ -1,9 +1,11 @@
 """Writing a file so that a reader sees the old content or the new, never a part: into a fresh
-temporary file beside it (unique, so two writers never share one), then one rename."""
+temporary file beside it (unique, so two writers never share one), then one rename; or putting
+a file made elsewhere in place as a hard link, which no writer writes through."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,3 +22,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def link_file(path: str | Path, dest: str | Path) -> None:
+    """`dest` as a hard link to `path` (a copy where links are refused), replacing what is there."""
+    try:
+        os.link(path, dest)
+    except FileExistsError:  # the last build's: replaced, never written through (it may be linked to a page)
+        Path(dest).unlink()
+        link_file(path, dest)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(path, dest)

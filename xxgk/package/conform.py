@@ -145,9 +145,14 @@ class _Found:
         self.hits: dict[str, list] = {}
         self.rank: dict[str, int] = {}
         self.typed: set[str] = set()  # fields with a value not of their type
+        self.about: dict[str, str] = {}  # a problem of a constraint on values -> its field
 
-    def mark(self, problem: str, mask: pa.ChunkedArray | pa.Array, offset: int) -> bool:
+    def mark(self, problem: str, mask: pa.ChunkedArray | pa.Array, offset: int, about: str = "") -> bool:
+        """Record the rows `mask` holds (`offset` rows into the file); `about`: the field whose
+        values a constraint checks (left out where the field has values not of its type)."""
         self.rank.setdefault(problem, len(self.rank))  # in the order the checks run, whichever block finds it
+        if about:
+            self.about[problem] = about
         where = pc.indices_nonzero(pc.fill_null(mask, False)) if len(mask) else pa.array([], pa.uint64())
         if not len(where):
             return False
@@ -159,8 +164,7 @@ class _Found:
     def lines(self) -> list[str]:
         out = []
         for problem, (count, rows) in sorted(self.hits.items(), key=lambda hit: self.rank[hit[0]]):
-            name = problem.removeprefix("constraint-error: ").split(" ", 1)[0]
-            if problem.startswith("constraint-error: ") and name in self.typed and " is required" not in problem:
+            if self.about.get(problem) in self.typed:
                 continue  # its constraints are about values it does not have
             more = f" and {count - SHOWN} more" if count > SHOWN else ""
             out.append(f"{problem} (row {', '.join(map(str, rows))}{more})")
@@ -201,13 +205,13 @@ def _field(field: dict, column: pa.Array, is_empty: pa.Array, offset: int, found
         found.mark(f"type-error: {name} is not a boolean", pc.and_(present, pc.invert(pc.is_in(column, pa.array(BOOLEAN)))), offset)
     if "enum" in constraints:
         allowed = pa.array([str(v) for v in constraints["enum"]])
-        found.mark(f"constraint-error: {name} is not one of its values", pc.and_(present, pc.invert(pc.is_in(column, allowed))), offset)
+        found.mark(f"constraint-error: {name} is not one of its values", pc.and_(present, pc.invert(pc.is_in(column, allowed))), offset, name)
     if "pattern" in constraints:
         whole = f"^(?:{constraints['pattern']})$"
         found.mark(f"constraint-error: {name} does not match {constraints['pattern']}",
-                  pc.and_(present, pc.invert(pc.match_substring_regex(column, whole))), offset)
+                  pc.and_(present, pc.invert(pc.match_substring_regex(column, whole))), offset, name)
     for bound, compare in (("minimum", pc.less), ("maximum", pc.greater)):
         if bound in constraints:
             numbers = pc.cast(pc.if_else(present, column, None), pa.float64() if kind == "number" else pa.int64())
             found.mark(f"constraint-error: {name} is beyond its {bound} {constraints[bound]}",
-                      pc.fill_null(compare(numbers, constraints[bound]), False), offset)
+                      pc.fill_null(compare(numbers, constraints[bound]), False), offset, name)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,6 +29,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..files import link_file
 from .tables import FRAGMENTS, Block, arrow_schemas, read_csv_batches
 
 UNKNOWN = "unknown"  # the part of the reports whose year is not known
@@ -224,7 +224,7 @@ def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str
                     w.fresh.append((name, sig, piece))
                 rows = pq.ParquetFile(parquet).metadata.num_rows
                 target = dataset / f"{name}.parquet"
-                _link_or_copy(parquet, target)
+                link_file(parquet, target)  # the store replaces its files whole, never writes through them
                 w.parts.append((name, rows, target))
                 w.rows += rows
                 with open(piece, "rb") as f:
@@ -234,15 +234,6 @@ def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str
         w.csv_bytes = (data / f"{resource}.csv").stat().st_size
         w.csv_hash = digest.hexdigest()
     return out
-
-
-def _link_or_copy(path: Path, target: Path) -> None:
-    """A part's Parquet file into the package: a hard link where the file system allows (the
-    store replaces its files whole, never writes through them), else a copy."""
-    try:
-        os.link(path, target)
-    except OSError:
-        shutil.copyfile(path, target)
 
 
 def _order(part: str) -> tuple[bool, str]:

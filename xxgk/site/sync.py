@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import filecmp
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_atomic
+from ..files import link_file, write_atomic
 
 
 def files_under(folder: Path) -> set[str]:
@@ -46,17 +45,6 @@ def stats_under(folder: str | Path) -> dict[str, os.stat_result]:
                 else:
                     out[rel + entry.name] = entry.stat(follow_symlinks=False)
     return out
-
-
-def link_file(path: str | Path, dest: str | Path) -> None:
-    """`dest` as a hard link to `path` (a copy where links are refused), replacing what is there."""
-    try:
-        os.link(path, dest)
-    except FileExistsError:  # the last build's: replaced, never written through (it may be linked to a page)
-        Path(dest).unlink()
-        link_file(path, dest)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(path, dest)
 
 
 def _copy_file(path: str | Path, dest: str | Path) -> None:
