@@ -1,5 +1,5 @@
-"""What keeps the page generator within memory on a national package: the facts held compactly
-and sliced per report, the downloads copied and joined in blocks."""
+"""What keeps the page generator within memory on a national package: a report's facts read from
+the row groups that hold them, the downloads copied and joined in blocks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from xxgk.site import facts as facts_
 from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads, start_downloads
-from xxgk.site.published import Published, read_facts, report_offsets
+from xxgk.site.published import Published
 
 ROWS = [("a", "requests", "new", "total", 3.0, "reported", 12), ("a", "requests", "granted", "total", 1.0, "reported", 13),
         ("b", "requests", "new", "total", 2.5, "reported", 4), ("b", "appeals", "review", "total", None, "blank", None),
@@ -25,23 +26,22 @@ def _table(rows) -> pa.Table:
     return pa.Table.from_pylist([dict(zip(SCHEMA.names, r)) for r in rows], schema=SCHEMA)
 
 
-def _package(tmp_path: Path, parts: dict[str, list]) -> Path:
+def _package(tmp_path: Path, parts: dict[str, list], row_group_size: int = 2) -> Path:
     folder = tmp_path / "package" / "data" / "facts.parquet"
     folder.mkdir(parents=True)
     for name, rows in parts.items():
-        pq.write_table(_table(rows), folder / f"{name}.parquet", row_group_size=2)  # reports cross row groups
+        pq.write_table(_table(rows), folder / f"{name}.parquet", row_group_size=row_group_size)
     return tmp_path / "package"
 
 
-def test_a_report_whose_rows_cross_chunks_is_sliced_whole(tmp_path):
-    package = _package(tmp_path, {"2021": ROWS[:3], "2022": ROWS[3:]})
-    facts = read_facts(package)
-    assert facts.column("report_id").num_chunks > 2  # the case under test: a report split over chunks
-    assert pa.types.is_dictionary(facts.schema.field("section").type)
-    assert facts.schema.field("source_line").type == pa.int32()
-    assert report_offsets(facts) == {"a": (0, 2), "b": (2, 4), "c": (4, 5)}
-    pub = Published(package, {}, [], [], [])
-    pub._facts, pub._offsets = facts, report_offsets(facts)
+def test_a_report_whose_rows_cross_row_groups_is_read_whole(tmp_path, monkeypatch):
+    package = _package(tmp_path, {"2021": ROWS[:4], "2022": ROWS[4:]}, row_group_size=3)  # b: rows 2 and 3 of 2021
+    monkeypatch.setattr(facts_, "BATCH", 1)  # and every report crosses batches of the report_id column
+    monkeypatch.setattr(facts_, "MEMO", 1)
+    facts = facts_.Facts(package)
+    assert facts.where == {"a": (0, 0, 2), "b": (0, 2, 4), "c": (1, 0, 1)}
+    assert [len(s) - 1 for s in facts.starts] == [2, 1]  # row groups per file
+    pub = Published(package, {}, [], [], [], _facts=facts)
     b = pub.facts("b")
     assert b[("requests", "new", "total")] == {"report_id": "b", "section": "requests", "row": "new", "column": "total",
                                                "value": 2.5, "status": "reported", "source_line": 4}

@@ -69,6 +69,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
 
     def place(res: FileResult) -> None:
         entry = entries[res.report["report_id"]] = _entry(res, spool, len(entries))
+        entry.report = res.report
         part(res.report["year"]).entries.append(entry)
 
     files = corpus_files(corpus)
@@ -174,6 +175,8 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
              g.message_zh, g.message_en, g.source_line))
         summary.codes[g.code] += 1
         summary.findings += 1
+    for p in by_part.values():
+        p.by_agency()
     headers = {name: Block.csv_text([_names(sch[name])]).encode("utf-8") for name in FRAGMENTS}
     written = parts.write(by_part, data, part_cache, headers)
     spool.close()

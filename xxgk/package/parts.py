@@ -86,6 +86,7 @@ class Entry:
 
     token: str
     load: Callable[[], dict[str, bytes]]  # resource: its CSV bytes
+    report: dict = field(default_factory=dict)  # the report row (its agency_id and source_file order the part)
 
 
 @dataclass
@@ -93,6 +94,11 @@ class Part:
     name: str
     entries: list = field(default_factory=list)  # Entry, in order
     rows: dict = field(default_factory=lambda: {name: [] for name in FRAGMENTS})  # rows added by the assemble, after the entries
+
+    def by_agency(self) -> None:
+        """The entries in agency order, then by file: an agency's rows of a year lie together, so a
+        reader of one agency (its page) reads a few row groups of each part, not the whole part."""
+        self.entries.sort(key=lambda e: (e.report.get("agency_id") or "", e.report.get("source_file") or ""))
 
     def signature(self, resource: str) -> str:
         h = hashlib.sha256(f"{code_version()}\0{resource}\0{self.name}\0".encode())

@@ -2,7 +2,7 @@
 
 In: a package folder. Out: `Published`, its descriptor and its tables as Python values of their
 schema's types, read from the Parquet files (years, counts and line numbers as integers, ids and
-names as strings, an empty cell as None; facts kept as an Arrow table and sliced per report).
+names as strings, an empty cell as None; a report's facts read when asked for: facts.py).
 
 The second half defines every figure the site shows that is not printed in a report as it is
 (sums, counts): each is defined once here, from the published tables, and the home page, region
@@ -20,11 +20,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .facts import Facts
 from .strings import label
 
 
@@ -45,38 +45,6 @@ def read_table(package: Path, name: str, columns: list[str] | None = None, filte
 REGISTER_SHOWN = ["agency_id", "year", "status", "listed_url"]  # the register's columns the pages show
 
 
-FACTS_BATCH = 1 << 15  # rows read at a time: a batch's dictionaries always fit 16-bit indices
-
-
-def _narrowest(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A dictionary column with 8-bit indices where every chunk's dictionary allows it."""
-    if all(len(chunk.dictionary) <= 127 for chunk in column.chunks):
-        return column.cast(pa.dictionary(pa.int8(), column.type.value_type))
-    return column
-
-
-def read_facts(package: Path) -> pa.Table:
-    """The facts table held compactly: each text column dictionary-encoded (a national package
-    repeats a few hundred section, row, column and status codes over tens of millions of rows)
-    with 16-bit indices or, where a column allows, 8-bit; line and page numbers as 32-bit
-    integers. Read batch by batch so that the whole table never exists in its wider types; then
-    the memory the reading used is handed back to the system."""
-    path = package / "data" / "facts.parquet"
-    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    schema = pq.read_schema(files[0])
-    texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    narrow = pa.schema([pa.field(f.name, pa.dictionary(pa.int16(), pa.string()) if f.name in texts
-                                 else pa.int32() if pa.types.is_int64(f.type) else f.type) for f in schema])
-    batches = [pa.RecordBatch.from_arrays([column.cast(field.type) for field, column in zip(narrow, batch.columns)], schema=narrow)
-               for file in files for batch in pq.ParquetFile(file, read_dictionary=texts).iter_batches(FACTS_BATCH)]
-    table = pa.Table.from_batches(batches, schema=narrow)
-    del batches
-    for name in texts:
-        table = table.set_column(table.schema.get_field_index(name), name, _narrowest(table.column(name)))
-    give_back_memory()
-    return table
-
-
 def give_back_memory() -> None:
     """Memory freed by Arrow or Python returned to the system (glibc keeps freed blocks for reuse)."""
     pa.default_memory_pool().release_unused()
@@ -84,27 +52,6 @@ def give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def report_offsets(facts: pa.Table) -> dict[str, tuple[int, int]]:
-    """Where each report's rows start and end (facts are written report by report)."""
-    offsets: dict[str, tuple[int, int]] = {}
-    base, last = 0, None
-    for chunk in facts.column("report_id").chunks:  # dictionary-encoded (`read_facts`)
-        idx = chunk.indices.to_numpy(zero_copy_only=False)
-        if not len(idx):
-            continue
-        names = chunk.dictionary.to_pylist()
-        bounds = np.flatnonzero(np.diff(idx)) + 1
-        for s, e in zip(np.concatenate(([0], bounds)).tolist(), np.concatenate((bounds, [len(idx)])).tolist()):
-            name = names[idx[s]]
-            if name == last:  # a report whose rows run on into the next chunk
-                offsets[name] = (offsets[name][0], base + e)
-            else:
-                offsets[name] = (base + s, base + e)
-            last = name
-        base += len(idx)
-    return offsets
 
 
 @dataclass
@@ -116,8 +63,7 @@ class Published:
     codes: list[dict]
     checks: dict[str, list[dict]] = field(default_factory=dict)
     register: list[dict] = field(default_factory=list)  # the register's rows of years the corpus does not hold
-    _facts: Any = None  # the facts table (pyarrow.Table)
-    _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _facts: Facts | None = None  # where each report's facts lie, read when asked for
     _figures: dict[str, ReportFigures] = field(default_factory=dict)
     kept_figures: dict[str, str] = field(default_factory=dict)  # a previous build's (JSON), made by the same code (`keys.FIGURES`)
     _overview: Overview | None = None
@@ -125,7 +71,7 @@ class Published:
 
     @classmethod
     def load(cls, package: Path) -> Published:
-        # Arrow's own allocator (mimalloc) keeps what reading the facts freed; the system's gives it back
+        # Arrow's own allocator (mimalloc) keeps what reading freed; the system's gives it back
         pa.set_memory_pool(pa.system_memory_pool())
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -134,32 +80,22 @@ class Published:
             pub.register = read_table(package, "register", REGISTER_SHOWN, [("status", "!=", "in_corpus")])
         for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
-        pub._facts = read_facts(package)
-        pub._offsets = report_offsets(pub._facts)
+        pub._facts = Facts(package)
         return pub
 
     def release_facts(self) -> None:
-        """Every counted report's figures computed, then the facts table let go: what follows (the
-        aggregate pages) needs only the figures, and a national facts table is a gigabyte."""
+        """Every counted report's figures computed, then the facts let go: what follows (the
+        aggregate pages) needs only the figures."""
         for r in self.counted:
             self.figures(r["report_id"])
-        self._facts, self._offsets, self._released = None, {}, True
+        self._facts, self._released = None, True
         give_back_memory()
 
     def facts(self, report_id: str) -> dict[tuple[str, str, str], dict]:
         """One report's facts keyed by (section, row, column)."""
-        if self._released:
-            raise RuntimeError("the facts table was released (Published.release_facts)")
-        if report_id not in self._offsets:
-            return {}
-        s, e = self._offsets[report_id]
-        part = self._facts.slice(s, e - s)
-        columns = {}
-        for name, column in zip(part.column_names, part.columns):
-            if pa.types.is_dictionary(column.type):  # decoded here: a dictionary slice's to_pylist is slow
-                column = column.cast(column.type.value_type)
-            columns[name] = column.to_pylist()
-        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        if self._released or self._facts is None:
+            raise RuntimeError("the facts were released (Published.release_facts)")
+        rows = self._facts.rows(report_id)
         for r in rows:  # Parquet stores every figure as a double; show counts as integers
             v = r["value"]
             if v is not None and v == int(v):
