@@ -175,3 +175,37 @@ def test_a_file_checked_a_block_at_a_time_is_named_as_read_whole(built):
     broken = raw[:-200] + b"\xff" + raw[-199:]
     assert [p for p in check_stream(io.BytesIO(broken), res, block=512) if p.startswith("encoding")] == \
            [f"encoding-error: not UTF-8 at byte {len(raw) - 200}"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_keys_checked_a_batch_at_a_time_decide_as_the_whole_table(tmp_path, monkeypatch, seed):
+    """A key that starts with report_id, checked batch by batch over reports whose rows lie
+    together (a report's rows crossing batches and files), says what grouping the whole table
+    says; a report whose rows are apart is left to the whole table."""
+    import random
+
+    from xxgk.package import validate
+
+    monkeypatch.setattr(validate, "KEY_BATCH", 3)
+    rng = random.Random(seed)
+    rows = [(f"r{r}", rng.choice("ab"), rng.choice(["x", "y", None]), rng.randint(1, 3)) for r in range(5) for _ in range(rng.randint(1, 6))]
+    if seed % 2:  # half the cases with no two rows alike
+        rows = list(dict.fromkeys(rows))
+    folder = tmp_path / "part.parquet"
+    folder.mkdir()
+    half = len(rows) // 2
+    for name, chunk in (("1", rows[:half]), ("2", rows[half:])):
+        pq.write_table(pa.table(dict(zip(["report_id", "section", "row", "finding_id"], map(list, zip(*chunk)))) if chunk else
+                                {"report_id": pa.array([], pa.string())}), folder / f"{name}.parquet", row_group_size=4)
+    key = ["report_id", "section", "row", "finding_id"]
+    whole = len(set(rows)) == len(rows)
+    assert validate._unique_by_report(folder, key) == whole
+    assert validate._unique(folder, key) == whole
+    apart = tmp_path / "apart.parquet"
+    unique = list(dict.fromkeys(rows))
+    moved = [*unique, (unique[0][0], "c", "z", 9)]  # the first report's rows again after the others'
+    pq.write_table(pa.table(dict(zip(key, map(list, zip(*moved))))), apart)
+    assert validate._unique_by_report(apart, key) is None
+    assert validate._unique(apart, key)
+    pq.write_table(pa.table(dict(zip(key, map(list, zip(*(moved + moved[:1])))))), apart)
+    assert validate._unique_by_report(apart, key) in (None, False) and not validate._unique(apart, key)

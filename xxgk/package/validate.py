@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -119,11 +120,74 @@ def _keys_across_reports(folder: Path, descriptor: dict, fresh: dict[str, list[P
 
 
 def _unique(path: Path, key: list[str]) -> bool:
-    """Whether no two rows share the key (its text columns read as dictionaries: a national part
-    is tens of millions of rows of a few hundred codes)."""
+    """Whether no two rows share the key. A key that starts with report_id is checked a batch at a
+    time when each report's rows lie together, as the package writes them (`_unique_by_report`);
+    otherwise on the whole table, its text columns read as dictionaries (a national part is tens
+    of millions of rows of a few hundred codes)."""
+    if len(key) > 1 and key[0] == "report_id":
+        found = _unique_by_report(path, key)
+        if found is not None:
+            return found
     table = pq.read_table(path, columns=key, read_dictionary=key)
     table = table.unify_dictionaries()
     return table.group_by(key).aggregate([]).num_rows == table.num_rows
+
+
+KEY_BATCH = 1 << 16  # rows of a key read at a time
+
+
+def _unique_by_report(path: Path, key: list[str]) -> bool | None:
+    """Whether the rest of the key is unique within each report, read a batch at a time (memory
+    bounded by a batch and one report's rows); None when a report's rows do not lie together or a
+    field is not text or integer, which this does not decide."""
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    memos: list[dict] = [{} for _ in key[1:]]  # a text field's values as integers, the same in every batch
+    done: set[str | None] = set()  # reports whose rows ended
+    last: str | None = None  # the report of the rows carried over
+    carry = [np.empty(0, np.int64) for _ in key]  # the last report's rows: its rows may go on
+    run = 0  # the number of the report the carried rows are of
+    for file in files:
+        for batch in pq.ParquetFile(file, read_dictionary=key).iter_batches(KEY_BATCH, columns=key):
+            ids = batch.column(0)
+            if not len(ids):
+                continue
+            idx = ids.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            names = ids.dictionary.to_pylist() + [None]  # index -1: a null report_id
+            starts = np.zeros(len(idx), bool)
+            starts[1:] = idx[1:] != idx[:-1]
+            starts[0] = names[idx[0]] != last
+            for s in np.flatnonzero(starts).tolist():
+                done.add(last)
+                if names[idx[s]] in done:
+                    return None
+                last = names[idx[s]]
+            columns = [run + np.cumsum(starts)]
+            for j in range(1, len(key)):
+                codes = _codes(batch.column(j), memos[j - 1])
+                if codes is None:
+                    return None
+                columns.append(codes)
+            columns = [np.concatenate([c, v]) for c, v in zip(carry, columns)]
+            ordered = [c[np.lexsort(columns[::-1])] for c in columns]
+            if np.logical_and.reduce([c[1:] == c[:-1] for c in ordered]).any():
+                return False
+            run = int(columns[0][-1])
+            carry = [c[columns[0] == run] for c in columns]
+    return True
+
+
+NULL = np.iinfo(np.int64).min  # an empty key field, as a code no value has
+
+
+def _codes(column: pa.Array, memo: dict) -> np.ndarray | None:
+    """A key field of a batch as integers equal where the values are: a text field through `memo`,
+    an integer as itself; None for another type."""
+    if pa.types.is_dictionary(column.type):
+        lut = np.array([memo.setdefault(v, len(memo)) for v in column.dictionary.to_pylist()] + [NULL], np.int64)
+        return lut[column.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    if pa.types.is_integer(column.type):
+        return pc.fill_null(column.cast(pa.int64()), NULL).to_numpy(zero_copy_only=False)
+    return None
 
 
 PARQUET_BATCH = 1 << 16  # rows of a part compared with its CSV at a time

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-MEMO = 8  # row groups kept decoded: one per year of the agency being written, and its neighbours
+MEMO = 6  # row groups kept decoded: one per year of the agency being written, and the next of each
 BATCH = 1 << 16  # report_id values read at a time to find the reports' rows
 
 
