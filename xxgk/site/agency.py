@@ -19,7 +19,7 @@ from .context import Site
 from .html import fmt, h
 from .keys import digest, pages_version
 from .links import file_href, file_name, files_url, region_href, source_href, web_link
-from .published import ReportFigures, problems, superseded_by
+from .published import REGISTER_LISTED, ReportFigures, problems, superseded_by
 from .sources import original_suffix
 from .strings import label, message, t, words
 from .tables import Tables, section_heading
@@ -128,7 +128,7 @@ def place_of(agency: dict) -> str:
 def register_section(missing: list[dict]) -> list[str]:
     """The years whose report the corpus does not hold, as the agency's own column tells them
     (published but not yet held, not listed there), once its column has been harvested."""
-    if not any(row["status"] in ("listed_not_parsed", "not_listed") for row in missing):
+    if not any(row["status"] in REGISTER_LISTED for row in missing):
         return []
     out = [f'<h2 id="register">{h(t("agency_register"))}</h2>', f"<p>{h(t('agency_register_explain'))}</p>", "<ul>"]
     for row in sorted(missing, key=lambda r: r["year"], reverse=True):

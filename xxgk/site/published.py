@@ -15,6 +15,7 @@ import ctypes
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,21 @@ def read_table(package: Path, name: str, columns: list[str] | None = None, filte
 
 
 REGISTER_SHOWN = ["agency_id", "year", "status", "listed_url"]  # the register's columns the pages show
+# what an agency's own column of reports says of a year the corpus lacks: an agency page shows its
+# missing years once one of them is known from its column (harvested), and says nothing otherwise
+REGISTER_LISTED = ("listed_not_parsed", "not_listed")
+
+
+def read_register(package: Path) -> list[dict]:
+    """The register's rows of years the corpus lacks, of the agencies whose column of reports was
+    harvested (REGISTER_LISTED): the only ones an agency page shows; a national register is every
+    agency times every year."""
+    shown = pq.read_table(package / "data" / "register.parquet", columns=["agency_id"],
+                          filters=[("status", "in", list(REGISTER_LISTED))]).column(0)
+    agencies = pc.unique(shown).to_pylist()
+    if not agencies:
+        return []
+    return read_table(package, "register", REGISTER_SHOWN, [("status", "!=", "in_corpus"), ("agency_id", "in", agencies)])
 
 
 def give_back_memory() -> None:
@@ -77,7 +93,7 @@ class Published:
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
         pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
         if (package / "data" / "register.parquet").exists():  # what agency pages say of the years the corpus lacks
-            pub.register = read_table(package, "register", REGISTER_SHOWN, [("status", "!=", "in_corpus")])
+            pub.register = read_register(package)
         for c in read_table(package, "checks"):
             pub.checks.setdefault(c["report_id"], []).append(c)
         pub._facts = Facts(package)
@@ -192,33 +208,41 @@ def total(values) -> float | None:
     return sum(vals) if vals else None
 
 
-@dataclass(frozen=True)
+_PAIRS: dict[tuple, tuple[str, float]] = {}  # (label, value) pairs: one object for each, shared
+
+
+def pairs(items: Iterable[Sequence]) -> tuple[tuple[str, float], ...]:
+    """Labelled figures as tuples of shared pairs: most reports print the same small counts under
+    the same labels, and a national site keeps the figures of hundreds of thousands of reports
+    (1 and 1.0 are equal, so a pair is found by its value's type too)."""
+    return tuple(_PAIRS.setdefault((label, v, type(v)), (sys.intern(label), v)) for label, v in items)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportFigures:
     handled: float | None  # requests row `total` (the printed (7) total), column `total`, as printed
-    outcomes: list[tuple[str, float]]  # each outcome entry (1)…(6), column `total`: the sum of its printed rows
+    outcomes: tuple[tuple[str, float], ...]  # each outcome entry (1)…(6), column `total`: the sum of its printed rows
     outcome_sum: float | None  # the sum of `outcomes`: what the outcome bars add up to
-    applicants: list[tuple[str, float]]  # row `new` by applicant column (column `total` left out)
+    applicants: tuple[tuple[str, float], ...]  # row `new` by applicant column (column `total` left out)
     new: float | None  # row `new`, column `total`
     granted: float | None  # rows `granted` + `partial`
     denied: float | None  # the eight rows of group `denied`
     not_held: float | None  # row `unable_not_held`
     review: float | None  # appeals row `review`, column `total`
     litigation: float | None  # appeals rows `litigation_direct` + `litigation_after_review`, column `total`
-    appeals: list[tuple[str, float]]  # every review and lawsuit outcome
+    appeals: tuple[tuple[str, float], ...]  # every review and lawsuit outcome
 
     def plain(self) -> dict:
         """The figures as JSON values (kept between builds: `keys.FIGURES`); shallow, as its
-        values are numbers and lists of pairs (`asdict` copies them deeply: a minute at 100,000)."""
+        values are numbers and tuples of pairs (`asdict` copies them deeply: a minute at 100,000)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_plain(cls, values: dict) -> ReportFigures:
-        pairs = {"outcomes", "applicants", "appeals"}
-        # a label is one string shared by every report's figures (a national site holds 100,000s)
-        by_name: dict[str, Any] = {k: [(sys.intern(x[0]), x[1]) for x in v] if k in pairs else v for k, v in values.items()}
+        by_name: dict[str, Any] = {k: pairs(v) if k in ("outcomes", "applicants", "appeals") else v for k, v in values.items()}
         return cls(**by_name)
 
-    def __reduce__(self):  # figures coming back from a page worker share their labels again
+    def __reduce__(self):  # figures coming back from a page worker share their pairs again
         return (ReportFigures.from_plain, (self.plain(),))
 
     @property
@@ -235,18 +259,18 @@ def report_figures(pub: Published, facts: dict) -> ReportFigures:
     denied = [c for c, row in pub.labels("row", "requests").items() if row["parent"] == "denied"]
     return ReportFigures(
         handled=value(facts, "requests", "total", "total"),
-        outcomes=outcomes,
+        outcomes=pairs(outcomes),
         outcome_sum=total(v for _, v in outcomes),
-        applicants=[(label(columns[c]), v) for c in columns if c != "total"
-                    if (v := value(facts, "requests", "new", c)) is not None],
+        applicants=pairs((label(columns[c]), v) for c in columns if c != "total"
+                         if (v := value(facts, "requests", "new", c)) is not None),
         new=value(facts, "requests", "new", "total"),
         granted=total([value(facts, "requests", "granted", "total"), value(facts, "requests", "partial", "total")]),
         denied=total(value(facts, "requests", r, "total") for r in denied),
         not_held=value(facts, "requests", "unable_not_held", "total"),
         review=value(facts, "appeals", "review", "total"),
         litigation=total([value(facts, "appeals", "litigation_direct", "total"), value(facts, "appeals", "litigation_after_review", "total")]),
-        appeals=[(f"{label(arows[r])}·{label(acols[c])}", v) for r in arows for c in acols if c != "total"
-                 if (v := value(facts, "appeals", r, c)) is not None],
+        appeals=pairs((f"{label(arows[r])}·{label(acols[c])}", v) for r in arows for c in acols if c != "total"
+                      if (v := value(facts, "appeals", r, c)) is not None),
     )
 
 
