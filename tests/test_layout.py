@@ -12,7 +12,7 @@ from conftest import ROOT
 
 XXGK = ROOT / "xxgk"
 # the order of the pipeline: a module may import only modules of its own rank or below
-RANKS = {"__init__": 0, "files": 0, "paths": 0, "text": 0, "model": 0, "codebook": 0, "findings": 0,
+RANKS = {"__init__": 0, "files": 0, "memory": 0, "paths": 0, "text": 0, "model": 0, "codebook": 0, "findings": 0,
          "corpus": 1, "parse": 2, "check": 3, "identify": 4, "report": 5, "package": 6, "site": 7,
          "add": 8, "fuzz": 8, "harvest": 8, "cli": 9}
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..corpus.walk import corpus_files
+from ..memory import give_back_memory
 from . import fragments, parts, publish
 from .assemble import Summary, assemble, build_year
 from .cache import ParseCache, parser_version
@@ -92,6 +93,7 @@ def _publish(corpus: Path, out: Path, validate: bool, results: Callable[[list[Pa
     part_cache = parts.PartCache(cache.folder / "parts", tmp / ".parts") if cache is not None else parts.PartCache(tmp / ".parts")
     try:
         summary, written = assemble(corpus, tmp, results, part_cache)
+        give_back_memory()  # the assembly's rows: the validation starts from what the package needs
         if part_cache.problem and not (cache is not None and cache.problem):
             summary.warnings.append(part_cache.problem)
         if validate:

@@ -11,7 +11,6 @@ pages, rankings, agency pages and charts all take it from here.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import sys
 from collections import Counter, defaultdict
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..memory import give_back_memory
 from .facts import Facts
 from .strings import label
 
@@ -59,15 +59,6 @@ def read_register(package: Path) -> list[dict]:
     if not agencies:
         return []
     return read_table(package, "register", REGISTER_SHOWN, [("status", "!=", "in_corpus"), ("agency_id", "in", agencies)])
-
-
-def give_back_memory() -> None:
-    """Memory freed by Arrow or Python returned to the system (glibc keeps freed blocks for reuse)."""
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 @dataclass
