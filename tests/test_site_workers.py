@@ -67,3 +67,29 @@ def test_the_figures_record_reads_back_whole_and_of_its_version_only(tmp_path):
                                         "granted": 1, "denied": None, "not_held": None, "review": None, "litigation": None, "appeals": []})
     again = pickle.loads(pickle.dumps(figures))
     assert again == figures and again.outcomes[0][0] is figures.outcomes[0][0]  # labels shared, not copied
+
+
+def test_a_chunks_rows_are_all_its_pages_need(package, mixed_corpus, tmp_path):
+    """A worker writes its pages from the rows its task carries (`workers.Rows`), not from the
+    tables it inherited: with the inherited tables emptied, the pages and figures are the same."""
+    from xxgk.site.context import Site
+    from xxgk.site.pages import build
+
+    site = Site(package, tmp_path / "docs", mixed_corpus)
+    build(site, jobs=1)
+    keys = [(aid, None) for aid in sorted(site.agencies)]
+    pages = {p.name: p.read_bytes() for p in (site.fragments / "agencies").glob("*.html")}
+    again = Site(package, tmp_path / "docs", mixed_corpus)
+    again.published_sources = set(site.published_sources)
+    rows = workers.rows_of(again, [aid for aid, _ in keys])
+    again.agencies, again.by_agency, again.secondary_by_agency = {}, {}, {}
+    again.pub.checks, again.pub.kept_figures = {}, {}
+    workers._SITE = again
+    try:
+        done, figures, _ = workers._agencies((keys, rows))
+    finally:
+        workers._SITE = None
+        workers._INHERITED.clear()
+    assert [aid for aid, _ in done] == [aid for aid, _ in keys] and len(pages) == len(keys)
+    assert {p.name: p.read_bytes() for p in (again.fragments / "agencies").glob("*.html")} == pages
+    assert figures == {rid: f for rid, f in site.pub._figures.items() if rid in figures} and figures
