@@ -151,8 +151,8 @@ def test_a_rebuild_writes_only_the_parts_of_the_years_that_changed(tmp_path, mon
 
 def test_the_summaries_index_keeps_unchanged_entries_as_they_were_read(tmp_path, monkeypatch):
     """A rebuild takes each unchanged file's summary from the index without reading its entry, and
-    saves it again as the same bytes; an index of another form is not trusted (each entry is read
-    instead) and the same package comes out."""
+    saves it again as the same bytes; an index damaged or of another form is not trusted (each
+    entry is read instead) and the same package comes out."""
     from xxgk.package import cache as parse_cache
     from xxgk.package.cache import ParseCache
 
@@ -172,8 +172,34 @@ def test_the_summaries_index_keeps_unchanged_entries_as_they_were_read(tmp_path,
     second = ParseCache(index.parent.parent, index.parent.name).summaries()
     assert len(second) == 3 and all(second[k] == v for k, v in first.items())
     monkeypatch.setattr(ParseCache, "get", original)
-    store._save_dict(index, {k: ParseCache.summary(v) for k, v in second.items()})  # the values themselves, not bytes
+    values, whole = dict(second), index.read_bytes()
+    for damaged in (whole[:-1], whole[:40] + bytes([whole[40] ^ 1]) + whole[41:], b""):  # cut short, a flipped bit, empty
+        index.write_bytes(damaged)
+        assert len(ParseCache(index.parent.parent, index.parent.name).summaries()) == 0
+    store._save_dict(index, values)  # an index of another form: the earlier pickled dictionary
     assert ParseCache(index.parent.parent, index.parent.name).summaries() == {}
     third = build(corpus, tmp_path / "c", jobs=1, cache=cache)
     assert third.cached == 3
     assert digests(tmp_path / "b") == digests(tmp_path / "c")
+
+
+def test_a_build_that_stops_leaves_the_last_summaries_index(tmp_path, monkeypatch):
+    """The next index is written beside the current one as files are read and put in its place
+    only when every file was read: a build that stops midway leaves the last one, whole."""
+    from xxgk.package import cache as parse_cache
+    from xxgk.package import worker
+    from xxgk.package.cache import ParseCache
+
+    monkeypatch.setattr(parse_cache, "RACY_SECONDS", 0)
+    corpus = corpus_of(tmp_path, ["000", "001"])
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    index = next(cache.rglob("summaries.index"))
+    before = index.read_bytes()
+    shutil.copy(seed("002"), corpus / "002.txt")
+    store = ParseCache(index.parent.parent, index.parent.name)
+    results = worker.parse_all(corpus, sorted(p for p in corpus.rglob("*") if p.is_file()), 1, store)
+    next(results)
+    results.close()  # stopped after the first file
+    assert index.read_bytes() == before and [p.name for p in index.parent.iterdir() if p.name.startswith(".summaries")] == []
+    assert len(ParseCache(index.parent.parent, index.parent.name).summaries()) == 2

@@ -21,6 +21,7 @@ import pickle
 import struct
 import time
 import zlib
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -121,7 +122,7 @@ class ParseCache:
     def __init__(self, folder: Path, version: str):
         self.folder = Path(folder) / version
         self._index: dict[str, tuple] | None = None
-        self._summaries: dict | None = None
+        self._summaries: Summaries | None = None
         self.problem: str | None = None
 
     def _save(self, path: Path, data: bytes) -> bool:
@@ -186,16 +187,18 @@ class ParseCache:
 
     # --- what the assemble needs of each entry, without its rows: content key -> FileResult ----
 
-    def summaries(self) -> dict[str, bytes]:
+    def summaries(self) -> Mapping[str, bytes]:
         """The last build's entries without their rows (FileResult with no blocks), by key, each
         pickled on its own (`summary`): a rebuild reads this one file instead of every entry, and
         an entry's rows only when its part of the package is written again; an unchanged entry
         is saved again as the bytes it was read as (pickling a national corpus's took seconds)."""
         if self._summaries is None:
-            loaded = self._load_dict(self.folder / "summaries.index")
-            # an index of another form (values not bytes): every file's entry is read instead, once
-            self._summaries = loaded if all(isinstance(v, bytes) for v in loaded.values()) else {}
+            self._summaries = Summaries(self.folder / "summaries.index")
         return self._summaries
+
+    def summary_writer(self) -> SummaryWriter:
+        """Where this build's summaries go as its files are read (`summaries` of the next build)."""
+        return SummaryWriter(self)
 
     @staticmethod
     def summary(raw: bytes | None):
@@ -208,9 +211,6 @@ class ParseCache:
     @staticmethod
     def pickled(summary) -> bytes:
         return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def save_summaries(self, summaries: dict[str, bytes]) -> None:
-        self._save_dict(self.folder / "summaries.index", summaries)
 
     def known(self, path: str, st: os.stat_result) -> str | None:
         """The content key of `path` if it has not changed since it was last hashed."""
@@ -232,6 +232,133 @@ class ParseCache:
     def save_index(self) -> None:
         settled = time.time_ns() - RACY_SECONDS * 10**9
         self._save_dict(self._index_path(), {p: v for p, v in self.index().items() if v[0][1] < settled and v[0][2] < settled})
+
+
+# The summaries index: one record per entry (key length, summary length, key, pickled summary),
+# then a trailer (MAGIC, the number of records, the CRC-32 of the records). It is written as the
+# files are read and read in place (mapped), so neither the build that writes it nor the one that
+# reads it holds every summary: a national corpus's are hundreds of megabytes.
+RECORD = struct.Struct("<HI")
+TRAILER = struct.Struct("<8sQI")
+MAGIC = b"xxgksum1"
+
+
+class Summaries(Mapping[str, bytes]):
+    """A summaries index, its records found by one pass and each read when asked for (by offset:
+    never held whole); empty when it is missing, damaged or of another form (then every file's
+    entry is read instead, once)."""
+
+    def __init__(self, path: Path):
+        self._where: dict[str, tuple[int, int]] = {}
+        self._fd = -1
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            where = self._records(fd)
+        except (OSError, ValueError, struct.error, UnicodeDecodeError):
+            where = None
+        if where is None:
+            os.close(fd)
+            return
+        self._where, self._fd = where, fd
+
+    @staticmethod
+    def _records(fd: int) -> dict[str, tuple[int, int]] | None:
+        size = os.fstat(fd).st_size
+        if size < TRAILER.size:
+            return None
+        end = size - TRAILER.size
+        magic, count, crc = TRAILER.unpack(os.pread(fd, TRAILER.size, end))
+        if magic != MAGIC:
+            return None
+        where: dict[str, tuple[int, int]] = {}
+        at, check = 0, 0
+        with os.fdopen(os.dup(fd), "rb", buffering=1 << 20) as f:
+            while at < end:
+                head = f.read(RECORD.size)
+                if len(head) < RECORD.size:
+                    return None
+                klen, vlen = RECORD.unpack(head)
+                key = f.read(klen)
+                check = zlib.crc32(head + key, check)
+                body = f.read(vlen)  # read for the CRC, not kept
+                check = zlib.crc32(body, check)
+                where[key.decode("utf-8")] = (at + RECORD.size + klen, vlen)
+                at += RECORD.size + klen + vlen
+        return where if at == end and check == crc and len(where) == count else None
+
+    def __getitem__(self, key: str) -> bytes:
+        start, length = self._where[key]
+        data = os.pread(self._fd, length, start)
+        if len(data) != length:  # the file changed under the build: the entry is read instead
+            raise KeyError(key)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __del__(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+
+
+class SummaryWriter:
+    """The next summaries index, written a record at a time beside the current one and put in its
+    place by `close` (an interrupted build leaves the current one); each key once."""
+
+    def __init__(self, store: ParseCache):
+        self.store = store
+        self.path = store.folder / "summaries.index"
+        self._temp = self.path.with_name(f".summaries.index.tmp-{os.getpid()}")
+        self._keys: set[str] = set()
+        self._crc, self._file = 0, None
+        if store.problem is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = open(self._temp, "wb")
+            except OSError as exc:
+                store.problem = f"the parse cache in {store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+
+    def add(self, key: str, summary: bytes) -> None:
+        if self._file is None or key in self._keys:
+            return
+        self._keys.add(key)
+        k = key.encode("utf-8")
+        record = RECORD.pack(len(k), len(summary)) + k + summary
+        self._crc = zlib.crc32(record, self._crc)
+        self._write(record)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._file.write(data)  # type: ignore[union-attr]
+        except OSError as exc:
+            self.store.problem = self.store.problem or f"the parse cache in {self.store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            self.abort()
+
+    def close(self) -> None:
+        if self._file is None:
+            return
+        self._write(TRAILER.pack(MAGIC, len(self._keys), self._crc))
+        if self._file is None:
+            return
+        try:
+            self._file.close()
+            os.replace(self._temp, self.path)
+        except OSError as exc:
+            self.store.problem = self.store.problem or f"the parse cache in {self.store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            self.abort()
+        self._file = None
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._temp.unlink(missing_ok=True)
 
 
 def _bound(path: str, sk: tuple, key: str) -> bytes:

@@ -200,32 +200,38 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
         plan.append(((where, rel, folder, version, root), where, st, known))
     todo = [task for task, _, _, key in plan if key is None]
     summaries = store.summaries() if store is not None else {}
-    kept = {}
-    with _workers(jobs if len(todo) >= 8 else 1) as pool:
-        parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
-        for task, where, st, key in plan:
-            raw = summaries.get(key) if key else None
-            known = ParseCache.summary(raw)
-            if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
-                res = replace(known, report=dict(known.report), cached=True, home=(folder, version, task))
-                res.report["source_file"] = task[1]
-            else:
-                hit = store.get(key) if key and store is not None else None
-                if isinstance(hit, FileResult):
-                    res = hit
+    writer = store.summary_writer() if store is not None else None
+    done = False
+    try:
+        with _workers(jobs if len(todo) >= 8 else 1) as pool:
+            parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
+            for task, where, st, key in plan:
+                raw = summaries.get(key) if key else None
+                known = ParseCache.summary(raw)
+                if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
+                    res = replace(known, cached=True, home=(folder, version, task))  # unpickled for this file alone: its own report row
                     res.report["source_file"] = task[1]
-                    res.cached = res.stored = True
                 else:
-                    res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
-            if store is not None and res.key and st is not None and not os.path.islink(where):
-                store.remember(where, st, res.key)
-            if res.stored and res.key:
-                kept[res.key] = raw if raw and isinstance(known, FileResult) else ParseCache.pickled(res.summary())
-            yield res
-    if store is not None:
+                    hit = store.get(key) if key and store is not None else None
+                    if isinstance(hit, FileResult):
+                        res = hit
+                        res.report["source_file"] = task[1]
+                        res.cached = res.stored = True
+                    else:
+                        res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
+                if store is not None and res.key and st is not None and not os.path.islink(where):
+                    store.remember(where, st, res.key)
+                if res.stored and res.key and writer is not None:
+                    writer.add(res.key, raw if raw and isinstance(known, FileResult) else ParseCache.pickled(res.summary()))
+                yield res
+            done = True
+    finally:
+        if writer is not None and not done:
+            writer.abort()  # the build stopped: the last index stays
+    if store is not None and writer is not None:
         store.forget(root, {where for _, where, _, _ in plan})
         store.save_index()
-        store.save_summaries(kept)
+        writer.close()
 
 
 @contextmanager
