@@ -6,6 +6,7 @@ a file, or with one that allows no split or several, the row stays withheld."""
 
 import html
 import re
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -28,7 +29,8 @@ def _page(cells: tuple[str, str, str]) -> str:
             f"<p>{html.escape(before)}</p><table><tr>{row}</tr></table><p>{html.escape(after)}</p></body></html>")
 
 
-def _build(tmp_path: Path, page: str | None, before: str | None = None, names=("pingtan-lyy.txt", "pingtan-lyy.html")) -> dict:
+def _build(tmp_path: Path, page: str | None, before: str | None = None, names=("pingtan-lyy.txt", "pingtan-lyy.html"),
+           cache: bool = False) -> dict:
     corpus = tmp_path / "corpus" / "2022"
     corpus.mkdir(parents=True)
     (corpus / names[0]).write_text(TEXT, encoding="utf-8")
@@ -38,7 +40,7 @@ def _build(tmp_path: Path, page: str | None, before: str | None = None, names=("
         (tmp_path / "corpus" / "2021").mkdir()
         (tmp_path / "corpus" / "2021" / "pingtan-lyy.txt").write_text(before, encoding="utf-8")
     out = tmp_path / "datapackage"
-    build(tmp_path / "corpus", out, jobs=1)
+    build(tmp_path / "corpus", out, jobs=1, cache=tmp_path / "cache" if cache else None)
     reports = pq.read_table(out / "data" / "reports.parquet").to_pylist()
     text_id = next(r["report_id"] for r in reports if r["source_file"] == f"2022/{names[0]}")
     facts = [f for f in pq.read_table(out / "data" / "facts.parquet").to_pylist()
@@ -75,8 +77,15 @@ def _year_before(in_force: int) -> str:
     return text
 
 
-def test_the_year_before_settles_documents_in_force(tmp_path):
-    got = _build(tmp_path, None, _year_before(27))  # 27 + 9 - 2 = 34; 27 + 9 - 23 = 13, not 4
+@pytest.mark.parametrize("cache", [False, True])  # with a parse cache, a held report's rows are read again from it
+def test_the_year_before_settles_documents_in_force(tmp_path, cache, monkeypatch):
+    assemble = sys.modules["xxgk.package.assemble"]  # the package exports the function by the module's name
+    held, without_rows = [], assemble._without_rows
+    monkeypatch.setattr(assemble, "_without_rows", lambda res: held.append(without_rows(res)) or held[-1])
+    rowless = []
+    monkeypatch.setattr(assemble, "_materialise", lambda res, m=assemble._materialise: rowless.append(res.facts is None) or m(res))
+    got = _build(tmp_path, None, _year_before(27), cache=cache)
+    assert held and rowless == [cache] * len(held)  # held without its rows when they can be read again  # 27 + 9 - 2 = 34; 27 + 9 - 23 = 13, not 4
     assert [f["value"] for f in got["facts"]] == [9, 2, 34]
     assert {f["evidence"] for f in got["facts"]} == {"previous"}
     split = next(c for c in got["checks"] if c["code"] == "digits-split" and c["row"] == "normative_documents")
@@ -85,8 +94,9 @@ def test_the_year_before_settles_documents_in_force(tmp_path):
     assert got["report"]["status"] == "ok"
 
 
-def test_a_year_before_that_allows_no_split_settles_nothing(tmp_path):
-    got = _build(tmp_path, None, _year_before(28))  # 37 and 14: neither split
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_year_before_that_allows_no_split_settles_nothing(tmp_path, cache):
+    got = _build(tmp_path, None, _year_before(28), cache=cache)  # 37 and 14: neither split
     assert [f["value"] for f in got["facts"]] == [None, None, None]
     assert "ambiguous-digits" in [c["code"] for c in got["checks"]]
 

@@ -12,7 +12,7 @@ import re
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             copies_of[rid] = 1
             summaries[rid] = res.crossyear
             if res.codes.get("ambiguous-digits") and res.settles:
-                held.append(res)  # the year before may settle it: written once every report is known
+                held.append(_without_rows(res))  # the year before may settle it: written once every report is known
             else:
                 place(res)
             summary.figures += res.figures
@@ -357,6 +357,12 @@ def _settle_by_previous(res: FileResult, counted_by_year: dict[tuple[str, int], 
 
 def _csv(res: FileResult) -> dict[str, bytes]:
     return {name: getattr(res, name).csv for name in FRAGMENTS}
+
+
+def _without_rows(res: FileResult) -> FileResult:
+    """A result held until every report is known, without the rows its cache entry keeps (read
+    again if it is settled): a national corpus holds thousands."""
+    return res if res.home is None or res.facts is None else replace(res, facts=None, checks=None, texts=None)  # type: ignore[arg-type]
 
 
 def _materialise(res: FileResult) -> None:

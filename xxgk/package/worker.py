@@ -132,7 +132,7 @@ class FileResult:
     amended: bool = False  # settled by another file's evidence after the parse
     settles: bool = False  # a withheld row the agency's report of the year before may settle (crossyear.settles)
     stored: bool = False  # in the parse cache (a hit, or put there by this parse)
-    home: tuple | None = None  # a summary without its rows: (cache folder, parser version, task) to read them from
+    home: tuple | None = None  # where its rows are kept, to be read again (a summary has none): (cache folder, parser version, task)
 
     def summary(self) -> FileResult:
         """This result without its rows (for the cache's summaries index)."""
@@ -219,6 +219,8 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
                         res.cached = res.stored = True
                     else:
                         res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
+                if res.stored and res.key and res.home is None:  # its rows can be read again from its entry
+                    res.home = (folder, version, task)
                 if store is not None and res.key and st is not None and not os.path.islink(where):
                     store.remember(where, st, res.key)
                 if res.stored and res.key and writer is not None:
