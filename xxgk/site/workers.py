@@ -43,6 +43,7 @@ class Rows:
 
 
 def rows_of(site: Site, aids: list[str]) -> Rows:
+    """The rows of these agencies' pages, taken from the site's tables (in the parent)."""
     by_agency = {aid: site.by_agency[aid] for aid in aids if aid in site.by_agency}
     secondary = {aid: site.secondary_by_agency[aid] for aid in aids if aid in site.secondary_by_agency}
     rids = [r["report_id"] for rs in (*by_agency.values(), *secondary.values()) for r in rs]
