@@ -131,9 +131,13 @@ class ParseCache:
         try:
             write_atomic(path, data)
         except OSError as exc:
-            self.problem = f"the parse cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            self.cannot_write(exc)
             return False
         return True
+
+    def cannot_write(self, exc: OSError) -> None:
+        """Say (once) why the cache is not written to: the build goes on without saving to it."""
+        self.problem = self.problem or f"the parse cache in {self.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
@@ -236,8 +240,8 @@ class ParseCache:
 
 # The summaries index: one record per entry (key length, summary length, key, pickled summary),
 # then a trailer (MAGIC, the number of records, the CRC-32 of the records). It is written as the
-# files are read and read in place (mapped), so neither the build that writes it nor the one that
-# reads it holds every summary: a national corpus's are hundreds of megabytes.
+# files are read and read a record at a time by offset, so neither the build that writes it nor the
+# one that reads it holds every summary: a national corpus's are hundreds of megabytes.
 RECORD = struct.Struct("<HI")
 TRAILER = struct.Struct("<8sQI")
 MAGIC = b"xxgksum1"
@@ -322,7 +326,7 @@ class SummaryWriter:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._file = open(self._temp, "wb")
             except OSError as exc:
-                store.problem = f"the parse cache in {store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+                store.cannot_write(exc)
 
     def add(self, key: str, summary: bytes) -> None:
         if self._file is None or key in self._keys:
@@ -337,7 +341,7 @@ class SummaryWriter:
         try:
             self._file.write(data)  # type: ignore[union-attr]
         except OSError as exc:
-            self.store.problem = self.store.problem or f"the parse cache in {self.store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            self.store.cannot_write(exc)
             self.abort()
 
     def close(self) -> None:
@@ -350,7 +354,7 @@ class SummaryWriter:
             self._file.close()
             os.replace(self._temp, self.path)
         except OSError as exc:
-            self.store.problem = self.store.problem or f"the parse cache in {self.store.folder} cannot be written ({exc.strerror or exc}); continuing without saving to it"
+            self.store.cannot_write(exc)
             self.abort()
         self._file = None
 
