@@ -203,3 +203,30 @@ def test_a_build_that_stops_leaves_the_last_summaries_index(tmp_path, monkeypatc
     results.close()  # stopped after the first file
     assert index.read_bytes() == before and [p.name for p in index.parent.iterdir() if p.name.startswith(".summaries")] == []
     assert len(ParseCache(index.parent.parent, index.parent.name).summaries()) == 2
+
+
+def test_summaries_share_their_repeated_values_and_keep_their_types(tmp_path):
+    """Each summary is unpickled on its own; `shared` makes the values many hold (field names,
+    regions, statuses, the cross-year figures) one object, without turning a 0.0 into a 0 or
+    a report's own values into another's."""
+    import pickle
+
+    from xxgk.package.worker import FileResult, parse_file
+
+    corpus = corpus_of(tmp_path, ["000"])
+    path = corpus / "000.txt"
+    res = parse_file((str(path), "000.txt", "", "", str(corpus)))
+    raw = pickle.dumps(res.summary())
+    memo: dict = {}
+    a, b = (pickle.loads(raw).shared(memo) for _ in range(2))
+    assert isinstance(a, FileResult) and a.report == res.report and a is not b
+    for field in ("template", "status", "province", "agency_level"):
+        assert a.report[field] is b.report[field], field
+    assert a.report["report_id"] is not b.report["report_id"]  # a report's own values are its own
+    assert all(x is y for x, y in zip(a.report, b.report))  # the field names
+    assert a.crossyear["carried_over"] is b.crossyear["carried_over"]
+    assert list(a.crossyear["carried_over"]) == res.crossyear["carried_over"]
+    floats = pickle.loads(raw)
+    floats.crossyear["carried_over"] = [float(v) if v is not None else None for v in res.crossyear["carried_over"]]
+    floats.shared(memo)
+    assert [type(v) for v in floats.crossyear["carried_over"]] == [float if v is not None else type(None) for v in res.crossyear["carried_over"]]

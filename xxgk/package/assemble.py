@@ -27,7 +27,7 @@ from . import parts
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
 from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas, read_csv
-from .worker import FileResult
+from .worker import FileResult, stored
 
 
 @dataclass
@@ -119,8 +119,8 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
             g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
-            part(rep["year"]).rows["checks"].append(
-                (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line))
+            part(rep["year"]).add("checks", (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
+                                             g.message_zh, g.message_en, g.source_line))
             summary.codes["duplicate-file"] += 1
         else:
             seen[rid] = rep["source_file"]
@@ -165,16 +165,20 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
     for rep in reports:
         if register.counted(rep):
             by_agency.setdefault(rep["agency_id"], []).append(crossyear.Entry(rep["report_id"], rep["year"], summaries[rep["report_id"]]))
-    by_id = {r["report_id"]: r for r in reports}
-    for aid in sorted(by_agency):
-        later += [(by_id[rid], g) for rid, g in crossyear.check_years(by_agency[aid])]
-    for rep, g in later:
+
+    def add(rep: dict, g: Finding) -> None:
         rep["findings"] += 1
-        part(rep["year"]).rows["checks"].append(
-            (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
-             g.message_zh, g.message_en, g.source_line))
+        part(rep["year"]).add("checks", (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column,
+                                         g.expected, g.found, g.message_zh, g.message_en, g.source_line))
         summary.codes[g.code] += 1
         summary.findings += 1
+
+    for rep, g in later:
+        add(rep, g)
+    by_id = {r["report_id"]: r for r in reports}
+    for aid in sorted(by_agency):  # the cross-year findings, a national build's most, added as they are found
+        for rid, g in crossyear.check_years(by_agency.pop(aid)):
+            add(by_id[rid], g)
     for p in by_part.values():
         p.by_agency()
     headers = {name: Block.csv_text([_names(sch[name])]).encode("utf-8") for name in FRAGMENTS}
@@ -274,7 +278,9 @@ def _entry(res: FileResult, spool: parts.Spool, handle: int) -> parts.Entry:
     of the rows themselves when the assemble amended them or the file was not read. Rows at hand
     are spooled; a summary's are read from the parse cache when its part is written."""
     if res.facts is None:
-        return parts.Entry(str(res.key), lambda: _csv(res.loaded()))
+        assert res.home is not None, "a summary's rows are read again from where they are kept"
+        home, key = res.home, str(res.key)  # not the result itself: a national build holds 300,000 entries
+        return parts.Entry(str(key), lambda: _csv(stored(home, key)))
     blocks = {name: getattr(res, name) for name in FRAGMENTS}
     spool.put(handle, blocks)
     token = res.key if res.key and not res.amended else \

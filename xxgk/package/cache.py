@@ -216,16 +216,15 @@ class ParseCache:
     def pickled(summary) -> bytes:
         return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def known(self, path: str, st: os.stat_result) -> str | None:
-        """The content key of `path` if it has not changed since it was last hashed."""
+    def known(self, path: str, stamp: tuple) -> str | None:
+        """The content key of `path` if it has not changed since it was last hashed (`stamp`: its `stat_key`)."""
         hit = self.index().get(path)
-        if hit is None or len(hit) != 3 or hit[0] != stat_key(st):
+        if hit is None or len(hit) != 3 or hit[0] != stamp:
             return None
         return hit[1] if hit[2] == _bound(path, hit[0], hit[1]) else None
 
-    def remember(self, path: str, st: os.stat_result, key: str) -> None:
-        sk = stat_key(st)
-        self.index()[path] = (sk, key, _bound(path, sk, key))
+    def remember(self, path: str, stamp: tuple, key: str) -> None:
+        self.index()[path] = (stamp, key, _bound(path, stamp, key))
 
     def forget(self, root: str, present: set[str]) -> None:
         """Drop the files below `root` that are no longer there."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,17 +59,22 @@ class Spool:
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self._files = {name: open(folder / f"{name}.csv", "w+b") for name in FRAGMENTS}
-        self._where: dict[tuple[int, str], tuple[int, int]] = {}
+        # where each handle's blocks lie: (offset, length) of each resource, in FRAGMENTS' order,
+        # from `_at[_where[handle]]` on (an array, not tuples: a national build spools 300,000)
+        self._where: dict[int, int] = {}
+        self._at = array("q")
 
     def put(self, handle: int, blocks: dict[str, Block]) -> None:
-        for name, block in blocks.items():
-            f = self._files[name]
+        self._where[handle] = len(self._at)
+        for name in FRAGMENTS:
+            f, csv = self._files[name], blocks[name].csv
             f.seek(0, os.SEEK_END)
-            self._where[handle, name] = (f.tell(), len(block.csv))
-            f.write(block.csv)
+            self._at.extend((f.tell(), len(csv)))
+            f.write(csv)
 
     def get(self, handle: int, name: str) -> bytes:
-        offset, length = self._where[handle, name]
+        at = self._where[handle] + 2 * FRAGMENTS.index(name)
+        offset, length = self._at[at], self._at[at + 1]
         f = self._files[name]
         f.seek(offset)
         return f.read(length)
@@ -93,7 +99,12 @@ class Entry:
 class Part:
     name: str
     entries: list = field(default_factory=list)  # Entry, in order
-    rows: dict = field(default_factory=lambda: {name: [] for name in FRAGMENTS})  # rows added by the assemble, after the entries
+    # rows added by the assemble, after the entries, as their CSV bytes: a national build adds
+    # hundreds of thousands of findings, each held as its bytes, not as a tuple of strings
+    rows: dict[str, list[bytes]] = field(default_factory=lambda: {name: [] for name in FRAGMENTS})
+
+    def add(self, resource: str, row: tuple) -> None:
+        self.rows[resource].append(Block.csv_text([row]).encode("utf-8"))
 
     def by_agency(self) -> None:
         """The entries in agency order, then by file: an agency's rows of a year lie together, so a
@@ -104,7 +115,7 @@ class Part:
         h = hashlib.sha256(f"{code_version()}\0{resource}\0{self.name}\0".encode())
         for e in self.entries:
             h.update(e.token.encode() + b"\n")
-        h.update(Block.csv_text(self.rows[resource]).encode("utf-8"))
+        h.update(b"".join(self.rows[resource]))
         return h.hexdigest()[:32]
 
     def write_rows(self, files: dict[str, BinaryIO]) -> None:
@@ -115,7 +126,7 @@ class Part:
             for name, f in files.items():
                 f.write(loaded[name])
         for name, f in files.items():
-            f.write(Block.csv_text(self.rows[name]).encode("utf-8"))
+            f.write(b"".join(self.rows[name]))
 
 
 @dataclass

@@ -9,6 +9,7 @@ import hashlib
 import os
 import signal
 import stat
+import sys
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from ..identify.agency import identity
 from ..model import Finding, Report
 from ..parse import pdf
 from ..report import parse_bytes
-from .cache import ParseCache
+from .cache import ParseCache, stat_key
 from .tables import Block
 
 REGION_KEYS = ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code", "region_status", "region_evidence")
@@ -144,10 +145,42 @@ class FileResult:
         is gone, from the file parsed again), without keeping them."""
         if self.facts is not None or self.home is None:
             return self
-        folder, version, task = self.home
-        hit = ParseCache(folder, version).get(self.key)
-        full = hit if isinstance(hit, FileResult) else parse_file(task)
+        full = stored(self.home, str(self.key))
         return replace(self, facts=full.facts, checks=full.checks, texts=full.texts, home=None)
+
+    def shared(self, memo: dict) -> FileResult:
+        """This summary with its repeated values (field names, regions, statuses, findings' codes,
+        the cross-year figures) one object for all the summaries that hold them, from `memo`: a
+        national build holds 300,000 summaries, each unpickled on its own."""
+        self.report = {sys.intern(k): memo.setdefault(v, v) if k in REPEATED else v for k, v in self.report.items()}
+        self.crossyear = {sys.intern(k): _shared_value(v, memo) for k, v in self.crossyear.items()}
+        self.codes = Counter({sys.intern(k): n for k, n in self.codes.items()})
+        return self
+
+
+# the report row's fields of few values (shared by `FileResult.shared`)
+REPEATED = frozenset(("year", "template", "status", "format", "encoding", "publication_date", "publication_date_source",
+                      "facts", "findings", "agency_type", "agency_level", *REGION_KEYS))
+
+
+def _shared_value(value, memo: dict):
+    """A cross-year summary's value with its lists as shared tuples (read only)."""
+    if isinstance(value, dict):
+        return {sys.intern(k): _shared_value(v, memo) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    value = tuple(value)
+    got = memo.setdefault(value, value)
+    # (0, 1) == (0.0, True): shared only where every item is of the same type
+    return got if all(type(a) is type(b) for a, b in zip(got, value)) else value
+
+
+def stored(home: tuple, key: str) -> FileResult:
+    """The result kept for `key` in the parse cache at `home` (cache folder, parser version,
+    task), with its rows; or, if its entry is gone, the file parsed again."""
+    folder, version, task = home
+    hit = ParseCache(folder, version).get(key)
+    return hit if isinstance(hit, FileResult) else parse_file(task)
 
 
 def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str) -> dict:
@@ -196,20 +229,24 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
             st = os.stat(where)
         except OSError:  # a broken link: parse_file says so
             st = None
-        known = store.known(where, st) if store and st and stat.S_ISREG(st.st_mode) and not os.path.islink(where) else None
-        plan.append(((where, rel, folder, version, root), where, st, known))
-    todo = [task for task, _, _, key in plan if key is None]
+        # what the cache knows a file by (its size, times and inode): a regular file's, not a link's
+        stamp = stat_key(st) if st and stat.S_ISREG(st.st_mode) and not os.path.islink(where) else None
+        plan.append(((where, rel, folder, version, root), stamp, store.known(where, stamp) if store and stamp else None))
+    todo = [task for task, _, key in plan if key is None]
     summaries = store.summaries() if store is not None else {}
     writer = store.summary_writer() if store is not None else None
+    memo: dict = {}  # the values the summaries share (FileResult.shared)
     done = False
     try:
         with _workers(jobs if len(todo) >= 8 else 1) as pool:
             parsed = pool.imap(parse_file, todo, chunksize=16) if pool else map(parse_file, todo)
-            for task, where, st, key in plan:
+            for task, stamp, key in plan:
+                where = task[0]
                 raw = summaries.get(key) if key else None
                 known = ParseCache.summary(raw)
                 if isinstance(known, FileResult):  # unchanged since the last build: its rows are read only if needed
-                    res = replace(known, cached=True, home=(folder, version, task))  # unpickled for this file alone: its own report row
+                    # unpickled for this file alone: its own report row
+                    res = replace(known, cached=True, home=(folder, version, task)).shared(memo)
                     res.report["source_file"] = task[1]
                 else:
                     hit = store.get(key) if key and store is not None else None
@@ -221,8 +258,8 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
                         res = parse_file(task) if key else next(parsed)  # a known file whose entry was lost
                 if res.stored and res.key and res.home is None:  # its rows can be read again from its entry
                     res.home = (folder, version, task)
-                if store is not None and res.key and st is not None and not os.path.islink(where):
-                    store.remember(where, st, res.key)
+                if store is not None and res.key and stamp is not None:
+                    store.remember(where, stamp, res.key)
                 if res.stored and res.key and writer is not None:
                     writer.add(res.key, raw if raw and isinstance(known, FileResult) else ParseCache.pickled(res.summary()))
                 yield res
@@ -231,7 +268,7 @@ def parse_all(corpus: Path, files: list[Path], jobs: int, store: ParseCache | No
         if writer is not None and not done:
             writer.abort()  # the build stopped: the last index stays
     if store is not None and writer is not None:
-        store.forget(root, {where for _, where, _, _ in plan})
+        store.forget(root, {task[0] for task, _, _ in plan})
         store.save_index()
         writer.close()
 

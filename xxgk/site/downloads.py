@@ -10,7 +10,6 @@ national package is gigabytes of CSV: copying and zipping it on every build woul
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import shutil
 import traceback
@@ -49,21 +48,19 @@ def is_made(package: Path, target: Path) -> bool:
 
 
 def start_downloads(package: Path, target: Path, descriptor: dict) -> Callable[[], bool]:
-    """`make_downloads` begun in a process of its own, forked from this one, while the pages are
-    written (copying and zipping gigabytes is disk and zlib, not the pages' Python); returns the
-    wait for it (its result; its failure raised here; waiting again says the same). Nothing is
-    started when they are made.
+    """`make_downloads` begun in a process of its own while the pages are written (copying and
+    zipping gigabytes is disk and zlib, not the pages' Python); returns the wait for it (its
+    result; its failure raised here; waiting again says the same). Nothing is started when they
+    are made.
+    A new interpreter, not a fork: a fork would share this process's memory (the package, read),
+    and every page written meanwhile would copy what it touches, page by page, into one of the two.
     A bare process, not a pool: a pool's threads in this process would be forked with the page writers."""
     if is_made(package, target):
         return lambda: False
-    context = get_context("fork")
+    context = get_context("spawn")
     reader, writer = context.Pipe(duplex=False)
-    gc.freeze()  # as the page writers do: the child never copies the parent's objects by collecting them
-    try:
-        child = context.Process(target=_make_in_child, args=(writer, package, target, descriptor), name="downloads")
-        child.start()
-    finally:
-        gc.unfreeze()
+    child = context.Process(target=_make_in_child, args=(writer, package, target, descriptor), name="downloads")
+    child.start()
     writer.close()
     outcome: list = []  # (made, value) once waited for: a second wait says the same
 
@@ -85,7 +82,6 @@ def start_downloads(package: Path, target: Path, descriptor: dict) -> Callable[[
 
 
 def _make_in_child(conn, package: Path, target: Path, descriptor: dict) -> None:
-    gc.disable()
     try:
         conn.send((True, make_downloads(package, target, descriptor)))
     except BaseException:
