@@ -183,11 +183,11 @@ def rankings(site: Site) -> None:
 @dataclass
 class QualityLayout:
     """Where each report's findings are shown: all on quality.md while they fit in half a page,
-    else on pages per province (quality/<code>.md, quality/<code>--2.md …)."""
-    pages: dict[str, list[list[str]]] = field(default_factory=dict)  # a province's page name -> its pages' entries
+    else on pages per province (quality/<code>.md, quality/<code>--2.md …), written as they are
+    laid out: a national site's findings fill hundreds of megabytes, never held whole."""
     page_of: dict[str, str] = field(default_factory=dict)  # report_id -> its page, from the top of the site, without .html
     names: dict[str, str] = field(default_factory=dict)  # page name -> the province's name
-    reports: dict[str, list[str]] = field(default_factory=dict)  # page name -> its reports
+    reports: dict[str, list[str]] = field(default_factory=dict)  # page name -> its reports (none: all on quality.md)
 
 
 _layouts: WeakKeyDictionary[Site, QualityLayout] = WeakKeyDictionary()
@@ -215,42 +215,46 @@ def not_counted_heading() -> str:
 
 
 def quality_layout(site: Site) -> QualityLayout:
-    """The pages of the findings (made once per build; the entries' links to source pages need
-    the source pages written first)."""
+    """The pages of the findings, the provinces' written here (made once per build; the entries'
+    links to source pages need the source pages written first)."""
     if site in _layouts:
         return _layouts[site]
-    layout = QualityLayout()
+    layout = _layouts[site] = QualityLayout()
     reports = {r["report_id"]: r for r in site.pub.reports}
     order = quality_order(site)
-    entries = {rid: "\n".join(quality_entry(site, reports[rid], "../")) for rid in order}
-    if sum(len(e.encode("utf-8")) for e in entries.values()) <= lists.PAGE_BYTES // 2:
-        layout.page_of = {rid: "quality" for rid in order}
+    entry = lambda rid: "\n".join(quality_entry(site, reports[rid], "../"))
+    size = 0
+    for rid in order:  # all on quality.md while they fit: only then is every entry made here
+        size += len(entry(rid).encode("utf-8"))
+        if size > lists.PAGE_BYTES // 2:
+            break
     else:
-        for rid in order:
-            code = lists.province_key(site, site.agency_of.get(rid))
-            stem = file_name(code) if code else UNRESOLVED
-            layout.reports.setdefault(stem, []).append(rid)
-            if stem not in layout.names:
-                layout.names[stem] = (site.agencies[site.agency_of[rid]]["province"] or code) if code else t("regions_unresolved")
-        for stem, rids in layout.reports.items():
-            blocks, keys, heading = [], [], False
-            for rid in rids:
-                if not heading and not counted(reports[rid]):
-                    blocks.append(not_counted_heading())
-                    keys.append("")
-                    heading = True
-                blocks.append(entries[rid])
-                keys.append(rid)
-            title, description = quality_titles(layout.names[stem], len(rids))
-            pages = lists.paginate(blocks, budget=lists.PAGE_BYTES - lists.frame(description, title), first=lists.nbytes(quality_intro(True)))
-            layout.pages[stem] = pages
-            at = 0
-            for k, chunk in enumerate(pages, 1):
-                for key in keys[at:at + len(chunk)]:
-                    if key:
-                        layout.page_of[key] = f"quality/{lists.page_stem(stem, k)}"
-                at += len(chunk)
-    _layouts[site] = layout
+        layout.page_of = {rid: "quality" for rid in order}
+        return layout
+    for rid in order:
+        code = lists.province_key(site, site.agency_of.get(rid))
+        stem = file_name(code) if code else UNRESOLVED
+        layout.reports.setdefault(stem, []).append(rid)
+        if stem not in layout.names:
+            layout.names[stem] = (site.agencies[site.agency_of[rid]]["province"] or code) if code else t("regions_unresolved")
+    for stem, rids in layout.reports.items():
+        blocks, keys, heading = [], [], False
+        for rid in rids:
+            if not heading and not counted(reports[rid]):
+                blocks.append(not_counted_heading())
+                keys.append("")
+                heading = True
+            blocks.append(entry(rid))
+            keys.append(rid)
+        title, description = quality_titles(layout.names[stem], len(rids))
+        pages = lists.paginate(blocks, budget=lists.PAGE_BYTES - lists.frame(description, title), first=lists.nbytes(quality_intro(True)))
+        at = 0
+        for k, chunk in enumerate(pages, 1):
+            for key in keys[at:at + len(chunk)]:
+                if key:
+                    layout.page_of[key] = f"quality/{lists.page_stem(stem, k)}"
+            at += len(chunk)
+        lists.write_paged(site, "quality", stem, title, description, quality_intro(True), pages)
     return layout
 
 
@@ -274,7 +278,7 @@ def quality(site: Site) -> None:
     for (code, sev), n in sorted(counts.items(), key=lambda kv: (kv[0][0] not in ARITHMETIC, SEVERITY.get(kv[0][1], 3), -kv[1], kv[0])):
         out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
     reports = {r["report_id"]: r for r in pub.reports}
-    if not layout.pages:
+    if not layout.reports:
         out += ["", f"## {t('quality_reports')}", "", *quality_intro(False)]
         heading = False
         for rid in quality_order(site):
@@ -286,15 +290,13 @@ def quality(site: Site) -> None:
         return
     out += ["", f"## {t('agg_by_region')}", "", t("agg_quality_regions_intro"), "",
             TABLE.format(cls="xxgk-list") + head(pub.title("agencies", "province"), t("agg_quality_reports"), t("agg_errors"), t("agg_warnings")) + "<tbody>"]
-    for stem in sorted(layout.pages, key=lambda s: (s == UNRESOLVED, s)):
+    for stem in sorted(layout.reports, key=lambda s: (s == UNRESOLVED, s)):
         main = [rid for rid in layout.reports[stem] if counted(reports[rid])]
         found = [f["severity"] for rid in main for f in pub.checks[rid]]
         out.append(f'<tr><td><a href="quality/{h(stem)}.html">{h(layout.names[stem])}</a></td><td class="num">{len(main)}</td>'
                    f'<td class="num">{found.count("error")}</td><td class="num">{found.count("warning")}</td></tr>')
     out += [END, ""]
-    site.write("quality.md", "\n".join(out))
-    for stem, pages in layout.pages.items():
-        lists.write_paged(site, "quality", stem, *quality_titles(layout.names[stem], len(layout.reports[stem])), quality_intro(True), pages)
+    site.write("quality.md", "\n".join(out))  # the provinces' pages were written with the layout
 
 
 def quality_entry(site: Site, r: dict, base: str) -> list[str]:
