@@ -3,9 +3,12 @@ same aggregate pages (which sum the figures the workers computed) as written in 
 
 import json
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import ROOT
 
 from xxgk.site import workers
 from xxgk.site.keys import FIGURES, read_figures, write_figures
@@ -70,8 +73,8 @@ def test_the_figures_record_reads_back_whole_and_of_its_version_only(tmp_path):
 
 
 def test_a_chunks_rows_are_all_its_pages_need(package, mixed_corpus, tmp_path):
-    """A worker writes its pages from the rows its task carries (`workers.Rows`), not from the
-    tables it inherited: with the inherited tables emptied, the pages and figures are the same."""
+    """A worker reads no rows of the package (`Site(rows=False)`) and writes its pages from the
+    rows its task carries (`workers.Rows`): the pages and figures are those of one process."""
     from xxgk.site.context import Site
     from xxgk.site.pages import build
 
@@ -79,17 +82,24 @@ def test_a_chunks_rows_are_all_its_pages_need(package, mixed_corpus, tmp_path):
     build(site, jobs=1)
     keys = [(aid, None) for aid in sorted(site.agencies)]
     pages = {p.name: p.read_bytes() for p in (site.fragments / "agencies").glob("*.html")}
+    sources = {p.name: p.read_bytes() for p in (site.fragments / "sources").glob("*.html")}
     again = Site(package, tmp_path / "docs", mixed_corpus)
     again.published_sources = set(site.published_sources)
     rows = workers.rows_of(again, [aid for aid, _ in keys])
-    again.agencies, again.by_agency, again.secondary_by_agency = {}, {}, {}
-    again.pub.checks, again.pub.kept_figures = {}, {}
-    workers._SITE = again
+    reports = [r for r in again.pub.reports if r["report_id"] in site.published_sources]
+    source_rows = workers.source_rows(again, [r["report_id"] for r in reports])
+    for folder in ("agencies", "sources"):
+        shutil.rmtree(site.fragments / folder)
+    workers._start((package, tmp_path / "docs", mixed_corpus, ROOT / "docs", again.fragments))
     try:
+        worker = workers._SITE
+        assert worker is not None and not worker.agencies and not worker.pub.reports and not worker.pub.facts_index().where
+        made = workers._sources(([(r["report_id"], None, r) for r in reports], source_rows))
         done, figures, _ = workers._agencies((keys, rows))
     finally:
         workers._SITE = None
-        workers._INHERITED.clear()
+    assert all(key for _, key in made) and len(made) == len(sources) > 0
+    assert {p.name: p.read_bytes() for p in (again.fragments / "sources").glob("*.html")} == sources
     assert [aid for aid, _ in done] == [aid for aid, _ in keys] and len(pages) == len(keys)
     assert {p.name: p.read_bytes() for p in (again.fragments / "agencies").glob("*.html")} == pages
     assert figures == {rid: f for rid, f in site.pub._figures.items() if rid in figures} and figures

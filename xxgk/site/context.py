@@ -18,8 +18,9 @@ from .render import fragments_dir
 class Site:
     """One build of the pages: the package and what every page needs to know of the others."""
 
-    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS):
-        self.pub = Published.load(package)
+    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS, rows: bool = True):
+        """`rows=False`: the package's descriptor and codes only (a page worker's: workers.py)."""
+        self.pub = Published.load(package, rows)
         self.package = Path(package)
         self.out = Path(out)
         self.corpus = Path(corpus) if corpus else None

@@ -7,7 +7,7 @@ gives a report's rows read from the row groups that hold them. The package write
 agency by agency, and the pages are written agency by agency, so consecutive pages read the same
 few row groups: a handful of decoded row groups is kept (MEMO), and memory does not grow with the
 package. Worker processes forked from the reader open the files again (a file's handle is not
-shared across processes).
+shared across processes); a page worker is given `where` for its reports with each task.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ BATCH = 1 << 16  # report_id values read at a time to find the reports' rows
 
 
 class Facts:
-    def __init__(self, package: Path):
+    def __init__(self, package: Path, locate: bool = True):
+        """`locate=False`: the files and their row groups only, `where` left to be given."""
         path = Path(package) / "data" / "facts.parquet"
         self.files = sorted(path.glob("*.parquet")) if path.is_dir() else [path] if path.exists() else []
         self.where: dict[str, tuple[int, int, int]] = {}  # report_id: (file, first row, end)
@@ -33,7 +34,8 @@ class Facts:
             parquet = pq.ParquetFile(file, read_dictionary=["report_id"])
             meta = parquet.metadata
             self.starts.append(np.cumsum([0] + [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]))
-            self._locate(i, parquet)
+            if locate:
+                self._locate(i, parquet)
         self._open: dict[int, pq.ParquetFile] = {}
         self._pid = os.getpid()
         self._memo: OrderedDict[tuple[int, int], dict[str, list]] = OrderedDict()

@@ -77,18 +77,27 @@ class Published:
     _released: bool = False
 
     @classmethod
-    def load(cls, package: Path) -> Published:
+    def load(cls, package: Path, rows: bool = True) -> Published:
+        """The package read; `rows=False`: its descriptor and codes only, and no report's facts
+        located (a page worker's, given its reports' rows and places with each task)."""
         # Arrow's own allocator (mimalloc) keeps what reading freed; the system's gives it back
         pa.set_memory_pool(pa.system_memory_pool())
         package = Path(package)
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-        pub = cls(package, descriptor, read_table(package, "reports"), read_table(package, "agencies"), read_table(package, "codes"))
-        if (package / "data" / "register.parquet").exists():  # what agency pages say of the years the corpus lacks
+        pub = cls(package, descriptor, read_table(package, "reports") if rows else [], read_table(package, "agencies") if rows else [],
+                  read_table(package, "codes"))
+        if rows and (package / "data" / "register.parquet").exists():  # what agency pages say of the years the corpus lacks
             pub.register = read_register(package)
-        for c in read_table(package, "checks"):
+        for c in read_table(package, "checks") if rows else []:
             pub.checks.setdefault(c["report_id"], []).append(c)
-        pub._facts = Facts(package)
+        pub._facts = Facts(package, locate=rows)
         return pub
+
+    def facts_index(self) -> Facts:
+        """Where each report's facts lie (and the row groups last read)."""
+        if self._released or self._facts is None:
+            raise RuntimeError("the facts were released (Published.release_facts)")
+        return self._facts
 
     def release_facts(self) -> None:
         """Every counted report's figures computed, then the facts let go: what follows (the
@@ -100,9 +109,7 @@ class Published:
 
     def facts(self, report_id: str) -> dict[tuple[str, str, str], dict]:
         """One report's facts keyed by (section, row, column)."""
-        if self._released or self._facts is None:
-            raise RuntimeError("the facts were released (Published.release_facts)")
-        rows = self._facts.rows(report_id)
+        rows = self.facts_index().rows(report_id)
         for r in rows:  # Parquet stores every figure as a double; show counts as integers
             v = r["value"]
             if v is not None and v == int(v):
