@@ -17,11 +17,12 @@ from conftest import ROOT
 
 from xxgk.site.aggregate import MIN_RANKED, TOP_RANKED, quality_href
 from xxgk.site.lists import PAGE_BYTES, UNRESOLVED
-from xxgk.site.pages import file_name
+from xxgk.site.pages import file_name, fragments_dir
 
 N = 1200  # agencies, one report each
 CROWDED = 60  # extra draws of two counties of 洛阳市: about 60 % of the agencies, more than a page of them
-FOLDERS = ("regions", "rankings", "quality")
+FOLDERS = ("regions", "rankings")  # split pages MkDocs renders
+WHOLE_BYTES = 200_000  # the budget of any list page's HTML
 
 
 def generate(folder: Path, n: int) -> None:
@@ -64,6 +65,11 @@ def aggregate_pages(docs: Path) -> list[Path]:
     return sorted([*docs.glob("*.md"), docs / "agencies" / "index.md", *(p for f in FOLDERS for p in (docs / f).glob("*.md"))])
 
 
+def quality_pages(docs: Path) -> list[Path]:
+    """The provinces' data-quality pages, written whole outside MkDocs (they grow with the findings)."""
+    return sorted((fragments_dir(docs) / "quality").glob("*.html"))
+
+
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -76,9 +82,12 @@ def test_no_page_passes_the_budget_though_its_lists_would(built):
     docs, site = built
     sizes = {p.relative_to(docs).as_posix(): p.stat().st_size for p in aggregate_pages(docs)}
     assert max(sizes.values()) <= PAGE_BYTES, max(sizes.items(), key=lambda kv: kv[1])
+    whole = {p.name: p.stat().st_size for p in quality_pages(docs)}
+    assert len(whole) > 1 and max(whole.values()) <= WHOLE_BYTES, max(whole.items(), key=lambda kv: kv[1])
     # the lists of this package are larger than a page: unsplit, some page would pass the budget
-    for folder in ("regions", "quality"):
-        assert sum(n for rel, n in sizes.items() if rel.startswith(folder + "/")) > PAGE_BYTES, folder
+    assert sum(n for rel, n in sizes.items() if rel.startswith("regions/")) > PAGE_BYTES
+    assert sum(whole.values()) > WHOLE_BYTES
+    assert not (docs / "quality").exists()  # MkDocs renders none of them
     luoyang = sorted(docs.glob("regions/410300*.md"), key=lambda p: (len(p.name), p.name))
     assert [p.stem for p in luoyang] == ["410300", *(f"410300--{k}" for k in range(2, len(luoyang) + 1))] and len(luoyang) >= 2
     assert sum(len(agency_links(read(p))) for p in luoyang) == sum(a["prefecture_code"] == "410300" for a in site.agencies.values())
@@ -134,8 +143,10 @@ def test_rankings_and_findings_are_split_by_province(built):
     shown = Counter(rid for p in (docs / "rankings").glob("*.md") for rid in re.findall(r'#r-([^"]+)">', read(p)))
     assert set(shown) == {r["report_id"] for r in ranked} and max(shown.values()) == 1
     anchors = Counter()
-    for p in (docs / "quality").glob("*.md"):
-        for rid in re.findall(r'<h3 id="q-([^"]+)">', read(p)):
+    for p in quality_pages(docs):
+        text = read(p)
+        assert '<link rel="stylesheet" href="../stylesheets/lean.css">' in text and 'href="../quality.html"' in text
+        for rid in re.findall(r'<h3 id="q-([^"]+)">', text):
             anchors[rid] += 1
             assert quality_href(site, rid, "") == f"quality/{p.stem}.html#q-{rid}"
     assert set(anchors) == set(site.pub.checks) and max(anchors.values()) == 1
@@ -156,3 +167,21 @@ def test_every_page_says_what_it_is_and_is_known_to_mkdocs(built):
     hidden = config["not_in_nav"].split()
     for folder in ("agencies", *FOLDERS):
         assert f"/{folder}/*.md" in hidden
+
+
+def test_quality_pages_are_kept_when_unchanged_and_removed_when_not_made(built, tmp_path):
+    """A rebuild leaves an unchanged quality page's file as it was (so the built site's link to it
+    stays), and removes a page no longer made."""
+    from xxgk.site.pages import write_pages
+
+    docs, site = built
+    before = {p.name: p.stat().st_ino for p in quality_pages(docs)}
+    stray = fragments_dir(docs) / "quality" / "999999--9.html"
+    stray.write_text("<p>stale</p>", encoding="utf-8")
+    write_pages(site.package, docs, site.corpus, ROOT / "docs")
+    assert {p.name: p.stat().st_ino for p in quality_pages(docs)} == before and not stray.exists()
+    from xxgk.site.render import render_agencies
+
+    (tmp_path / "mkdocs").mkdir()
+    render_agencies(tmp_path / "site", docs, made=tmp_path / "mkdocs")  # into the built site, as the agency pages
+    assert sorted(p.name for p in (tmp_path / "site" / "quality").glob("*.html")) == sorted(before)

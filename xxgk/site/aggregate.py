@@ -27,6 +27,7 @@ from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
 from .strings import label, message, t, words
+from .sync import remove_stale
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
 TOP_RANKED = 20  # reports shown for each measure on rankings.md
@@ -183,8 +184,9 @@ def rankings(site: Site) -> None:
 @dataclass
 class QualityLayout:
     """Where each report's findings are shown: all on quality.md while they fit in half a page,
-    else on pages per province (quality/<code>.md, quality/<code>--2.md …), written as they are
-    laid out: a national site's findings fill hundreds of megabytes, never held whole."""
+    else on pages per province (quality/<code>.html, quality/<code>--2.html …), written whole as
+    they are laid out (`lists.write_whole`): a national site's findings fill hundreds of megabytes,
+    never held whole, nor rendered by MkDocs."""
     page_of: dict[str, str] = field(default_factory=dict)  # report_id -> its page, from the top of the site, without .html
     names: dict[str, str] = field(default_factory=dict)  # page name -> the province's name
     reports: dict[str, list[str]] = field(default_factory=dict)  # page name -> its reports (none: all on quality.md)
@@ -201,8 +203,10 @@ def quality_order(site: Site) -> list[str]:
     return [rid for rid in order if counted(reports[rid])] + [rid for rid in order if not counted(reports[rid])]
 
 
-def quality_intro(back: bool) -> list[str]:
-    return ([t("agg_up", link=f'<a href="../quality.html">{h(t("quality"))}</a>'), ""] if back else []) + [t("quality_reports_intro"), ""]
+def quality_intro_html() -> str:
+    """The intro of a province's quality pages (written whole, as HTML)."""
+    up = t("agg_up", link=f'<a href="../quality.html">{h(t("quality"))}</a>')
+    return f"<p>{up}</p>\n<p>{h(t('quality_reports_intro'))}</p>\n"
 
 
 def quality_titles(name: str, count: int) -> tuple[str, str]:
@@ -211,7 +215,7 @@ def quality_titles(name: str, count: int) -> tuple[str, str]:
 
 
 def not_counted_heading() -> str:
-    return f"## {t('quality_not_counted')}\n\n{t('quality_not_counted_intro')}\n"
+    return f"<h2>{h(t('quality_not_counted'))}</h2>\n<p>{h(t('quality_not_counted_intro'))}</p>\n"
 
 
 def quality_layout(site: Site) -> QualityLayout:
@@ -230,7 +234,9 @@ def quality_layout(site: Site) -> QualityLayout:
             break
     else:
         layout.page_of = {rid: "quality" for rid in order}
+        remove_stale(site.fragments / "quality", set())
         return layout
+    written: set[str] = set()
     for rid in order:
         code = lists.province_key(site, site.agency_of.get(rid))
         stem = file_name(code) if code else UNRESOLVED
@@ -247,14 +253,15 @@ def quality_layout(site: Site) -> QualityLayout:
             blocks.append(entry(rid))
             keys.append(rid)
         title, description = quality_titles(layout.names[stem], len(rids))
-        pages = lists.paginate(blocks, budget=lists.PAGE_BYTES - lists.frame(description, title), first=lists.nbytes(quality_intro(True)))
+        pages = lists.paginate(blocks, budget=lists.PAGE_BYTES - lists.frame(description, title), first=len(quality_intro_html().encode("utf-8")))
         at = 0
         for k, chunk in enumerate(pages, 1):
             for key in keys[at:at + len(chunk)]:
                 if key:
                     layout.page_of[key] = f"quality/{lists.page_stem(stem, k)}"
             at += len(chunk)
-        lists.write_paged(site, "quality", stem, title, description, quality_intro(True), pages)
+        written |= lists.write_whole(site, "quality", stem, title, description, quality_intro_html(), pages)
+    remove_stale(site.fragments / "quality", written)
     return layout
 
 
@@ -279,7 +286,7 @@ def quality(site: Site) -> None:
         out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
     reports = {r["report_id"]: r for r in pub.reports}
     if not layout.reports:
-        out += ["", f"## {t('quality_reports')}", "", *quality_intro(False)]
+        out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), ""]
         heading = False
         for rid in quality_order(site):
             if not heading and not counted(reports[rid]):

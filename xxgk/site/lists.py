@@ -21,7 +21,9 @@ from .context import Site
 from .html import esc, fmt, h, percent
 from .links import agency_href, file_name, region_href
 from .published import problems
+from .shell import page
 from .strings import label, t
+from .sync import write_changed
 
 # A page's Markdown, at most: the theme adds about 20 KB, so no list page's HTML passes 200 KB.
 PAGE_BYTES = 150_000
@@ -235,6 +237,24 @@ def write_paged(site: Site, folder: str, stem: str, title: str, description: str
         if chunk:
             out += [nav, "", *before, *chunk, *after, "", nav, ""]
         site.write(f"{folder}/{page_stem(stem, k)}.md", "\n".join(out) + "\n")
+
+
+def write_whole(site: Site, folder: str, stem: str, title: str, description: str, intro: str, pages: list[list[str]]) -> set[str]:
+    """Pages made by `paginate` (their blocks HTML, `intro` too) written whole through the site's
+    own template into `<fragments>/<folder>/`, outside MkDocs, as the agency pages are: a list
+    that grows with the corpus (the findings) costs MkDocs nothing. A page whose bytes are those
+    already there is not written again. Returns the names of the files."""
+    names = set()
+    for k, chunk in enumerate(pages, 1):
+        nav = pager(stem, k, len(pages))
+        name = f"{page_stem(stem, k)}.html"
+        body = (intro if k == 1 else "") + (f"{nav}\n{chr(10).join(chunk)}\n{nav}\n" if chunk else "")
+        text = page(f"{folder}/{name}", paged_title(title, k, len(pages)), paged_title(title, k, len(pages)),
+                    paged_title(description, k, len(pages)), body, kind="xxgk-list-page")
+        write_changed(site.fragments / folder / name, text.encode("utf-8"))
+        site.pages += 1
+        names.add(name)
+    return names
 
 
 def list_pages(site: Site, stem: str, title: str, description: str, intro: list[str], rows: list[str]) -> None:

@@ -15,7 +15,6 @@ CLI and the tests.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +29,7 @@ from .html import json_in_html
 from .keys import FIGURES, KEYS, digest, pages_version, read_figures, read_keys, write_figures
 from .links import RESERVED_NAMES, TEMPLATE_PAGE, agency_href, file_name, files_url, region_href, source_href
 from .render import fragments_dir, render_agencies, vendor_vega
-from .sync import link_file, move_changed
+from .sync import link_file, move_changed, remove_stale
 from .workers import jobs_wanted, write_agencies, write_sources
 
 __all__ = ["RESERVED_NAMES", "TEMPLATE_PAGE", "Site", "agency_href", "build", "file_name", "fragments_dir", "region_href",
@@ -99,19 +98,6 @@ def _kept(previous: dict, kind: str) -> dict:
     """The digests the last build's pages of one kind were made from (nothing if unreadable)."""
     kept = previous.get(kind)
     return kept if isinstance(kept, dict) else {}
-
-
-def remove_stale(folder: Path, keep: set[str], by_stem: bool = False) -> None:
-    """Remove the files of `folder` no page of this build wrote (by name, or by the name before
-    its first dot: a source page's files share it)."""
-    try:
-        entries = os.scandir(folder)
-    except FileNotFoundError:
-        return
-    with entries:
-        stale = [e.path for e in entries if e.is_file(follow_symlinks=False) and (e.name.split(".", 1)[0] if by_stem else e.name) not in keep]
-    for path in stale:
-        os.unlink(path)
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,

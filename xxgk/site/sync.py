@@ -120,3 +120,28 @@ def _sync(target: Path, wanted: list[str], same: Callable[[str, str, os.stat_res
             folder.rmdir()
             folder = folder.parent
     return put_count, len(stale)
+
+
+def write_changed(path: Path, data: bytes) -> bool:
+    """`data` into `path` unless the file holds it already (its time and inode kept: `put_files`
+    then leaves the built site's copy as it is); whether it was written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+    return True
+
+
+def remove_stale(folder: Path, keep: set[str], by_stem: bool = False) -> None:
+    """Remove the files of `folder` no page of this build wrote (by name, or by the name before
+    its first dot: a source page's files share it)."""
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return
+    with entries:
+        stale = [e.path for e in entries if e.is_file(follow_symlinks=False) and (e.name.split(".", 1)[0] if by_stem else e.name) not in keep]
+    for path in stale:
+        os.unlink(path)
