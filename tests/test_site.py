@@ -104,7 +104,10 @@ def test_downloads_link_files_that_exist(site):
     assert any(link.endswith("facts.parquet") for link in links) and any(link.endswith(".zip") for link in links)
     for link in links:
         assert (site / link).is_file(), link
-    assert (site / "data" / "excel" / "facts.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (site / "data" / "excel" / "facts-excel.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "data/excel/facts-excel.csv" in links and "data/xxgk-excel.zip" in links and "data/xxgk-datapackage.zip" in links
+    # the Excel zip first: one click for a spreadsheet user
+    assert text.index("xxgk-excel.zip") < text.index("xxgk-datapackage.zip")
     agency_csv = site / "agencies" / "luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.csv"
     assert agency_csv.read_bytes().startswith(b"\xef\xbb\xbf") and len(agency_csv.read_text(encoding="utf-8-sig").splitlines()) == 201
 

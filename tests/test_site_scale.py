@@ -73,7 +73,10 @@ def test_the_downloads_copied_in_blocks_hold_the_package(package, tmp_path):
         assert z.namelist() == [f"xxgk-datapackage/{p.relative_to(package).as_posix()}" for p in files]
         assert all(z.read(f"xxgk-datapackage/{p.relative_to(package).as_posix()}") == p.read_bytes() for p in files)
     csvs = sorted((package / "data").glob("*.csv"))
-    assert csvs and all((made[0] / "excel" / c.name).read_bytes() == b"\xef\xbb\xbf" + c.read_bytes() for c in csvs)
+    assert csvs and all((made[0] / "excel" / f"{c.stem}-excel.csv").read_bytes() == b"\xef\xbb\xbf" + c.read_bytes() for c in csvs)
+    with zipfile.ZipFile(made[0] / "xxgk-excel.zip") as z:  # the spreadsheet users' one download: the Excel copies alone
+        assert z.namelist() == [f"xxgk-excel/{c.stem}-excel.csv" for c in csvs]
+        assert all(z.read(f"xxgk-excel/{c.stem}-excel.csv") == b"\xef\xbb\xbf" + c.read_bytes() for c in csvs)
     parted = [d for d in (package / "data").glob("*.parquet") if d.is_dir()]
     assert parted  # the case under test: resources kept in year parts
     for dataset in parted:
@@ -97,7 +100,9 @@ def test_the_downloads_are_kept_while_the_package_is_the_same(package, tmp_path)
     long = dict(descriptor, resources=[dict(r, x_rows=EXCEL_ROWS + 1) if r["name"] == "facts" else r for r in descriptor["resources"]])
     (changed / "datapackage.json").write_text(json.dumps(long), encoding="utf-8")
     assert make_downloads(changed, target, long)
-    assert not (target / "excel" / "facts.csv").exists() and (target / "excel" / "reports.csv").is_file()
+    assert not (target / "excel" / "facts-excel.csv").exists() and (target / "excel" / "reports-excel.csv").is_file()
+    with zipfile.ZipFile(target / "xxgk-excel.zip") as z:
+        assert "xxgk-excel/reports-excel.csv" in z.namelist() and "xxgk-excel/facts-excel.csv" not in z.namelist()
     assert json.loads((target / "datapackage.json").read_text()) == long
 
 

@@ -21,7 +21,7 @@ from . import lists
 from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
-from .downloads import EXCEL_ROWS, fits_excel
+from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_excel
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
@@ -369,12 +369,13 @@ def downloads(site: Site) -> None:
         return file_href(f"data/{rel}", "")
 
     lines = [front(t("agg_downloads_description", version=d.get("version", ""))) + f"# {t('downloads')}", "", t("downloads_intro"), "",
-             f"- {t('with_size', name='[' + t('downloads_zip') + '](' + href('xxgk-datapackage.zip') + ')', size=size(target / 'xxgk-datapackage.zip'))}",
+             f"- {t('with_size', name='[' + t('downloads_zip_excel') + '](' + href(EXCEL_ZIP_NAME) + ')', size=size(target / EXCEL_ZIP_NAME))}",
+             f"- {t('with_size', name='[' + t('downloads_zip') + '](' + href(ZIP_NAME) + ')', size=size(target / ZIP_NAME))}",
              f"- {t('with_size', name='[datapackage.json](' + href('datapackage.json') + ')', size=size(target / 'datapackage.json'))}", "",
              f"| {t('table')} | {t('field_description')} | {t('row_count')} | CSV | {t('excel_csv')} | Parquet |", "| --- | --- | ---: | --- | --- | --- |"]
     def excel(res: dict) -> str:  # a table longer than a sheet has no Excel copy, and says so
         name = res["name"]
-        return f"[{name}.csv]({href(f'excel/{name}.csv')})" if fits_excel(res) else t("excel_too_many_rows", rows=f"{EXCEL_ROWS + 1:,}")
+        return f"[{excel_name(name)}]({href(f'excel/{excel_name(name)}')})" if fits_excel(res) else t("excel_too_many_rows", rows=f"{EXCEL_ROWS + 1:,}")
 
     for res in d["resources"]:
         name = res["name"]

@@ -1,8 +1,8 @@
 """The package's files for download. In: the published package. Out: beside the pages written whole
 (`fragments_dir`/data, from where `render` puts them into the site or the files folder): the
 package's files as they are (hard links), each year-parted Parquet dataset as one file, a copy of
-each CSV with a byte-order mark for Excel and WPS where the table fits in a sheet, and the whole
-package as one zip.
+each CSV with a byte-order mark for Excel and WPS where the table fits in a sheet (`*-excel.csv`),
+and two zips: the whole package, for code, and the copies for Excel.
 
 Made again only when the package changed: the descriptor holds every file's hash, so its own
 digest (with DOWNLOADS_VERSION) is what the downloads were made from, recorded beside them. A
@@ -26,9 +26,10 @@ COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
 JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
 EXCEL_ROWS = 1_048_575  # the rows of data a sheet of Excel or WPS holds (1,048,576 with the header)
 ZIP_LEVEL = 1  # deflate at its fastest: 3x the speed of the default for a 10 % larger zip of CSV
-DOWNLOADS_VERSION = "2"  # of the code below: changing what is made changes this
+DOWNLOADS_VERSION = "3"  # of the code below: changing what is made changes this
 MADE_FROM = ".made-from"  # beside the downloads: the digest of the package they were made from
-ZIP_NAME = "xxgk-datapackage.zip"
+ZIP_NAME = "xxgk-datapackage.zip"  # for code: the package as it is (UTF-8 CSV, Parquet, datapackage.json)
+EXCEL_ZIP_NAME = "xxgk-excel.zip"  # for spreadsheets: the copies for Excel and WPS (CSV with a byte-order mark)
 
 
 def made_from(package: Path) -> str:
@@ -111,20 +112,27 @@ def make_downloads(package: Path, target: Path, descriptor: dict) -> bool:
     for res in descriptor["resources"]:
         csv_path = package / res["path"]
         if fits_excel(res) and csv_path.is_file():
-            with open(csv_path, "rb") as src, open(excel / csv_path.name, "wb") as dst:
+            with open(csv_path, "rb") as src, open(excel / excel_name(res["name"]), "wb") as dst:
                 dst.write(b"\xef\xbb\xbf")
                 shutil.copyfileobj(src, dst, COPY_BLOCK)
     zip_package(package, target / ZIP_NAME)
+    zip_package(excel, target / EXCEL_ZIP_NAME, EXCEL_ZIP_NAME.removesuffix(".zip"))
     (target / MADE_FROM).write_text(stamp, encoding="utf-8")
     return True
 
 
-def zip_package(package: Path, target: Path) -> None:
-    """The package as one zip, streamed (fixed dates: the same package makes the same bytes);
-    Parquet files stored as they are, being compressed already."""
+def excel_name(resource: str) -> str:
+    """The name of a table's copy for Excel and WPS: never the name of the UTF-8 file, so the two
+    can lie in one folder and be told apart."""
+    return f"{resource}-excel.csv"
+
+
+def zip_package(package: Path, target: Path, folder: str = "xxgk-datapackage") -> None:
+    """A folder (the package) as one zip of `folder/…`, streamed (fixed dates: the same files make
+    the same bytes); Parquet files stored as they are, being compressed already."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
         for f in sorted(p for p in package.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            info = zipfile.ZipInfo(f"xxgk-datapackage/{f.relative_to(package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{folder}/{f.relative_to(package).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED if f.suffix == ".parquet" else zipfile.ZIP_DEFLATED
             info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # (public as compress_level from Python 3.13)
             info.file_size = f.stat().st_size  # tells the zip beforehand whether the entry needs ZIP64
