@@ -36,7 +36,7 @@ def test_the_code_holds_no_chinese():
 
 def test_every_key_used_is_there_and_every_key_there_is_used():
     used = set()
-    for name in ("t", "words"):
+    for name in ("t", "words", "word"):
         for path, call in calls(name):
             key = call.args[0]
             assert isinstance(key, ast.Constant) and isinstance(key.value, str), f"{path.name}:{call.lineno}: a key is a literal"
@@ -54,6 +54,8 @@ def test_every_template_gets_exactly_its_parameters():
         assert given == fields, f"{path.name}:{call.lineno}: {call.args[0].value} takes {fields}, is given {given}"
     for path, call in calls("words"):
         assert isinstance(table()[call.args[0].value], (list, dict)), f"{path.name}:{call.lineno}"
+    for path, call in calls("word"):
+        assert isinstance(table()[call.args[0].value], dict), f"{path.name}:{call.lineno}"
 
 
 def test_words_for_published_values_name_values_the_schema_allows():
@@ -65,3 +67,14 @@ def test_words_for_published_values_name_values_the_schema_allows():
     assert set(table()["region_evidence"]) <= enum("agencies", "region_evidence")
     assert set(table()["evidence"]) <= enum("facts", "evidence")
     assert set(table()["code_kinds"]) == enum("codes", "kind")
+    # every value a reader meets in a table of the site, in words
+    assert set(table()["report_status"]) == enum("reports", "status")
+    assert set(table()["severity"]) == enum("checks", "severity")
+
+
+def test_coded_values_read_in_the_pages_language_with_their_code():
+    from xxgk.site.strings import word
+
+    assert word("severity", "error") == f"{table()['severity']['error']}（error）"
+    assert word("report_status", "partial").endswith("（partial）") and word("report_status", "partial") != "partial"
+    assert word("severity", "unheard-of") == "unheard-of" and word("severity", None) == ""  # never dropped, never invented

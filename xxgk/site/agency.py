@@ -21,7 +21,7 @@ from .keys import digest, pages_version
 from .links import file_href, file_name, files_url, region_href, source_href, web_link
 from .published import REGISTER_LISTED, ReportFigures, problems, superseded_by
 from .sources import original_suffix
-from .strings import label, message, t, words
+from .strings import label, message, t, word, words
 from .tables import Tables, section_heading
 
 
@@ -175,7 +175,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
     out.append(f"<p>{h(r['title'])}</p>")
     meta = [t("field", title=h(pub.title("reports", "template")), value=h(r["template"] or "—"))]
     if r["status"] != "ok":  # a report read whole says nothing more
-        meta.append(t("field", title=h(pub.title("reports", "status")), value=h(r["status"])))
+        meta.append(t("field", title=h(pub.title("reports", "status")), value=h(word("report_status", r["status"]))))
     if r["publication_date"]:
         meta.append(t("field", title=h(pub.title("reports", "publication_date")), value=h(r["publication_date"])))
     out.append("<p>" + " · ".join(meta) + "</p>")

@@ -26,7 +26,7 @@ from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
-from .strings import label, message, t, words
+from .strings import label, message, t, word, words
 from .sync import remove_stale
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
@@ -108,7 +108,7 @@ def home(site: Site) -> None:
                                     t("chart_applicants_description", new=new, sum=fmt(total(ov.applicants.values()))),
                                     list(ov.applicants.items())), "home"))
     out += [f"## {pub.title('reports', 'status')}", "", f"| {t('status')} | {t('reports_count')} |", "| --- | ---: |",
-            *[f"| {esc(s)} | {n} |" for s, n in sorted(ov.statuses.items())], ""]
+            *[f"| {esc(word('report_status', s))} | {n} |" for s, n in sorted(ov.statuses.items())], ""]
     if dropped:
         out += [t("home_not_counted", count=ov.files - ov.reports, dropped=t("sep_clause").join(dropped)), ""]
     more = [(t("all_agencies"), "agencies/index.md"), (t("regions"), "regions/index.md"), (t("rankings"), "rankings.md"),
@@ -283,7 +283,7 @@ def quality(site: Site) -> None:
            f"## {t('quality_codes')}", "", t("quality_codes_intro"), "",
            f"| {t('code')} | {pub.title('checks', 'severity')} | {t('meaning')} | {t('occurrences')} |", "| --- | --- | --- | ---: |"]
     for (code, sev), n in sorted(counts.items(), key=lambda kv: (kv[0][0] not in ARITHMETIC, SEVERITY.get(kv[0][1], 3), -kv[1], kv[0])):
-        out.append(f"| `{esc(code)}` | {esc(sev)} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
+        out.append(f"| `{esc(code)}` | {esc(word('severity', sev))} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
     reports = {r["report_id"]: r for r in pub.reports}
     if not layout.reports:
         out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), ""]
@@ -327,7 +327,7 @@ def quality_entry(site: Site, r: dict, base: str) -> list[str]:
             link = f'<a href="{h(source)}#L{h(f["source_line"])}">{t("line_number", line=h(f["source_line"]))}</a>'
         else:
             link = f'<a href="{h(source)}">{h(t("view"))}</a>' if source else ""
-        out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(f["severity"])}</td><td>{h(where)}</td><td>{h(message(f))}</td>'
+        out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(word("severity", f["severity"]))}</td><td>{h(where)}</td><td>{h(message(f))}</td>'
                    f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
     return out + [END, ""]
 
@@ -356,7 +356,7 @@ def dictionary(site: Site) -> None:
         out += [f"### {kinds[kind]}", "", "| " + " | ".join(columns) + " |", "| --- | --- | --- | --- | --- |"]
         for c in pub.codes:
             if c["kind"] == kind:
-                out.append(f"| {esc(c['section'])} | `{esc(c['code'])}` | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or c['severity'])} |")
+                out.append(f"| {esc(c['section'])} | `{esc(c['code'])}` | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or word('severity', c['severity']))} |")
         out.append("")
     site.write("dictionary.md", "\n".join(out))
 

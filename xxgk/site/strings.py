@@ -1,7 +1,7 @@
 """The site's wording, as data. In: `strings.<LANG>.yaml` beside this module: keys in English
 snake_case, each a Python format template with named parameters ({name}) or a list or mapping of
 words. Out: `t(key, **params)`, a template filled in; `words(key)`, a list or mapping as it is;
-`label(code)` and `message(finding)`, the label of a codes-table entry (a section, row, column or
+`word(key, value)`, a coded value in words; `label(code)` and `message(finding)`, the label of a codes-table entry (a section, row, column or
 group of the report template, a finding code) and a finding's message in the site's language.
 
 The strings file restates nothing the package publishes: the template's labels and the findings'
@@ -34,6 +34,13 @@ def t(key: str, **params) -> str:
 def words(key: str):
     """A list or mapping of words, as it is in the strings file."""
     return table()[key]
+
+
+def word(key: str, value: str | None) -> str:
+    """A coded value (a report's status, a finding's severity) in the site's language, the code
+    beside it (the downloads hold the code); a value the strings file does not know, as it is."""
+    known = table()[key].get(value)
+    return t("coded", word=known, code=value) if known else value or ""
 
 
 def label(code: dict) -> str:
