@@ -1,0 +1,58 @@
+"""Every page type at 360 px, the width of the smallest phones in use: the page never scrolls
+sideways (wide tables scroll in their own box), no agency or region name in a table and no
+button breaks mid-word, no table heading wraps, and the requests table's 总计 column can be scrolled to. A
+screenshot of each page is kept (build/test-artifacts/phone-360/)."""
+
+import pytest
+from test_browser import ARTIFACTS, browser, server  # noqa: F401  (fixtures)
+
+WIDTH = 360
+AGENCY = "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html"  # two years: the trend and two tables of each kind
+PAGES = {"home": "index.html", "search": "search.html", "agencies": "agencies/index.html", "province": "regions/410000.html",
+         "prefecture": "regions/410300.html", "agency": AGENCY, "rankings": "rankings.html", "quality": "quality.html",
+         "downloads": "downloads.html", "dictionary": "dictionary.html"}
+
+# the lines an element's text takes: the distinct tops of its text's boxes (text nodes only: an
+# icon beside the text is not a line of its own)
+LINES = """el => { const tops = new Set(); const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) { const r = document.createRange(); r.selectNodeContents(n);
+    for (const b of r.getClientRects()) if (b.width > 0) tops.add(Math.round(b.top)); }
+  return tops.size; }"""
+BROKEN = f"""sel => [...document.querySelectorAll(sel)].filter(el => el.textContent.trim().length > 1)
+  .filter(el => ({LINES})(el) > 1).map(el => el.textContent.trim())"""
+
+
+@pytest.fixture(scope="module")
+def phone(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_page_type_fits_a_phone(phone, server, name):  # noqa: F811
+    phone.goto(f"{server}/{PAGES[name]}")
+    phone.wait_for_load_state("networkidle")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways"
+    assert phone.evaluate(BROKEN, "table:not(.xxgk-report) td a, table:not(.xxgk-report) th a, table.xxgk-sortable td") == [], "a name in a table breaks mid-word"
+    assert phone.evaluate(BROKEN, "thead th:not(.xxgk-note)") == [], "a table heading wraps"
+    assert phone.evaluate(BROKEN, "button, input[type=submit]") == [], "a button's word breaks"
+    shots = ARTIFACTS / "phone-360"
+    shots.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert (shots / f"{name}.png").stat().st_size > 10_000
+
+
+def test_the_requests_tables_total_column_can_be_reached(phone, server):  # noqa: F811
+    """The requests table is wider than the phone: it scrolls in its own box (with a cue that it
+    does), and its last column, 总计, comes fully into view."""
+    phone.goto(f"{server}/{AGENCY}")
+    phone.wait_for_load_state("networkidle")
+    total = phone.locator("table.xxgk-report thead th", has_text="总计").first
+    assert total.evaluate("th => { const w = th.closest('.xxgk-table-wrap'); return w.scrollWidth > w.clientWidth && getComputedStyle(w).overflowX === 'auto'; }")
+    assert total.evaluate("th => getComputedStyle(th.closest('.xxgk-table-wrap')).backgroundImage.includes('gradient')"), "no cue that the table scrolls"
+    assert total.bounding_box()["x"] > WIDTH  # off-screen until scrolled to
+    total.evaluate("th => th.scrollIntoView({inline: 'end', block: 'center'})")
+    box = total.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 1
+    assert total.evaluate(LINES) == 1
