@@ -1,7 +1,10 @@
 """Every page type at 360 px, the width of the smallest phones in use: the page never scrolls
 sideways (wide tables scroll in their own box), no agency or region name in a table and no
 button breaks mid-word, no table heading wraps, and the requests table's 总计 column can be scrolled to. A
-screenshot of each page is kept (build/test-artifacts/phone-360/)."""
+screenshot of each page is kept (build/test-artifacts/phone-360/). And the charts as a reader
+sees them: in the page's colours, light or dark, with upright captions."""
+
+import re
 
 import pytest
 from test_browser import ARTIFACTS, browser, server  # noqa: F401  (fixtures)
@@ -56,3 +59,26 @@ def test_the_requests_tables_total_column_can_be_reached(phone, server):  # noqa
     box = total.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 1
     assert total.evaluate(LINES) == 1
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("rel", ["index.html", AGENCY])
+def test_charts_take_the_pages_colours_and_captions_stand_upright(browser, server, scheme, rel):  # noqa: F811
+    """A chart has no background of its own and writes in the page's text colour, so it is dark
+    on a dark page (the theme's pages and the site's own alike); captions are not italic."""
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{server}/{rel}")
+    fig = page.locator("figure.xxgk-chart").first
+    fig.scroll_into_view_if_needed()
+    page.wait_for_selector("figure.xxgk-chart .xxgk-vega svg", timeout=15000)
+    colours = fig.evaluate("""f => ({text: getComputedStyle(f).color, page: getComputedStyle(document.body).backgroundColor,
+        label: getComputedStyle(f.querySelector('svg .role-axis-label text')).fill,
+        background: (f.querySelector('svg .background') || {}).style?.fill || 'none',
+        caption: getComputedStyle(f.querySelector('figcaption')).fontStyle})""")
+    context.close()
+    assert colours["caption"] == "normal"
+    assert colours["label"] == colours["text"]
+    assert colours["background"] in ("none", "transparent", "rgba(0, 0, 0, 0)"), colours
+    luminance = lambda css: sum(float(v) for v in re.findall(r"[\d.]+", css)[:3]) / 3
+    assert (luminance(colours["page"]) < 100) == (scheme == "dark") and (luminance(colours["label"]) > 128) == (scheme == "dark"), colours

@@ -90,6 +90,19 @@
 
   var vegaReady = null;
 
+  // A chart in the page's own colours (its text's, on no background of its own): dark where the
+  // page is dark, whichever way it became so (the reader's system, the theme's switch).
+  function pageColours(fig, config) {
+    var fg = getComputedStyle(fig).color;
+    var faint = fg.replace(/^rgba?\(([^,]+),([^,]+),([^,)]+).*$/, "rgba($1,$2,$3,0.25)");
+    var out = Object.assign({}, config, { background: "transparent" });
+    out.axis = Object.assign({}, config.axis, { labelColor: fg, titleColor: fg, domainColor: faint, tickColor: faint, gridColor: faint });
+    out.legend = Object.assign({}, config.legend, { labelColor: fg, titleColor: fg });
+    out.title = Object.assign({}, config.title, { color: fg });
+    out.view = Object.assign({}, config.view, { stroke: faint });
+    return out;
+  }
+
   function drawChart(fig) {
     var target = fig.querySelector(".xxgk-vega");
     if (!target || target.getAttribute("data-drawn")) return;
@@ -100,7 +113,7 @@
       dataTable(fig);
       var spec = chartSpec(fig);
       if (!spec) return;
-      var options = { actions: false, renderer: "svg", config: window.XXGK_CHART_CONFIG || {} };
+      var options = { actions: false, renderer: "svg", config: pageColours(fig, window.XXGK_CHART_CONFIG || {}) };
       return window.vegaEmbed(target, spec, options)
         .catch(function (err) { target.textContent = (window.XXGK_CHARTS || {}).error + err.message; });
     }).catch(function () { fig.classList.add("xxgk-chart-off"); });
