@@ -112,7 +112,7 @@ def test_vega_is_loaded_only_to_draw_a_chart(page, server, site):
         assert page.locator("figure.xxgk-chart").count() == 0
     assert not [u for u in page.requests if u.endswith("/vega.js")]
     page.set_viewport_size({"width": 360, "height": 640})
-    page.goto(f"{server}/agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")  # charts far below the tables
+    page.goto(f"{server}/agencies/shao-guan-shi-wu-jiang-qu-ren-min-zheng-fu-ban-gong-shi.html")  # its chart far below the tables
     page.wait_for_load_state("networkidle")
     assert page.locator("figure.xxgk-chart").count() >= 1 and not [u for u in page.requests if u.endswith("/vega.js")]
     total, drawn = charts_drawn(page)

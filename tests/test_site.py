@@ -64,7 +64,14 @@ def test_agency_over_years_has_a_trend(site):
     years = {v["year"] for v in spec["data"]["values"]}
     # after the latest year's figures, before the earlier years'
     assert text.index('id="r-', text.index("2025 年度报告") - 80) < text.index('id="trend"') < text.index("2021 年度报告")
-    assert years == {"2021", "2025"} and spec["mark"]["type"] == "line"
+    assert years == {"2021", "2022", "2023", "2024", "2025"} and spec["mark"]["type"] == "line"
+    # the years with no report are on the axis, as gaps: no figure, not zero
+    assert {v["value"] for v in spec["data"]["values"] if v["year"] not in ("2021", "2025")} == {None}
+
+
+def test_an_agency_with_no_request_answered_says_so_in_words(site):
+    text = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
+    assert 'class="xxgk-chart"' not in text and "2024年各项办理结果均为 0：本年度没有办结的申请。" in text
 
 
 def test_every_figure_links_to_its_source_line(site):

@@ -80,7 +80,7 @@
       var tr = body.insertRow();
       row.forEach(function (v) {
         var td = tr.insertCell();
-        td.textContent = String(v);
+        td.textContent = v === null ? "—" : String(v);  // null: a year with no figure (a gap in a trend)
         if (typeof v === "number") td.className = "num";
       });
     });

@@ -156,6 +156,16 @@ def secondary_notes(site: Site, others: list[dict]) -> list[str]:
     return out
 
 
+def outcomes_figure(fig: ReportFigures, rid: str, year: str) -> str:
+    """How a report's requests were answered: a chart, or when every outcome is 0, a sentence
+    that says so (an empty frame says nothing); nothing when the report gives no outcome."""
+    if not fig.outcomes:
+        return ""
+    if not any(v for _, v in fig.outcomes):
+        return f'<p class="xxgk-empty">{h(t("chart_report_outcomes_zero", year=year))}</p>\n'
+    return render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), fig.outcomes))
+
+
 def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict] | None = None) -> list[str]:
     """One report on its agency's page: its facts and links, its checks, its tables and charts."""
     pub = site.pub
@@ -200,10 +210,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         out += [f"<h3>{section_heading(pub, 'requests')}</h3>", tables.requests()]
         # one chart a report: how its requests were answered (who asked, and the appeals, are
         # in the tables above and below; a page's bytes are budgeted)
-        fig = pub.figures(rid, facts)
-        items = fig.outcomes
-        if items:
-            out += [render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), items))]
+        out += [outcomes_figure(pub.figures(rid, facts), rid, year)]
     if tables.has("appeals"):
         out += [f"<h3>{section_heading(pub, 'appeals')}</h3>", tables.appeals()]
     return [*out, "</div>"]

@@ -50,11 +50,21 @@ def site_config() -> dict:
     return _config(alt.Chart(alt.Data(values=[])).mark_bar()).to_dict()["config"]
 
 
+def _count_axis(title: str) -> alt.Axis:
+    """An axis of counts: whole numbers only. Vega puts ticks at halves when the largest value is
+    small (an axis of `0 0.5 1` read `0 1 1` as whole numbers); those ticks, their labels and grid
+    lines are not drawn, whatever the data (the template is shared by every chart)."""
+    fraction = "datum.value % 1 != 0"
+    hidden = {"condition": {"test": fraction, "value": 0}, "value": 1}
+    return alt.Axis(title=title, tickMinStep=1, format="d", labelExpr=f"{fraction} ? '' : datum.label",
+                    tickOpacity=hidden, gridOpacity=hidden)  # type: ignore[arg-type]
+
+
 @cache
 def _bar_template() -> dict:
     data = alt.Data(values=[{"label": "", "value": 0}])
     chart = alt.Chart(data).mark_bar(color="#3f6fb5").encode(
-        x=alt.X("value:Q", title=t("chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("value:Q", title=t("chart_count"), axis=_count_axis(t("chart_count"))),
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
         tooltip=[alt.Tooltip("label:N", title=t("item")), alt.Tooltip("value:Q", title=t("chart_count"))],
     ).properties(width="container", height=alt.Step(20))
@@ -66,12 +76,16 @@ def _line_template() -> dict:
     data = alt.Data(values=[{"year": "2024", "series": "", "value": 0}])
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("year:O", title=t("year")),
-        y=alt.Y("value:Q", title=t("chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("value:Q", title=t("chart_count"), axis=_count_axis(t("chart_count"))),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("year:O", title=t("year")), alt.Tooltip("series:N", title=t("item")),
                  alt.Tooltip("value:Q", title=t("chart_count"))],
     ).properties(width="container", height=220)
-    return _strip_config(chart.to_dict())
+    spec = _strip_config(chart.to_dict())
+    # a year missing between two others is a gap in the line (its points are null), not a join
+    # and not a zero (Vega-Lite 5.19's mode, newer than Altair's schema)
+    spec["mark"]["invalid"] = "break-paths-show-domains"
+    return spec
 
 
 def _fill(template: dict, title: str, description: str, values: list[dict]) -> dict:
@@ -93,8 +107,14 @@ def bar(key: str, title: str, description: str, items: Sequence[tuple[str, float
     return Chart(key, title, description, spec, (t("item"), unit), [(label, value) for label, value in items], "bar")
 
 
-def trend(key: str, title: str, description: str, points: list[tuple[str, str, float]]) -> Chart:
-    """A line per series over the years; points: (year, series, value)."""
+def trend(key: str, title: str, description: str, points: Sequence[tuple[str, str, float | None]]) -> Chart:
+    """A line per series over the years; points: (year, series, value). Every year from the first
+    to the last is on the axis: a year with no report is there, each series' value null (a gap)."""
+    years = sorted({int(y) for y, _, _ in points})
+    missing = [str(y) for y in range(years[0], years[-1] + 1) if y not in years] if years else []
+    series = list(dict.fromkeys(s for _, s, _ in points))
+    gaps: list[tuple[str, str, float | None]] = [(y, s, None) for y in missing for s in series]
+    points = sorted([*points, *gaps], key=lambda p: (p[0], series.index(p[1])))
     values = [{"year": y, "series": s, "value": v} for y, s, v in points]
     spec = _fill(_line_template(), title, description, values)
     return Chart(key, title, description, spec, (t("year"), t("item"), t("chart_count")), list(points), "line")
@@ -158,8 +178,8 @@ def render_chart(chart: Chart, page_key: str) -> str:
     cid = f"chart-{page_key}-{chart.key}"
     head = "".join(f"<th>{h(c)}</th>" for c in chart.columns)
 
-    def td(v) -> str:
-        return f'<td class="num">{h(fmt(v))}</td>' if isinstance(v, (int, float)) else f"<td>{h(v)}</td>"
+    def td(v) -> str:  # None: a year with no figure (a gap in a trend)
+        return f'<td class="num">{h(fmt(v))}</td>' if isinstance(v, (int, float)) else '<td class="num">—</td>' if v is None else f"<td>{h(v)}</td>"
 
     body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in chart.rows)
     return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
