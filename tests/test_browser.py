@@ -161,6 +161,29 @@ def test_a_region_list_filters_its_own_rows(page, server):
     assert page.errors == []
 
 
+def test_a_list_sorts_from_the_keyboard(page, server):
+    """A sortable heading is a button: reached with Tab, pressed with Enter, and the heading says
+    how the table is sorted."""
+    page.goto(f"{server}/regions/410300.html")
+    page.wait_for_load_state("networkidle")
+    names = lambda: [r.inner_text().split("\t")[0] for r in page.locator("#xxgk-agencies tbody tr").all()]
+    first = names()
+    assert len(first) >= 2
+    page.locator("#xxgk-filter").focus()
+    for _ in range(10):  # from the filter to the first sortable heading, as a keyboard reader goes
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('xxgk-sort')"):
+            break
+    assert page.evaluate("document.activeElement.closest('th').cellIndex") == 0
+    page.keyboard.press("Enter")
+    assert page.locator("#xxgk-agencies thead th").first.get_attribute("aria-sort") == "ascending"
+    ascending = names()
+    page.keyboard.press("Enter")
+    assert page.locator("#xxgk-agencies thead th").first.get_attribute("aria-sort") == "descending"
+    assert names() == ascending[::-1] and sorted(first) == sorted(ascending)
+    assert page.errors == []
+
+
 def test_search_finds_an_agency_by_part_of_its_name(page, server):
     page.goto(f"{server}/search.html")
     page.fill("#xxgk-search", "武江")

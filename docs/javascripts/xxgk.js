@@ -177,16 +177,26 @@
     });
   }
 
+  // A sortable column's heading holds a button (reached and pressed from the keyboard like any
+  // other); the heading says how the table is sorted (aria-sort).
   function sortTables() {
     document.querySelectorAll("table.xxgk-sortable").forEach(function (table) {
-      table.querySelectorAll("thead th").forEach(function (th, col) {
-        th.setAttribute("role", "button");
-        th.title = "按此列排序";
-        th.addEventListener("click", function () {
+      var heads = table.querySelectorAll("thead th");
+      heads.forEach(function (th, col) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "xxgk-sort";
+        button.title = "按此列排序";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+        th.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () {
           var body = table.tBodies[0];
           var rows = Array.prototype.slice.call(body.rows);
           var asc = th.getAttribute("data-order") !== "asc";
           th.setAttribute("data-order", asc ? "asc" : "desc");
+          heads.forEach(function (other) { if (other !== th) { other.setAttribute("aria-sort", "none"); other.removeAttribute("data-order"); } });
+          th.setAttribute("aria-sort", asc ? "ascending" : "descending");
           rows.sort(function (a, b) {
             var x = a.cells[col].textContent, y = b.cells[col].textContent;
             var nx = parseFloat(x), ny = parseFloat(y);

@@ -1,0 +1,35 @@
+"""axe-core (the copy bundled in the axe-playwright-python package) on every page type of the site,
+light and dark: no violation of the rules it checks (contrast, links told apart by more than
+colour, landmarks, names of controls, …)."""
+
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from test_browser import browser, server  # noqa: F401  (fixtures)
+
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+PAGES = {"home": "index.html", "search": "search.html", "agencies": "agencies/index.html", "province": "regions/410000.html",
+         "prefecture": "regions/410300.html", "agency": "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html",
+         "rankings": "rankings.html", "quality": "quality.html", "downloads": "downloads.html", "dictionary": "dictionary.html",
+         "about": "about.html"}
+
+
+def violations(page) -> list[str]:
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} × {v['nodes'][0]['target']}: {v['nodes'][0].get('failureSummary', '')}"
+            for v in found]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", [*sorted(PAGES), "source"])
+def test_no_accessibility_violation(browser, server, site, name, scheme):  # noqa: F811
+    rel = PAGES.get(name) or min(p.relative_to(site).as_posix() for p in (site / "sources").glob("*.html"))
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{server}/{rel}")
+    found = violations(page)
+    context.close()
+    assert found == [], "\n".join(found)
