@@ -147,6 +147,33 @@ def test_quality_page_loads(page, server):
     assert page.locator("text=requests-balance").count() >= 1
 
 
+def test_findings_narrow_to_one_kind(page, server):
+    """The findings of a page narrowed to the template's arithmetic, a severity or one code: only
+    those rows stay, a report with none of them goes, and the page says how many are shown."""
+    from xxgk.site.aggregate import ARITHMETIC
+
+    page.goto(f"{server}/quality.html")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("section.xxgk-q tbody tr")
+    every = [(r.locator("td").first.inner_text(), r.get_attribute("data-s")) for r in rows.all()]
+    assert len({code for code, _ in every}) >= 2 and {code for code, _ in every} & ARITHMETIC
+
+    def shown() -> list[tuple[str, str]]:
+        return [(r.locator("td").first.inner_text(), r.get_attribute("data-s")) for r in rows.all() if r.is_visible()]
+
+    page.select_option("#xxgk-quality-filter", "arithmetic")
+    assert shown() == [(c, s) for c, s in every if c in ARITHMETIC]
+    assert all(sec.locator("tbody tr:not([hidden])").count() for sec in page.locator("section.xxgk-q").all() if sec.is_visible())
+    assert f"显示 {len(shown())} / {len(every)} 个问题" in page.locator(".xxgk-quality-filter").inner_text()
+    page.select_option("#xxgk-quality-filter", "s:warning")
+    assert shown() == [(c, s) for c, s in every if s == "warning"]
+    code = every[-1][0]
+    page.select_option("#xxgk-quality-filter", f"c:{code}")
+    assert shown() == [(c, s) for c, s in every if c == code]
+    page.select_option("#xxgk-quality-filter", "")
+    assert shown() == every and page.errors == []
+
+
 def test_a_region_list_filters_its_own_rows(page, server):
     page.goto(f"{server}/regions/410000.html")
     page.locator("a", has_text="洛阳市").first.click()

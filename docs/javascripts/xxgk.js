@@ -209,7 +209,51 @@
     });
   }
 
+  // A page of findings narrowed to one kind: the template's arithmetic, a severity or a code (the
+  // codes listed from the page itself); a report none of whose findings is of that kind is hidden.
+  function filterFindings() {
+    var box = document.querySelector(".xxgk-quality-filter");
+    if (!box) return;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("section.xxgk-q tbody tr"));
+    var codeOf = function (tr) { return tr.cells[0].textContent.trim(); };
+    var arithmetic = box.getAttribute("data-arithmetic-codes").split(" ");
+    var options = [["", box.getAttribute("data-all")], ["arithmetic", box.getAttribute("data-arithmetic")]];
+    JSON.parse(box.getAttribute("data-severities")).forEach(function (s) { options.push(["s:" + s[0], s[1]]); });
+    Array.from(new Set(rows.map(codeOf))).sort().forEach(function (c) { options.push(["c:" + c, c]); });
+    var select = document.createElement("select");
+    select.id = "xxgk-quality-filter";
+    options.forEach(function (o) {
+      var opt = document.createElement("option");
+      opt.value = o[0];
+      opt.textContent = o[1];
+      select.appendChild(opt);
+    });
+    var label = document.createElement("label");
+    label.htmlFor = select.id;
+    label.textContent = box.getAttribute("data-label");
+    var shown = document.createElement("span");
+    shown.setAttribute("aria-live", "polite");
+    box.appendChild(label);
+    box.appendChild(select);
+    box.appendChild(shown);
+    select.addEventListener("change", function () {
+      var v = select.value, n = 0;
+      rows.forEach(function (tr) {
+        var code = codeOf(tr);
+        var keep = !v || (v === "arithmetic" ? arithmetic.indexOf(code) >= 0
+          : v.slice(0, 2) === "s:" ? tr.getAttribute("data-s") === v.slice(2) : code === v.slice(2));
+        tr.hidden = !keep;
+        n += keep ? 1 : 0;
+      });
+      document.querySelectorAll("section.xxgk-q").forEach(function (section) {
+        section.hidden = !section.querySelector("tbody tr:not([hidden])");
+      });
+      shown.textContent = v ? box.getAttribute("data-shown").replace("{shown}", n).replace("{count}", rows.length) : "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    filterFindings();
     linkFigures();
     drawCharts();
     filterTable();

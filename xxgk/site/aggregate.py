@@ -12,6 +12,7 @@ from the package's codes table; every word of the site's own from the strings fi
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -206,7 +207,7 @@ def quality_order(site: Site) -> list[str]:
 def quality_intro_html() -> str:
     """The intro of a province's quality pages (written whole, as HTML)."""
     up = t("agg_up", link=f'<a href="../quality.html">{h(t("quality"))}</a>')
-    return f"<p>{up}</p>\n<p>{h(t('quality_reports_intro'))}</p>\n"
+    return f"<p>{up}</p>\n<p>{h(t('quality_reports_intro'))}</p>\n{quality_filter()}\n"
 
 
 def quality_titles(name: str, count: int) -> tuple[str, str]:
@@ -286,7 +287,7 @@ def quality(site: Site) -> None:
         out.append(f"| `{esc(code)}` | {esc(word('severity', sev))} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
     reports = {r["report_id"]: r for r in pub.reports}
     if not layout.reports:
-        out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), ""]
+        out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), "", quality_filter(), ""]
         heading = False
         for rid in quality_order(site):
             if not heading and not counted(reports[rid]):
@@ -318,7 +319,7 @@ def quality_entry(site: Site, r: dict, base: str) -> list[str]:
     source = source_href(rid, base) if rid in site.published_sources else None
     primary = superseded_by(r)
     note = f" <small>{t('quality_superseded', primary=f'<code>{h(primary)}</code>')}</small>" if primary else ""
-    out = [f'<h3 id="q-{h(rid)}">{title} · {h(r["year"] or t("year_unknown"))} <small><code>{h(r["source_file"])}</code></small>{note}</h3>',
+    out = [f'<section class="xxgk-q"><h3 id="q-{h(rid)}">{title} · {h(r["year"] or t("year_unknown"))} <small><code>{h(r["source_file"])}</code></small>{note}</h3>',
            TABLE.format(cls="xxgk-list") + head(t("code"), pub.title("checks", "severity"), t("location"), pub.title("checks", "message"),
                                                 pub.title("checks", "expected"), pub.title("checks", "found"), pub.title("reports", "source_file")) + "<tbody>"]
     for f in fs:
@@ -327,9 +328,18 @@ def quality_entry(site: Site, r: dict, base: str) -> list[str]:
             link = f'<a href="{h(source)}#L{h(f["source_line"])}">{t("line_number", line=h(f["source_line"]))}</a>'
         else:
             link = f'<a href="{h(source)}">{h(t("view"))}</a>' if source else ""
-        out.append(f'<tr><td><code>{h(f["code"])}</code></td><td>{h(word("severity", f["severity"]))}</td><td>{h(where)}</td><td>{h(message(f))}</td>'
-                   f'<td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
-    return out + [END, ""]
+        out.append(f'<tr data-s="{h(f["severity"])}"><td><code>{h(f["code"])}</code></td><td>{h(word("severity", f["severity"]))}</td><td>{h(where)}</td>'
+                   f'<td>{h(message(f))}</td><td>{h(f["expected"])}</td><td>{h(f["found"])}</td><td>{link}</td></tr>')
+    return out + [END + "</section>", ""]
+
+
+def quality_filter() -> str:
+    """The form that narrows a page of findings to a kind (the template's arithmetic, a severity, a
+    code): its words and the arithmetic codes here, the codes listed from the page by xxgk.js."""
+    severities = json.dumps([[sev, word("severity", sev)] for sev in sorted(SEVERITY, key=SEVERITY.__getitem__)], ensure_ascii=False)
+    return (f'<div class="xxgk-quality-filter" markdown="0" data-label="{h(t("quality_filter"))}" data-all="{h(t("quality_filter_all"))}" '
+            f'data-arithmetic="{h(t("quality_filter_arithmetic"))}" data-arithmetic-codes="{" ".join(sorted(ARITHMETIC))}" '
+            f'data-severities="{h(severities)}" data-shown="{h(t("quality_filter_shown", shown="{shown}", count="{count}"))}"></div>')
 
 
 def dictionary(site: Site) -> None:
