@@ -78,3 +78,15 @@ def test_coded_values_read_in_the_pages_language_with_their_code():
     assert word("severity", "error") == f"{table()['severity']['error']}（error）"
     assert word("report_status", "partial").endswith("（partial）") and word("report_status", "partial") != "partial"
     assert word("severity", "unheard-of") == "unheard-of" and word("severity", None) == ""  # never dropped, never invented
+
+
+def test_every_table_and_field_is_described_in_chinese_first():
+    """The downloads page and the data dictionary show the schema's descriptions on a Chinese site:
+    each says it in Chinese, then in English."""
+    from xxgk.package.schema import resource_text, texts
+
+    assert all(CJK.search(source["description"][:40]) for source in texts()["package"]["sources"])
+    for name, schema in schemas().items():
+        assert CJK.search(resource_text(name)[1][:40]), name
+        for f in schema["fields"]:
+            assert CJK.search(f["description"][:40]), f"{name}.{f['name']}: {f['description'][:60]}"
