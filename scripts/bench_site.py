@@ -43,6 +43,7 @@ PLACES = ("安柏碧苍昌辰春翠丹德东峰福冈高歌谷桂海禾红湖华
           "七千桥秦青泉仁荣瑞山上韶深胜石寿舒双顺松苏泰潭棠桃天亭通湾旺文梧西霞仙香孝新兴秀旭雪阳瑶野怡银英永玉园月云泽"
           "樟照珍正芝中舟竹紫")
 SCHEME = "places3-v2"  # names the generator below: a cached corpus made otherwise is regenerated
+PLUS_ONE = "_plus_one"  # the folder of the corpus the "one new report" stage adds its report in
 
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
@@ -118,6 +119,7 @@ def ensure_package(work: Path, n: int, years: int) -> tuple[Path, Path, dict | N
     """The cached corpus and package of `work`, made first where missing or made otherwise; with
     the packaging's own measurement (from the run that made the package)."""
     corpus, package, stamp = work / "corpus", work / "package", work / "corpus.json"
+    shutil.rmtree(corpus / PLUS_ONE, ignore_errors=True)  # left by a run that stopped in its last stage
     want = {"scheme": SCHEME + ("+city" if years > 1 else ""), "agencies": n, "years": years}
     if not (corpus.is_dir() and stamp.exists() and json.loads(stamp.read_text()) == want):
         print(f"generating {n * years} reports in {corpus.relative_to(ROOT)} …", file=sys.stderr)
@@ -277,23 +279,30 @@ def measure(n: int, years: int, precompress: bool) -> dict:
 
 
 def plus_one(work: Path, corpus: Path, n: int, years: int) -> dict:
-    """`make site` after one new report, a new agency's, over the site just built: the package
-    (the corpus as links to the cached files plus the new one, the same parse cache, into its own
-    folder: the cached package stays as it is), then each step of the site. Each step timed."""
-    bigger, package = work / "corpus-plus-one", work / "package-plus-one"
-    shutil.rmtree(bigger, ignore_errors=True)
-    shutil.copytree(corpus, bigger, copy_function=os.link)
-    # a report not seen before (a seed of its own each run): its year's part of the package is
-    # written, as for a report really new, not taken from the parts cache of an earlier run
-    rel, text = _report((time.time_ns(), n * years, n, None))
-    (bigger / rel).parent.mkdir(parents=True, exist_ok=True)
-    (bigger / rel).write_text(text, encoding="utf-8")
-    timed = {"package": run([BIN / "xxgk", "package", "--corpus", bigger, "--out", package, "--cache", work / "parse-cache"],
-                            work / "package-plus-one.log")}
-    for name, (cmd, env) in stages(work, bigger, package, site_config(work)).items():
-        if name in FOR_PAGES and "failed" not in timed[list(timed)[-1]]:
-            print(f"N={n}, {years} year(s): {name} after one new report …", file=sys.stderr)
-            timed[name] = run(cmd, work / f"{name}-plus-one.log", env)
+    """`make site` after one new report, a new agency's in the latest year, as a maintainer runs
+    it: the report added to the corpus folder just built (under PLUS_ONE, removed afterwards, so
+    the cached corpus stays as it was; the parse cache knows every other file by its path, as it
+    would), the package with the same parse cache into its own folder (the cached package stays
+    as it is), then each step of the site. Each step timed."""
+    import synth
+
+    shutil.rmtree(work / "corpus-plus-one", ignore_errors=True)  # a copy of links, as earlier runs made it
+    extra, package = corpus / PLUS_ONE, work / "package-plus-one"
+    shutil.rmtree(extra, ignore_errors=True)
+    # a report not seen before (a seed of its own each run), in the year new reports come in: its
+    # year's part of the package is written, as for a report really new
+    rel, text = _report((time.time_ns(), n * years, n, list(synth.YEARS)[-1]))
+    (extra / rel).parent.mkdir(parents=True, exist_ok=True)
+    (extra / rel).write_text(text, encoding="utf-8")
+    try:
+        timed = {"package": run([BIN / "xxgk", "package", "--corpus", corpus, "--out", package, "--cache", work / "parse-cache"],
+                                work / "package-plus-one.log")}
+        for name, (cmd, env) in stages(work, corpus, package, site_config(work)).items():
+            if name in FOR_PAGES and "failed" not in timed[list(timed)[-1]]:
+                print(f"N={n}, {years} year(s): {name} after one new report …", file=sys.stderr)
+                timed[name] = run(cmd, work / f"{name}-plus-one.log", env)
+    finally:
+        shutil.rmtree(extra, ignore_errors=True)
     return timed
 
 
