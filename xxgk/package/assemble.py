@@ -119,7 +119,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             rep["status"] = "duplicate"
             rep["facts"], rep["findings"] = 0, 1
             g = finding("duplicate-file", first_file=first, expected=first, found=rep["source_file"])
-            part(rep["year"]).add("checks", (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
+            part(rep["year"]).add_row("checks", (rid, 1, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found,
                                              g.message_zh, g.message_en, g.source_line))
             summary.codes["duplicate-file"] += 1
         else:
@@ -168,7 +168,7 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
 
     def add(rep: dict, g: Finding) -> None:
         rep["findings"] += 1
-        part(rep["year"]).add("checks", (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column,
+        part(rep["year"]).add_row("checks", (rep["report_id"], rep["findings"], g.code, g.severity, g.section, g.row, g.column,
                                          g.expected, g.found, g.message_zh, g.message_en, g.source_line))
         summary.codes[g.code] += 1
         summary.findings += 1

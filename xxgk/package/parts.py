@@ -103,7 +103,7 @@ class Part:
     # hundreds of thousands of findings, each held as its bytes, not as a tuple of strings
     rows: dict[str, list[bytes]] = field(default_factory=lambda: {name: [] for name in FRAGMENTS})
 
-    def add(self, resource: str, row: tuple) -> None:
+    def add_row(self, resource: str, row: tuple) -> None:
         self.rows[resource].append(Block.csv_text([row]).encode("utf-8"))
 
     def by_agency(self) -> None:

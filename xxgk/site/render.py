@@ -51,7 +51,10 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
     `finish` writes stay until it replaces them."""
     site, fragments = Path(site), fragments_dir(pages)
     made = mkdocs_dir(site) if made is None else Path(made)
-    on_site: dict[str, SourceFile] = {rel: SourceFile(made / rel, linked=False, stat=stat) for rel, stat in stats_under(made).items()}
+    # MkDocs' own sitemap is never put in place: `finish` writes the site's (a build stopped between
+    # the two would otherwise leave MkDocs' in the site)
+    on_site: dict[str, SourceFile] = {rel: SourceFile(made / rel, linked=False, stat=stat) for rel, stat in stats_under(made).items()
+                                      if not is_sitemap(rel)}
     apart: dict[str, SourceFile] = {}
     moved = ("sources",) if files is not None and sources_apart() else ()  # folders whose pages go too
     written = 0
