@@ -126,14 +126,17 @@ def _cmd_validate(args) -> int:
 def _cmd_pages(args) -> int:
     from .package.publish import NotOurs
     from .site.pages import write_pages
+    from .site.strings import LANGS
 
     try:
-        site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None, jobs=args.jobs)
+        for lang in LANGS if args.lang == "all" else (args.lang,):
+            site = write_pages(Path(args.package), Path(args.out), Path(args.corpus) if args.corpus else None, jobs=args.jobs, lang=lang)
+            print(f"pages written ({lang}): {site.pages} in {paths.in_language(Path(args.out), lang)}, of which {len(site.agencies)} "
+                  f"agency pages ({site.reused} unchanged since the last run, kept)")
     except NotOurs as exc:
         print(f"xxgk: {exc}", file=sys.stderr)
         return 2
-    print(f"pages written: {site.pages} in {args.out}, of which {len(site.agencies)} agency pages "
-          f"({site.reused} unchanged since the last run, kept) (then `xxgk site`)")
+    print("then `xxgk site`")
     return 0
 
 
@@ -267,7 +270,8 @@ def _cmd_render(args) -> int:
 
 def _cmd_site(args) -> int:
     """MkDocs (again only where the Markdown changed, into its own folder beside the site), then
-    MkDocs' pages and the pages written whole put into the site where they changed. A failed
+    MkDocs' pages and the pages written whole put into the site where they changed; the same for
+    each other language whose pages `xxgk pages` wrote, into its folder of the site (en/). A failed
     MkDocs build leaves the site as it was; each file is replaced whole, so a build stopped
     midway leaves whole files of the last build and this one, and the next build completes it."""
     import subprocess
@@ -276,20 +280,28 @@ def _cmd_site(args) -> int:
     from .site.finish import finish
     from .site.links import files_url
     from .site.render import mkdocs_dir, render_agencies
+    from .site.strings import LANGS, root
 
     target = Path(args.site)
     if not publish.is_ours(target):
         print(f"xxgk: {publish.NotOurs(target)}", file=sys.stderr)
         return 2
-    made = mkdocs_dir(target)
-    build = subprocess.run([sys.executable, "-m", "xxgk.site.mkdocs_build", str(args.config), str(made.resolve())])
-    if build.returncode:
-        print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
-        return build.returncode
-    target.mkdir(parents=True, exist_ok=True)
-    publish.mark(target, "site")
-    files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
-    written = render_agencies(target, Path(args.pages), files, made)
+    written = 0
+    for lang in LANGS:
+        config, pages = Path(args.config), paths.in_language(Path(args.pages), lang)
+        config = config if lang == paths.DEFAULT_LANG else config.with_name(f"{config.stem}.{lang}{config.suffix}")
+        if lang != paths.DEFAULT_LANG and not (pages.is_dir() and config.is_file()):
+            continue  # pages not written in that language
+        made = mkdocs_dir(paths.in_language(target, lang))
+        build = subprocess.run([sys.executable, "-m", "xxgk.site.mkdocs_build", str(config), str(made.resolve())])
+        if build.returncode:
+            print("xxgk: mkdocs build failed; the published site is unchanged", file=sys.stderr)
+            return build.returncode
+        site = target / root(lang)
+        site.mkdir(parents=True, exist_ok=True)
+        publish.mark(site, "site")
+        files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
+        written += render_agencies(site, pages, files, made)
     finish(target, config=Path(args.config))  # sitemaps, then the pre-compressed copies
     print(f"site built in {target} ({written} agency pages)" + (f"; its downloads in {args.files}, for {files_url()}" if files_url() else ""))
     return 0
@@ -340,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(paths.SITE_DOCS), help="where to write the pages (MkDocs docs_dir)")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="the corpus the package was built from (its files are published beside the figures)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers for the agency and source pages (default: XXGK_JOBS, else all cores)")
+    p.add_argument("--lang", default="all", choices=["all", "zh", "en"],
+                   help="the pages of one language (zh: at the top of the site, into --out; en: under en/, into --out + -en, after zh's), or all")
     p.set_defaults(func=_cmd_pages)
 
     p = sub.add_parser("add", help="add report files or pages (URLs) to the corpus")

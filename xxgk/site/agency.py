@@ -55,13 +55,14 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
                    [quality_href(site, o["report_id"]) for o in others]])  # where their findings are listed
     site.pages += 1
     if (key == previous_key and all(r["report_id"] in pub.kept_figures for r in reports)  # no facts to read for them
-            and fragment.exists() and fragment.with_suffix(".csv").exists()):
+            and fragment.exists() and (site.shares or fragment.with_suffix(".csv").exists())):
         site.reused += 1
         return key
     facts_by_report = facts_by_report or {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
     for rid, facts in facts_by_report.items():
         pub.figures(rid, facts)
-    write_agency_csv(site, aid, reports, facts_by_report)
+    if not site.shares:  # another language's page links the default language's CSV (`links.file_href`)
+        write_agency_csv(site, aid, reports, facts_by_report)
     years = sorted({r["year"] for r in reports if r["year"]})
     out = ['<div class="xxgk-meta">']
     kind = words("agency_types").get(agency.get("agency_type") or "", "")

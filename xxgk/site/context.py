@@ -11,6 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import paths
+from . import strings
+from .keys import KEYS, read_keys
 from .published import Published, superseded_by
 from .render import fragments_dir
 
@@ -18,8 +20,15 @@ from .render import fragments_dir
 class Site:
     """One build of the pages: the package and what every page needs to know of the others."""
 
-    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS, rows: bool = True):
-        """`rows=False`: the package's descriptor and codes only (a page worker's: workers.py)."""
+    def __init__(self, package: Path, out: Path, corpus: Path | None, sources: Path = paths.DOCS, rows: bool = True,
+                 lang: str = paths.DEFAULT_LANG, default_pages: Path | None = None):
+        """`rows=False`: the package's descriptor and codes only (a page worker's: workers.py).
+        `lang`: the language the pages are written in (from now on, in this process). A language
+        other than the default shares what the default language's pages (`default_pages`, built
+        first) publish: the downloads, the agencies' CSVs and the source pages."""
+        strings.use(lang)
+        self.lang = lang
+        self.default_pages = Path(default_pages) if default_pages else None
         self.pub = Published.load(package, rows)
         self.package = Path(package)
         self.out = Path(out)
@@ -29,6 +38,9 @@ class Site:
         self.by_agency = self.pub.reports_by_agency()
         self.agencies = {a["agency_id"]: a for a in self.pub.agencies}
         self.published_sources: set[str] = set()
+        if self.default_pages:  # the source pages the default language's build published
+            made = read_keys(fragments_dir(self.default_pages) / KEYS).get("sources")
+            self.published_sources = {rid for rid, key in made.items() if key} if isinstance(made, dict) else set()
         # where the harvest's WARC files are published (README, "Harvesting"): the source pages link the archived copy there
         self.warc_url = os.environ.get("XXGK_WARC_URL", "")
         self.pages = 0
@@ -54,7 +66,13 @@ class Site:
         whole, kept from build to build while the package is the same; from there `build` links
         them in with the pages or `render.render_agencies` sends them to their own folder
         (XXGK_FILES_URL)."""
-        return self.fragments / "data"
+        return (fragments_dir(self.default_pages) if self.default_pages else self.fragments) / "data"
+
+    @property
+    def shares(self) -> bool:
+        """Whether these pages link to the default language's downloads, CSVs and source pages
+        instead of writing their own."""
+        return self.default_pages is not None
 
     def write(self, rel: str, text: str) -> None:
         """Write a file of the pages; a Markdown file is a page, and counted."""

@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 
+from . import strings
 from .html import h
 from .shell import site_url
 
@@ -21,7 +22,7 @@ TEMPLATE_PAGE = "_agency"
 # at the top: no page made from the data ever takes one of them.
 RESERVED_NAMES = frozenset({"index", TEMPLATE_PAGE, "search", "search-index", "404", "sitemap", "rankings", "quality", "downloads",
                             "dictionary", "about", "agencies", "regions", "sources", "data", "excel", "assets", "javascripts",
-                            "stylesheets"})
+                            "stylesheets", "publication", *strings.LANGS})
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
 
@@ -56,10 +57,17 @@ def files_url() -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
+def shared(base: str) -> str:
+    """The base of a link to what every language's pages share (the downloads, the agencies'
+    CSVs, the source pages: one copy, at the top of the whole site) from a page whose base to the
+    top of its language's site is `base`: an English page (under en/) goes one folder further up."""
+    return base + "../" * strings.root().count("/")
+
+
 def file_href(rel: str, base: str = "../") -> str:
     """The link to a download of the site (`rel` from the top of the site: data/…, an agency's
     CSV, a report's text or original file): beside the pages, or where XXGK_FILES_URL says."""
-    return (files_url() or base) + rel
+    return (files_url() or shared(base)) + rel
 
 
 def sources_apart() -> bool:
@@ -76,7 +84,7 @@ def source_href(rid: str, base: str = "../", ext: str = ".html") -> str:
     page are downloads (`file_href`), and the page too when it is published with them
     (`sources_apart`)."""
     rel = f"sources/{file_name(rid)}{ext}"
-    return base + rel if ext == ".html" and not sources_apart() else file_href(rel, base)
+    return shared(base) + rel if ext == ".html" and not sources_apart() else file_href(rel, base)
 
 
 def region_href(code: str, base: str = "../") -> str:

@@ -35,9 +35,38 @@ class _NotTheDirtyNotice(logging.Filter):
 
 
 def made_by(config_file: Path, config) -> str:
-    """What every page's HTML depends on but its own Markdown."""
-    return digest([Path(config_file).read_text(encoding="utf-8"), config.site_url or "", config.docs_dir,
-                   version("mkdocs"), version("mkdocs-material")])
+    """What every page's HTML depends on but its own Markdown: the configuration (and the one it
+    inherits), the theme's overrides, the address, MkDocs and its theme."""
+    texts: list = []
+    for path in (Path(config_file), _inherited(Path(config_file))):
+        if path:
+            texts.append(path.read_text(encoding="utf-8"))
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    if custom and custom.is_dir():
+        texts += [[rel, (custom / rel).read_text(encoding="utf-8")] for rel in sorted(files_under(custom))]
+    return digest([texts, config.site_url or "", config.docs_dir, version("mkdocs"), version("mkdocs-material")])
+
+
+def _inherited(config_file: Path) -> Path | None:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):  # the configuration's own tags (!ENV) need not be understood here
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    parent = (yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}).get("INHERIT")
+    return config_file.parent / parent if parent else None
+
+
+def placed(config) -> None:
+    """The site's address for this language (`site_url` + `extra.xxgk_root`: the English site is
+    under en/), the whole site's kept as `extra.xxgk_top` for the pages' links to each language."""
+    top = config.site_url or ""
+    if top and not top.endswith("/"):
+        top += "/"
+    config.extra["xxgk_top"] = top
+    if top:
+        config["site_url"] = top + config.extra.get("xxgk_root", "")
 
 
 def build(config_file: Path, site_dir: Path) -> None:
@@ -49,6 +78,7 @@ def build(config_file: Path, site_dir: Path) -> None:
 
     site_dir = Path(site_dir)
     config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+    placed(config)
     stamp = made_by(config_file, config)
     publish.check_target(site_dir)  # never empty a folder xxgk did not write
     if not (site_dir / MADE_BY).is_file() or (site_dir / MADE_BY).read_text(encoding="utf-8") != stamp:

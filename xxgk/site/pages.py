@@ -59,23 +59,27 @@ def build(site: Site, jobs: int = 1) -> int:
 
 def _write(site: Site, jobs: int) -> None:
     shutil.copytree(site.sources, site.out, dirs_exist_ok=True)
+    own = paths.in_language(site.sources, site.lang)
+    if site.shares and own.is_dir():  # another language: its hand-written pages over the default language's
+        shutil.copytree(own, site.out, dirs_exist_ok=True)
     site.fragments.mkdir(parents=True, exist_ok=True)
     publish.mark(site.fragments, "agency pages")
     previous = read_keys(site.fragments / KEYS)
-    figures_version = digest([pages_version(), site.pub.codes])
+    figures_version = digest([pages_version(), site.pub.codes, site.lang])
     site.pub.kept_figures = read_figures(site.fragments / FIGURES, figures_version)
     for record in (KEYS, FIGURES):
         (site.fragments / record).unlink(missing_ok=True)  # an interrupted run then leaves nothing to trust
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
-    downloads = start_downloads(site.package, site.downloads, site.pub.descriptor)
+    # the downloads and source pages are the default language's, shared
+    downloads = (lambda: True) if site.shares else start_downloads(site.package, site.downloads, site.pub.descriptor)
     try:
         kept_sources, kept_agencies = _kept(previous, "sources"), _kept(previous, "agencies")
-        sources = write_sources(site, kept_sources, jobs)
+        sources = {} if site.shares else write_sources(site, kept_sources, jobs)
         agencies = write_agencies(site, kept_agencies, jobs)
         site.pub.release_facts()
-        keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html", ".csv")}
+        keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html",) + (() if site.shares else (".csv",))}
         remove_stale(site.fragments / "agencies", keep)
         remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
         keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}
@@ -90,7 +94,7 @@ def _write(site: Site, jobs: int) -> None:
 
 def _downloads_made(site: Site, wait: Callable[[], bool]) -> None:
     wait()
-    if not files_url():  # published with the pages: MkDocs checks the links to them and copies them in
+    if not files_url() and not site.shares:  # published with the pages: MkDocs checks the links to them and copies them in
         shutil.copytree(site.downloads, site.out / "data", ignore=shutil.ignore_patterns(".*"), copy_function=link_file)
 
 
@@ -101,9 +105,12 @@ def _kept(previous: dict, kind: str) -> dict:
 
 
 def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corpus: Path | None = paths.CORPUS,
-                sources: Path = paths.DOCS, jobs: int | None = None) -> Site:
-    """The site's pages from the package: the `Site` built (its `pages`, `agencies`, `reused`),
-    on `jobs` cores (XXGK_JOBS, else every core)."""
-    site = Site(package, out, corpus, sources)
+                sources: Path = paths.DOCS, jobs: int | None = None, lang: str = paths.DEFAULT_LANG) -> Site:
+    """The site's pages from the package in one language: the `Site` built (its `pages`,
+    `agencies`, `reused`), on `jobs` cores (XXGK_JOBS, else every core). `out` is the default
+    language's pages folder, whose pages another language's build (into `paths.in_language(out,
+    lang)`) shares: the default language's pages are written first."""
+    default = Path(out) if lang != paths.DEFAULT_LANG else None
+    site = Site(package, paths.in_language(Path(out), lang), corpus, sources, lang=lang, default_pages=default)
     build(site, jobs_wanted(jobs))
     return site

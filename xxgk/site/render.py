@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import paths
 from ..files import write_atomic
+from . import strings
 from .links import RESERVED_NAMES, sources_apart
 from .sitemap import is_sitemap
 from .sync import SourceFile, put_files, stats_under
@@ -67,7 +68,9 @@ def render_agencies(site: Path, pages: Path = paths.SITE_DOCS, files: Path | Non
             where = on_site if files is None or (page and folder not in moved) else apart
             where[f"{folder}/{rel}"] = SourceFile(fragments / folder / rel, linked=True, stat=stat)
             written += folder == "agencies" and page
-    put_files(site, on_site, keep=lambda rel: is_sitemap(rel) or _compressed_copy_of(rel, on_site))
+    # the site of another language lives inside the default language's (en/): its own build puts it
+    others = tuple(strings.root(lang) for lang in strings.LANGS[1:])
+    put_files(site, on_site, keep=lambda rel: is_sitemap(rel) or _compressed_copy_of(rel, on_site) or rel.startswith(others))
     if files is not None:
         put_files(Path(files), apart)
     return written

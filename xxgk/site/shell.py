@@ -14,7 +14,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from . import sitemap
+from . import sitemap, strings
 from .strings import t, words
 
 
@@ -40,5 +40,15 @@ def page(rel: str, title: str, heading: str, description: str, body: str, kind: 
     url = site_url()
     return _template().render(
         lang=t("lang"), title=title, heading=heading, description=description, site_name=t("shell_site_name"),
-        canonical=url + rel if url else "", base=base, nav=[(item["text"], item["href"]) for item in words("shell_nav")],
-        nav_label=t("shell_nav_label"), footer=t("shell_footer"), body=Markup(body), kind=kind)
+        canonical=url + strings.root() + rel if url else "", base=base, nav=[(item["text"], item["href"]) for item in words("shell_nav")],
+        nav_label=t("shell_nav_label"), footer=t("shell_footer"), body=Markup(body), kind=kind, languages=languages(rel, base))
+
+
+def languages(rel: str, base: str) -> list[dict]:
+    """The same page in each language of the site: its name (in itself), its code, its link
+    from this page and its address (when the site has one), the language in use marked."""
+    top = base + "../" * strings.root().count("/")  # the top of the whole site, from this page
+    url = site_url()
+    names = words("language_names")
+    return [{"name": names[lang], "lang": lang, "href": top + strings.root(lang) + rel,
+             "url": url + strings.root(lang) + rel if url else "", "current": lang == strings.LANG} for lang in strings.LANGS]

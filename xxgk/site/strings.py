@@ -8,21 +8,43 @@ The strings file restates nothing the package publishes: the template's labels a
 meanings are the package's `codes` table (the codebook and the findings catalogue as published),
 schema titles its datapackage.json (`Published.title`). Parameters are filled in as given: a
 caller escapes what comes from a report before passing it. An English site is one more file,
-strings.en.yaml, and LANG = "en"."""
+strings.en.yaml; `use("en")` makes every page written after it English (the English site, under
+/en/, is built by the same code in that language: README, "The English site")."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
 import yaml
 
 LANG = "zh"
+LANGS = ("zh", "en")  # the site's languages, the first the default (at the top of the site)
+
+
+def use(lang: str) -> None:
+    """Write in `lang` from now on (in this process; a page worker is told by its parent)."""
+    global LANG
+    if lang not in LANGS:
+        raise ValueError(f"no site wording for language {lang!r} (have: {', '.join(LANGS)})")
+    LANG = lang
+
+
+def root(lang: str | None = None) -> str:
+    """Where the site of a language is, from the top of the whole site: "" for the default
+    language, "en/" for English."""
+    lang = lang or LANG
+    return "" if lang == LANGS[0] else f"{lang}/"
+
+
+def table(lang: str | None = None) -> dict:
+    """Every string of one language (by default the one in use), by key."""
+    return _table(lang or LANG)
 
 
 @cache
-def table(lang: str = LANG) -> dict:
-    """Every string of one language, by key."""
+def _table(lang: str) -> dict:
     return yaml.safe_load(resources.files("xxgk.site").joinpath(f"strings.{lang}.yaml").read_text(encoding="utf-8"))
 
 
@@ -41,6 +63,28 @@ def word(key: str, value: str | None) -> str:
     beside it (the downloads hold the code); a value the strings file does not know, as it is."""
     known = table()[key].get(value)
     return t("coded", word=known, code=value) if known else value or ""
+
+
+def name(chinese: str | None) -> str:
+    """A Chinese name (an agency's, a region's) as the page in use shows it: itself on a Chinese
+    page; on another language's page, its pinyin beside it (`romanized`), as readers of English
+    cannot read the characters and must still find the name the report printed."""
+    if not chinese or LANG == "zh":
+        return chinese or ""
+    roman = romanized(chinese)
+    return f"{chinese} ({roman})" if roman else chinese
+
+
+@cache
+def romanized(chinese: str) -> str:
+    """The pinyin of the Han characters of a name, each syllable capitalised, without tones
+    ("Bei Guan Qu Xin Fang Ju" for the Beiguan district letters office); Latin letters and digits kept, punctuation left out."""
+    from pypinyin import Style, lazy_pinyin
+
+    out: list[str] = []
+    for part in lazy_pinyin(chinese, style=Style.NORMAL, errors="default"):
+        out += [w.capitalize() for w in re.findall(r"[A-Za-z0-9]+", part)]  # punctuation left out
+    return " ".join(out)
 
 
 def label(code: dict) -> str:

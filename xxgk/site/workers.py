@@ -75,11 +75,11 @@ def _where(site: Site, rids: list[str]) -> dict[str, tuple[int, int, int]]:
     return {rid: where[rid] for rid in rids if rid in where}
 
 
-def _start(spec: tuple[Path, Path, Path | None, Path, Path]) -> None:
-    """A worker's own site: the package's descriptor and codes, no rows."""
+def _start(spec: tuple[Path, Path, Path | None, Path, Path, str, Path | None]) -> None:
+    """A worker's own site: the package's descriptor and codes, no rows, in its parent's language."""
     global _SITE
-    package, out, corpus, sources, fragments = spec
-    _SITE = Site(package, out, corpus, sources, rows=False)
+    package, out, corpus, sources, fragments, lang, default_pages = spec
+    _SITE = Site(package, out, corpus, sources, rows=False, lang=lang, default_pages=default_pages)
     _SITE.fragments = fragments
 
 
@@ -139,7 +139,7 @@ def _run(site: Site, task: Callable, keys: list, jobs: int, payload: Callable[[l
         finally:
             _SITE = None
         return
-    spec = (site.package, site.out, site.corpus, site.sources, site.fragments)
+    spec = (site.package, site.out, site.corpus, site.sources, site.fragments, site.lang, site.default_pages)
     with get_context("spawn").Pool(jobs, initializer=_start, initargs=(spec,)) as pool:
         yield from pool.imap(task, ((chunk, payload(chunk)) for chunk in _chunks(keys)))
 
