@@ -90,3 +90,77 @@ def test_every_table_and_field_is_described_in_chinese_first():
         assert CJK.search(resource_text(name)[1][:40]), name
         for f in schema["fields"]:
             assert CJK.search(f["description"][:40]), f"{name}.{f['name']}: {f['description'][:60]}"
+
+
+# Chinese in the English wording, each for a reason: a sentence that names a label as the report
+# prints it, glossed in English, so that a reader finds it in the printed report (the report's title,
+# “（七）总计”); the examples of searching and filtering, since agencies are found by their Chinese names.
+EN_CJK = {"home_intro", "home_handled_note", "outcomes_no_total", "outcomes_disagree", "rankings_intro",
+          "home_search_placeholder", "agencies_filter_placeholder", "search_intro", "search_hint"}
+
+
+def placeholders(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+
+
+def differences(zh, en, path: str = "") -> list[str]:
+    """Where the English wording is not shaped like the Chinese: keys, list lengths, links, the
+    parameters of each template."""
+    if type(zh) is not type(en):
+        return [f"{path}: {type(zh).__name__} in zh, {type(en).__name__} in en"]
+    if isinstance(zh, dict):
+        out = [f"{path}.{k}: {'only in zh' if k in zh else 'only in en'}" for k in sorted(set(zh) ^ set(en))]
+        for k in sorted(set(zh) & set(en)):
+            out += differences(zh[k], en[k], f"{path}.{k}")
+        if "href" in zh and zh["href"] != en["href"]:
+            out.append(f"{path}.href: {zh['href']} in zh, {en['href']} in en")
+        return out
+    if isinstance(zh, list):
+        if len(zh) != len(en):
+            return [f"{path}: {len(zh)} items in zh, {len(en)} in en"]
+        return [d for k, (a, b) in enumerate(zip(zh, en)) for d in differences(a, b, f"{path}[{k}]")]
+    if isinstance(zh, str) and placeholders(zh) != placeholders(en):
+        return [f"{path}: {sorted(placeholders(zh))} in zh, {sorted(placeholders(en))} in en"]
+    return []
+
+
+def strings_of(value, key: str = ""):
+    """Every string of a value with the top-level key it is under."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from strings_of(v, key or k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings_of(v, key)
+    elif isinstance(value, str):
+        yield key, value
+
+
+def test_the_english_wording_has_every_key_and_parameter_of_the_chinese():
+    assert table("en")["lang"] == "en"
+    assert differences(table("zh"), table("en")) == []
+
+
+def test_differences_are_found():
+    """The comparison above can fail: a missing key, a short list, another link, a lost parameter."""
+    zh = {"a": "{x}年", "b": [{"text": "一", "href": "a.html"}], "c": ["一", "二"]}
+    assert differences(zh, {"a": "year {x}", "b": [{"text": "one", "href": "a.html"}], "c": ["1", "2"]}) == []
+    assert set(differences(zh, {"a": "year", "b": [{"text": "one", "href": "b.html"}], "c": ["1"], "d": ""})) == {
+        ".a: ['x'] in zh, [] in en", ".d: only in en", ".b[0].href: a.html in zh, b.html in en", ".c: 2 items in zh, 1 in en"}
+
+
+def test_every_english_template_can_be_filled():
+    for key, text in strings_of(table("en")):
+        text.format_map({name: "x" for name in placeholders(text)})
+
+
+def test_the_english_wording_holds_chinese_only_where_it_quotes_the_chinese():
+    """Chinese only in the listed keys, and there only words that the Chinese wording of the same
+    key prints too (a label of the report, an agency's name in an example)."""
+    cjk_run = re.compile(CJK.pattern + "+")
+    with_cjk = set()
+    for key, text in strings_of(table("en")):
+        for run in cjk_run.findall(text):
+            with_cjk.add(key)
+            assert run in str(table("zh")[key]), f"{key}: {run} is not in the Chinese wording"
+    assert with_cjk == EN_CJK
