@@ -149,6 +149,7 @@ def ensure_package(work: Path, n: int, years: int) -> tuple[Path, Path, dict | N
 def site_config(work: Path) -> Path:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     (work / "mkdocs.yml").write_text(text, encoding="utf-8")
     return work / "mkdocs.yml"
 

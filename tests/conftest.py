@@ -84,10 +84,12 @@ def site(tmp_path_factory) -> Path:
 SITE_URL = "https://xxgk.example.org/site/"  # the address test sites are built for (sitemaps, canonical links)
 
 
-def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None) -> Path:
+def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None, langs=("zh", "en")) -> Path:
     """The real build, as the `site` fixture does it: the package from `corpus`, then (if given)
-    `edit(package)` to change the published tables, the pages, MkDocs, the agency pages."""
+    `edit(package)` to change the published tables, the pages, MkDocs, the agency pages; in each
+    of `langs` (the English site under site/en/)."""
     from xxgk.package import build
+    from xxgk.paths import in_language
     from xxgk.site.finish import finish
     from xxgk.site.pages import render_agencies, write_pages
     from xxgk.site.render import mkdocs_dir
@@ -95,15 +97,21 @@ def build_site(corpus: Path, work: Path, edit=None, files: Path | None = None) -
     build(corpus, work / "datapackage", jobs=1)
     if edit:
         edit(work / "datapackage")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("XXGK_SITE_URL", SITE_URL)
-        site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
-    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run([str(BIN / "python"), "-m", "xxgk.site.mkdocs_build", str(work / "mkdocs.yml"), str(mkdocs_dir(work / "site"))],
-                            capture_output=True, text=True, cwd=work, env={**os.environ, "XXGK_SITE_URL": SITE_URL})
-    assert result.returncode == 0, result.stderr
-    assert render_agencies(work / "site", work / "docs", files) == len(site.agencies)
+    for lang in langs:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("XXGK_SITE_URL", SITE_URL)
+            site = write_pages(work / "datapackage", work / "docs", corpus, ROOT / "docs", lang=lang)
+        name = "mkdocs.yml" if lang == "zh" else f"mkdocs.{lang}.yml"
+        config = (ROOT / name).read_text(encoding="utf-8")
+        config = config.replace("docs_dir: build/docs-en", f"docs_dir: {work / 'docs-en'}").replace("site_dir: build/site/en", f"site_dir: {work / 'site' / 'en'}")
+        config = config.replace("docs_dir: build/docs", f"docs_dir: {work / 'docs'}").replace("site_dir: build/site", f"site_dir: {work / 'site'}")
+        config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+        (work / name).write_text(config, encoding="utf-8")
+        made = mkdocs_dir(in_language(work / "site", lang))
+        result = subprocess.run([str(BIN / "python"), "-m", "xxgk.site.mkdocs_build", str(work / name), str(made)],
+                                capture_output=True, text=True, cwd=work, env={**os.environ, "XXGK_SITE_URL": SITE_URL})
+        assert result.returncode == 0, result.stderr
+        top = work / "site" / ("" if lang == "zh" else f"{lang}/")
+        assert render_agencies(top, in_language(work / "docs", lang), files, made) == len(site.agencies)
     finish(work / "site", SITE_URL, compress=False)  # the sitemaps (compression is tested on its own)
     return work / "site"

@@ -95,7 +95,7 @@ def test_every_table_and_field_is_described_in_chinese_first():
 # Chinese in the English wording, each for a reason: a sentence that names a label as the report
 # prints it, glossed in English, so that a reader finds it in the printed report (the report's title,
 # “（七）总计”); the examples of searching and filtering, since agencies are found by their Chinese names.
-EN_CJK = {"home_intro", "home_handled_note", "outcomes_no_total", "outcomes_disagree", "rankings_intro",
+EN_CJK = {"language_names", "home_intro", "home_handled_note", "outcomes_no_total", "outcomes_disagree", "rankings_intro",
           "home_search_placeholder", "agencies_filter_placeholder", "search_intro", "search_hint"}
 
 

@@ -13,7 +13,7 @@ from .. import __version__
 from ..codebook import load
 from .cache import parser_version
 from .parts import Written
-from .schema import resource_text, texts
+from .schema import resource_text, texts, title_en
 from .tables import ORDER, TableWriter
 
 
@@ -46,6 +46,7 @@ def write_descriptor(folder: Path, writers: dict[str, TableWriter], written: dic
         resources.append({
             "name": name,
             "title": title,
+            "x_title_en": title_en(name),
             "description": description,
             "path": f"data/{name}.csv",
             "format": "csv",

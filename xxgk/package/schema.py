@@ -25,14 +25,29 @@ def texts() -> dict:
     return yaml.safe_load(resources.files(__package__).joinpath("schema.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def titles_en() -> dict[str, str]:
+    """schema.en.yaml: the English titles, by resource, `resource.field` or `shared.field`."""
+    return yaml.safe_load(resources.files(__package__).joinpath("schema.en.yaml").read_text(encoding="utf-8"))
+
+
+def title_en(resource: str, name: str = "") -> str:
+    """The English title of a resource or of one of its fields (its own, else the shared one)."""
+    en = titles_en()
+    found = en.get(f"{resource}.{name}") or en.get(f"shared.{name}") if name else en.get(resource)
+    if not found:
+        raise KeyError(f"schema.en.yaml has no English title for {resource}{'.' + name if name else ''}")
+    return found
+
+
 def field_text(resource: str, name: str) -> dict[str, str]:
-    """A field's title and description: the resource's own, else the shared one."""
+    """A field's titles and description: the resource's own, else the shared one."""
     words = texts()
     own = words["resources"][resource].get("fields") or {}
     text = own.get(name) or words["shared_fields"].get(name)
     if text is None:
         raise KeyError(f"schema.yaml describes no field {resource}.{name}")
-    return {"title": text["title"], "description": text["description"]}
+    return {"title": text["title"], "x_title_en": title_en(resource, name), "description": text["description"]}
 
 
 def resource_text(resource: str) -> tuple[str, str]:

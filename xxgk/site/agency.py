@@ -12,7 +12,7 @@ import csv
 import io
 
 from ..files import write_atomic
-from . import shell
+from . import shell, strings
 from .aggregate import quality_href
 from .charts import bar, render_small_chart, trend
 from .context import Site
@@ -109,9 +109,10 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     place = place_of(agency)
     span = t("year_span", first=years[0], last=years[-1]) if len(years) > 2 else t("sep_list").join(map(str, years))
     where = t("agency_where_sep").join(x for x in (place, span) if x)
-    title = t("agency_title_years", name=agency["name"], where=where) if where else agency["name"]
-    description = t("agency_description", name=agency["name"], where=t("agency_where", where=where) if where else "")
-    write_atomic(fragment, shell.page(f"agencies/{file_name(aid)}.html", title, agency["name"], description, "\n".join(out) + "\n").encode("utf-8"))
+    shown = strings.name(agency["name"])  # with its pinyin on an English page
+    title = t("agency_title_years", name=shown, where=where) if where else shown
+    description = t("agency_description", name=shown, where=t("agency_where", where=where) if where else "")
+    write_atomic(fragment, shell.page(f"agencies/{file_name(aid)}.html", title, shown, description, "\n".join(out) + "\n").encode("utf-8"))
     return key
 
 

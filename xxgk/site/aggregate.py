@@ -27,7 +27,7 @@ from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
-from .strings import label, message, t, word, words
+from .strings import described, label, message, t, word, words
 from .sync import remove_stale
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
@@ -347,13 +347,13 @@ def dictionary(site: Site) -> None:
     d = pub.descriptor
     out = [front(t("agg_dictionary_description")) + f"# {t('dictionary')}", "", t("dictionary_intro"), ""]
     for res in d["resources"]:
-        out += [f"## `{esc(res['name'])}` · {esc(res['title'])}", "", esc(res["description"]), "",
+        out += [f"## `{esc(res['name'])}` · {esc(pub.title(res['name']))}", "", esc(described(res["description"])), "",
                 f"| {t('field_name')} | {t('field_title')} | {t('field_type')} | {t('field_description')} | {t('field_values')} |",
                 "| --- | --- | --- | --- | --- |"]
         for f in res["schema"]["fields"]:
             enum = f.get("constraints", {}).get("enum")
             values = t("sep_list").join(f"`{esc(v)}`" for v in enum if v) if enum and len(enum) <= 8 else (t("see_codes") if enum else "")
-            out.append(f"| `{esc(f['name'])}` | {esc(f['title'])} | {esc(f['type'])} | {esc(f['description'])} | {values} |")
+            out.append(f"| `{esc(f['name'])}` | {esc(pub.title(res['name'], f['name']))} | {esc(f['type'])} | {esc(described(f['description']))} | {values} |")
         keys = res["schema"].get("primaryKey")
         if keys:
             out.append("")
@@ -389,7 +389,7 @@ def downloads(site: Site) -> None:
 
     for res in d["resources"]:
         name = res["name"]
-        lines.append(f"| `{name}` | {t('titled', title=esc(res['title']), description=esc(res['description']))} | {res.get('x_rows', '')} "
+        lines.append(f"| `{name}` | {t('titled', title=esc(site.pub.title(name)), description=esc(described(res['description'])))} | {res.get('x_rows', '')} "
                      f"| [{name}.csv]({href(f'data/{name}.csv')}) ({size(target / 'data' / f'{name}.csv')}) | {excel(res)} "
                      f"| [{name}.parquet]({href(f'data/{name}.parquet')}) ({size(target / 'data' / f'{name}.parquet')}) |")
     lines += ["", t("downloads_excel_note"), "",

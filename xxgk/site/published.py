@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..memory import give_back_memory
+from . import strings
 from .facts import Facts
 from .strings import label
 
@@ -121,9 +122,11 @@ class Published:
         return {c["code"]: c for c in self.codes if c["kind"] == kind and (not section or c["section"] == section)}
 
     def title(self, resource: str, name: str = "") -> str:
-        """The title of a resource, or of one of its fields, as datapackage.json gives it."""
+        """The title of a resource, or of one of its fields, as datapackage.json gives it, in the
+        site's language (`x_title_en` in English; a package without it: the Chinese title)."""
         res = next(r for r in self.descriptor["resources"] if r["name"] == resource)
-        return next(f["title"] for f in res["schema"]["fields"] if f["name"] == name) if name else res["title"]
+        item = next(f for f in res["schema"]["fields"] if f["name"] == name) if name else res
+        return item.get("x_title_en", item["title"]) if strings.LANG == "en" else item["title"]
 
     @cached_property
     def counted(self) -> list[dict]:

@@ -87,6 +87,18 @@ def romanized(chinese: str) -> str:
     return " ".join(out)
 
 
+_CHINESE_THEN = re.compile(r"^.*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]\s*", re.DOTALL)
+
+
+def described(bilingual: str) -> str:
+    """A description the package gives in Chinese then English (schema.yaml) in the site's
+    language: whole on a Chinese page, its English part (after its last Chinese character or
+    punctuation) on an English one."""
+    if LANG == "zh":
+        return bilingual
+    return _CHINESE_THEN.sub("", bilingual).strip() or bilingual
+
+
 def label(code: dict) -> str:
     """A codes-table entry's label in the site's language."""
     return code[f"label_{LANG}"]
