@@ -186,7 +186,8 @@ def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, t
     them out (XXGK_PRECOMPRESS=0) for GitHub Pages."""
     docs, site = work / "docs", work / "site"
     py = "import sys; from pathlib import Path; "
-    return {"pages": ([BIN / "xxgk", "pages", "--package", package, "--out", docs, "--corpus", corpus], {}),
+    # the Chinese site (the English one, under en/, is the same pages again without the shared downloads and sources)
+    return {"pages": ([BIN / "xxgk", "pages", "--lang", "zh", "--package", package, "--out", docs, "--corpus", corpus], {}),
             "mkdocs": ([sys.executable, "-m", "xxgk.site.mkdocs_build", config, mkdocs_dir(site)], {}),
             "render": ([BIN / "xxgk", "render", "--site", site, "--pages", docs, "--files", work / "site-files"], {}),
             "finish": ([sys.executable, "-c", py + "from xxgk.site.finish import finish; print(finish(Path(sys.argv[1]), config=Path(sys.argv[2])))",
