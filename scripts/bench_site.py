@@ -186,7 +186,8 @@ def stages(work: Path, corpus: Path, package: Path, config: Path) -> dict[str, t
     them out (XXGK_PRECOMPRESS=0) for GitHub Pages."""
     docs, site = work / "docs", work / "site"
     py = "import sys; from pathlib import Path; "
-    # the Chinese site (the English one, under en/, is the same pages again without the shared downloads and sources)
+    # the Chinese site only: the English one (under en/, the same pages again without the shared downloads and
+    # sources) is not measured here
     return {"pages": ([BIN / "xxgk", "pages", "--lang", "zh", "--package", package, "--out", docs, "--corpus", corpus], {}),
             "mkdocs": ([sys.executable, "-m", "xxgk.site.mkdocs_build", config, mkdocs_dir(site)], {}),
             "render": ([BIN / "xxgk", "render", "--site", site, "--pages", docs, "--files", work / "site-files"], {}),
