@@ -33,8 +33,9 @@ def phone(browser):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_every_page_type_fits_a_phone(phone, server, name):  # noqa: F811
-    phone.goto(f"{server}/{PAGES[name]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_type_fits_a_phone(phone, server, name, lang):  # noqa: F811
+    phone.goto(f"{server}/{'' if lang == 'zh' else lang + '/'}{PAGES[name]}")
     phone.wait_for_load_state("networkidle")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways"
     assert phone.evaluate(BROKEN, "table:not(.xxgk-report) td a, table:not(.xxgk-report) th a, table.xxgk-sortable td") == [], "a name in a table breaks mid-word"
@@ -42,8 +43,9 @@ def test_every_page_type_fits_a_phone(phone, server, name):  # noqa: F811
     assert phone.evaluate(BROKEN, "button, input[type=submit]") == [], "a button's word breaks"
     shots = ARTIFACTS / "phone-360"
     shots.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    assert (shots / f"{name}.png").stat().st_size > 10_000
+    shot = shots / f"{name}{'' if lang == 'zh' else '-' + lang}.png"
+    phone.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
 
 
 def test_the_requests_tables_total_column_can_be_reached(phone, server):  # noqa: F811
