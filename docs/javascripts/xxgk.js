@@ -186,7 +186,6 @@
         var button = document.createElement("button");
         button.type = "button";
         button.className = "xxgk-sort";
-        button.title = "按此列排序";
         while (th.firstChild) button.appendChild(th.firstChild);
         th.appendChild(button);
         th.setAttribute("aria-sort", "none");
