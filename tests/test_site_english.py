@@ -90,3 +90,24 @@ def test_the_english_agency_pages_link_the_shared_csv_and_sources(site):
     csv = [h for h in links if h.endswith(".csv")]
     assert csv and all((agency.parent / h).resolve() == (site / "agencies" / agency.with_suffix(".csv").name).resolve() for h in csv)
     assert not (site / "en" / "agencies" / agency.with_suffix(".csv").name).exists()
+
+
+def test_the_english_charts_are_titled_in_english(site):
+    """Both languages are written by one process (`xxgk pages`): nothing made once for the first
+    (the charts' templates, the table cells' words) is kept for the second."""
+    import json
+
+    name = "fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html"
+    charts = re.compile(r'<figcaption[^>]*><strong>(.*?)</strong><br><span>(.*?)</span></figcaption>.*?'
+                        r'<script type="application/json" class="xxgk-small">(.*?)</script>', re.DOTALL)
+    en, zh = (charts.findall((top / "agencies" / name).read_text(encoding="utf-8")) for top in (site / "en", site))
+    assert en and len(en) == len(zh)
+    for title, description, small in en:
+        words = [title, description, json.dumps(json.loads(small).get("unit", ""))]
+        words += [v.get("label", "") for v in json.loads(small).get("values", []) if isinstance(v, dict)]
+        named = re.compile(r"[\u4e00-\u9fff]+ \([A-Z][A-Za-z0-9 ]*\)")  # a name with its pinyin
+        assert not any(CJK.search(named.sub("", w)) for w in words), words
+    config = (site / "en" / "javascripts" / "charts-config.js").read_text(encoding="utf-8")
+    assert "Number" in config and not CJK.search(config.split("XXGK_CHARTS", 1)[1])
+    cells = (site / "en" / "agencies" / name).read_text(encoding="utf-8")
+    assert "印出" not in cells and "源文件第" not in cells  # the cells' own words

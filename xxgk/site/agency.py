@@ -92,7 +92,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
             for series, v in ((t("series_new"), f.new), (t("handled"), f.handled), (review, f.review), (t("litigation"), f.litigation)):
                 if v is not None:
                     points.append((str(r["year"]), series, v))
-        chart = trend("trend", t("chart_trend_title"), t("chart_trend_description", agency=agency["name"]), points)
+        chart = trend("trend", t("chart_trend_title"), t("chart_trend_description", agency=strings.name(agency["name"])), points)
         trend_section = [f'<h2 id="trend">{h(t("agency_trend"))}</h2>', render_small_chart(chart)]
     else:
         trend_section = []

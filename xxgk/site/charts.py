@@ -17,6 +17,7 @@ from functools import cache
 
 import altair as alt
 
+from . import strings
 from .html import fmt, h, json_in_html
 from .strings import t
 
@@ -61,7 +62,7 @@ def _count_axis(title: str) -> alt.Axis:
 
 
 @cache
-def _bar_template() -> dict:
+def _bar_template(lang: str) -> dict:  # lang: made once per language (its titles are words)
     data = alt.Data(values=[{"label": "", "value": 0}])
     chart = alt.Chart(data).mark_bar(color="#3f6fb5").encode(
         x=alt.X("value:Q", title=t("chart_count"), axis=_count_axis(t("chart_count"))),
@@ -72,7 +73,7 @@ def _bar_template() -> dict:
 
 
 @cache
-def _line_template() -> dict:
+def _line_template(lang: str) -> dict:
     data = alt.Data(values=[{"year": "2024", "series": "", "value": 0}])
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("year:O", title=t("year")),
@@ -102,7 +103,7 @@ def bar(key: str, title: str, description: str, items: Sequence[tuple[str, float
     """A bar per item (label, value); `unit` names the values (by default the count of requests)."""
     unit = unit or t("chart_count")
     values = [{"label": label, "value": value} for label, value in items]
-    spec = _fill(_bar_template(), title, description, values)
+    spec = _fill(_bar_template(strings.LANG), title, description, values)
     spec["encoding"]["x"]["title"] = unit
     return Chart(key, title, description, spec, (t("item"), unit), [(label, value) for label, value in items], "bar")
 
@@ -116,7 +117,7 @@ def trend(key: str, title: str, description: str, points: Sequence[tuple[str, st
     gaps: list[tuple[str, str, float | None]] = [(y, s, None) for y in missing for s in series]
     points = sorted([*points, *gaps], key=lambda p: (p[0], series.index(p[1])))
     values = [{"year": y, "series": s, "value": v} for y, s, v in points]
-    spec = _fill(_line_template(), title, description, values)
+    spec = _fill(_line_template(strings.LANG), title, description, values)
     return Chart(key, title, description, spec, (t("year"), t("item"), t("chart_count")), list(points), "line")
 
 
@@ -127,7 +128,7 @@ KINDS = {"bar": ("label", "value"), "line": ("year", "series", "value")}
 def templates() -> dict:
     """What a page's script needs to make a chart's whole spec from its compact form (`compact`):
     each kind's template, its fields, and how a title and description read as one."""
-    return {"templates": {"bar": _bar_template(), "line": _line_template()}, "fields": KINDS, "titled": t("titled", title="{title}", description="{description}"),
+    return {"templates": {"bar": _bar_template(strings.LANG), "line": _line_template(strings.LANG)}, "fields": KINDS, "titled": t("titled", title="{title}", description="{description}"),
             # the headers of the table of a chart's numbers (a bar chart's second is its unit)
             "columns": {"bar": [t("item")], "line": [t("year"), t("item"), t("chart_count")]}, "error": t("chart_error"),
             "data": t("chart_data")}  # the summary of a compact chart's table of numbers
@@ -148,10 +149,10 @@ def expand(small: dict, title: str, description: str) -> dict:
     """The whole Vega-Lite spec of a compact chart (the reference for xxgk.js's `expandChart`)."""
     values = [dict(zip(KINDS[small["kind"]], row)) for row in small["values"]]
     if small["kind"] == "bar":
-        spec = _fill(_bar_template(), title, description, values)
+        spec = _fill(_bar_template(strings.LANG), title, description, values)
         spec["encoding"]["x"]["title"] = small["unit"]
         return spec
-    return _fill(_line_template(), title, description, values)
+    return _fill(_line_template(strings.LANG), title, description, values)
 
 
 def render_small_chart(chart: Chart) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import cache
 
+from . import strings
 from .html import fmt, h
 from .published import Published
 from .strings import label, message, t, words
@@ -23,8 +24,8 @@ TOP = ("new", "carried_over", "outcome", "carried_forward")
 
 
 @cache
-def cell_words() -> dict:
-    """The fixed words of the table cells, made once (a page has thousands of cells)."""
+def cell_words(lang: str) -> dict:
+    """The fixed words of the table cells, made once per language (a page has thousands of cells)."""
     return {"absent_cell": f'<td class="num absent" title="{h(t("cell_not_in_report"))}">{h(t("mark_absent"))}',
             "flag": f'<span class="xxgk-flag" aria-label="{h(t("cell_flagged"))}">⚠</span>',
             "evidence": {k: t("cell_evidence", how=v) for k, v in words("evidence").items()},
@@ -54,7 +55,7 @@ class Tables:
         self.rows = {s: pub.labels("row", s) for s in ("proactive", "requests", "appeals")}
         self.columns = {s: pub.labels("column", s) for s in ("proactive", "requests", "appeals")}
         self.groups = pub.labels("group", "requests")
-        self.words = cell_words()
+        self.words = cell_words(strings.LANG)
         self.last_line: int | None = None  # the line of the previous row of the tbody being written (tr)
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:  # a cell's own findings; under column "", every finding of its row
