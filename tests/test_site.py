@@ -135,8 +135,8 @@ def test_quality_page_lists_disagreeing_figures(site):
 def test_no_asset_comes_from_another_host(site):
     for path in site.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        # a <link> that loads something (a stylesheet, an icon, a preload), not the page's canonical address
-        loads = re.findall(r'<link(?![^>]*rel="canonical")[^>]+href="(https?://[^"]+)"', text)
+        # a <link> that loads something (a stylesheet, an icon, a preload), not the page's addresses (canonical, other language)
+        loads = re.findall(r'<link(?![^>]*rel="(?:canonical|alternate)")[^>]+href="(https?://[^"]+)"', text)
         for url in re.findall(r'src="(https?://[^"]+)"', text) + loads:
             raise AssertionError(f"{path.name} loads {url}")
         assert "fonts.googleapis.com" not in text

@@ -72,7 +72,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     if agency.get("names") and agency["names"] != agency["name"]:  # the reports printed other names too
         out.append(f"<p>{t('agency_names', names=h(agency['names']))}</p>")
     if agency.get("region_status") == "resolved":
-        place = " ".join(x for x in (agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]) if x)
+        place = strings.places([agency["province"], agency["prefecture"] if agency["prefecture"] != agency["province"] else "", agency["county"]], " ")
         codes = agency["county_code"] or agency["prefecture_code"] or agency["province_code"]
         how = words("region_evidence").get(agency["region_evidence"] or "", "")
         link = f'<a href="{h(region_href(agency["province_code"]))}">{h(place)}</a>'
@@ -121,10 +121,10 @@ def place_of(agency: dict) -> str:
     if agency.get("region_status") != "resolved":
         return ""
     parts: list[str] = []
-    for name in (agency.get("province"), agency.get("prefecture"), agency.get("county")):
-        if name and name not in parts:
-            parts.append(name)
-    return "".join(parts)
+    for part in (agency.get("province"), agency.get("prefecture"), agency.get("county")):
+        if part and part not in parts:
+            parts.append(part)
+    return strings.places(parts)
 
 
 def register_section(missing: list[dict]) -> list[str]:

@@ -75,6 +75,33 @@ def name(chinese: str | None) -> str:
     return f"{chinese} ({roman})" if roman else chinese
 
 
+def place(chinese: str | None) -> str:
+    """A region's name as the page in use shows it: itself on a Chinese page; on another
+    language's, its pinyin as one word and its kind in words (`region_kinds` of the strings file,
+    the longest suffix that matches: Fujian Province), the characters beside it."""
+    if not chinese or LANG == "zh":
+        return chinese or ""
+    return f"{chinese} ({_place(chinese, LANG)})"
+
+
+def places(chinese: list[str], sep: str = "") -> str:
+    """Where something is, from the largest region to the smallest (Chinese names, run together
+    or joined by `sep`): so on a Chinese page; on another language's, from the smallest to the
+    largest in its words, the Chinese names after them."""
+    chinese = [c for c in chinese if c]
+    if LANG == "zh" or not chinese:
+        return sep.join(chinese)
+    return f"{', '.join(_place(c, LANG) for c in reversed(chinese))} ({sep.join(chinese)})"
+
+
+@cache
+def _place(chinese: str, lang: str) -> str:
+    kinds = words("region_kinds")  # lang is the one in use: the cache keeps each language apart
+    suffix = max((k for k in kinds if chinese.endswith(k) and len(k) < len(chinese)), key=len, default="")
+    stem = romanized(chinese[:len(chinese) - len(suffix)]).replace(" ", "").capitalize()
+    return f"{stem} {kinds[suffix]}" if suffix else stem
+
+
 @cache
 def romanized(chinese: str) -> str:
     """The pinyin of the Han characters of a name, each syllable capitalised, without tones
