@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from . import lists
+from . import lists, publication
 from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
@@ -59,6 +59,7 @@ def write_all(site: Site, downloads_made: Callable[[], object] = lambda: None) -
     home(site)
     rankings(site)
     quality(site)
+    publication.write(site)
     dictionary(site)
     search(site)
     downloads_made()
@@ -113,7 +114,8 @@ def home(site: Site) -> None:
     if dropped:
         out += [t("home_not_counted", count=ov.files - ov.reports, dropped=t("sep_clause").join(dropped)), ""]
     more = [(t("all_agencies"), "agencies/index.md"), (t("regions"), "regions/index.md"), (t("rankings"), "rankings.md"),
-            (t("quality"), "quality.md"), (t("downloads"), "downloads.md"), (t("dictionary"), "dictionary.md"), (t("about"), "about.md")]
+            (t("quality"), "quality.md"),
+            (t("publication"), "publication.md"), (t("downloads"), "downloads.md"), (t("dictionary"), "dictionary.md"), (t("about"), "about.md")]
     out += [t("home_more", links=" · ".join(f"[{name}]({href})" for name, href in more)), ""]
     site.write("index.md", "\n".join(out))
 

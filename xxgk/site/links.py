@@ -19,8 +19,8 @@ TEMPLATE_PAGE = "_agency"
 # Pages named after the data (agencies/<agency>, regions/<code>, sources/<report>) share their
 # folders with pages the site names itself. These names are the site's own, in those folders and
 # at the top: no page made from the data ever takes one of them.
-RESERVED_NAMES = frozenset({"index", TEMPLATE_PAGE, "search", "search-index", "404", "sitemap", "rankings", "quality", "downloads",
-                            "dictionary", "about", "agencies", "regions", "sources", "data", "excel", "assets", "javascripts",
+RESERVED_NAMES = frozenset({"index", TEMPLATE_PAGE, "search", "search-index", "404", "sitemap", "rankings", "quality", "publication",
+                            "downloads", "dictionary", "about", "agencies", "regions", "sources", "data", "excel", "assets", "javascripts",
                             "stylesheets"})
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
