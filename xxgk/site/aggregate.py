@@ -25,7 +25,7 @@ from .context import Site
 from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_excel
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
-from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
+from .lists import TABLE, UNRESOLVED, agency_order, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
 from .strings import label, message, t, word, words
 from .sync import remove_stale
@@ -157,7 +157,7 @@ def rankings(site: Site) -> None:
         return
 
     def tie(x: tuple[dict, ReportFigures]) -> tuple:  # then by volume, then by name: the same order on every build
-        return -(x[1].handled or 0), *by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
+        return -(x[1].handled or 0), *agency_order(site, x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
 
     # the most requests handled (a volume, not a judgement); no list of the highest or lowest
     # shares: agencies' requests differ too much in number and kind for a league table of rates
@@ -175,7 +175,7 @@ def rankings(site: Site) -> None:
     site.write("rankings.md", "\n".join(out))
     back = t("agg_up", link=f'<a href="../rankings.html">{h(t("rankings"))}</a>')
     for code in order:
-        xs = sorted(groups[code], key=lambda x: (*by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]))
+        xs = sorted(groups[code], key=lambda x: (*agency_order(site, x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]))
         lists.split_pages(site, "rankings", stems[code], t("agg_rankings_region_title", name=names[code]),
                           t("agg_rankings_region_description", name=names[code], count=len(xs)),
                           [back, "", t("agg_rankings_region_intro", min=MIN_RANKED, count=len(xs)), ""], ranking_rows(xs, "../"),
@@ -201,7 +201,7 @@ _layouts: WeakKeyDictionary[Site, QualityLayout] = WeakKeyDictionary()
 def quality_order(site: Site) -> list[str]:
     """The reports with findings: counted ones by agency name, year and file, then the others."""
     reports = {r["report_id"]: r for r in site.pub.reports}
-    order = sorted(site.pub.checks, key=lambda rid: (*by_name(site.agency_of.get(rid), reports[rid]["agency_name"]), reports[rid]["year"] or 0,
+    order = sorted(site.pub.checks, key=lambda rid: (*agency_order(site, site.agency_of.get(rid), reports[rid]["agency_name"]), reports[rid]["year"] or 0,
                                                       reports[rid]["source_file"], rid))
     return [rid for rid in order if counted(reports[rid])] + [rid for rid in order if not counted(reports[rid])]
 

@@ -26,7 +26,7 @@ from . import lists
 from .context import Site
 from .html import h
 from .links import agency_href, file_name
-from .lists import TABLE, UNRESOLVED, by_name, front, head
+from .lists import TABLE, UNRESOLVED, agency_order, front, head
 from .published import REGISTER_LISTED, read_table
 from .strings import t, words
 from .sync import remove_stale
@@ -148,7 +148,7 @@ def list_blocks(site: Site, found: list[Entry], base: str, skip: tuple[str, ...]
     for year in sorted(by_year, reverse=True):
         blocks.append(f'<h2 id="y{year}">{h(t("publication_year", year=year))}</h2>')
         for state in STATES:
-            es = sorted(by_year[year][state], key=lambda e: by_name(e.aid, (site.agencies.get(e.aid) or {}).get("name")))
+            es = sorted(by_year[year][state], key=lambda e: agency_order(site, e.aid, e.aid))
             for k in range(0, len(es), ROWS_PER_BLOCK):
                 title = t("publication_list", state=names[state], count=len(es)) if not k else t("publication_list_more", state=names[state])
                 ident = f' id="y{year}-{state}"' if not k else ""
