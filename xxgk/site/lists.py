@@ -8,7 +8,7 @@ pages of at most PAGE_BYTES (`paginate`), their names (`page_stem`: X, X--2, X--
 between them (`pager`), a page's front matter (`front`) and the province an agency is listed under.
 
 Agencies are listed in the pinyin order of their names, then by name and id (`by_name`): the
-same on every machine, and 安… before 北… before 成… whatever their characters' code points."""
+same on every machine, and in the order of the syllables (an, bei, cheng), not of code points."""
 
 from __future__ import annotations
 
