@@ -3,7 +3,8 @@ package, the agencies and their counted reports, which source pages were publish
 home page (the package's figures and charts), the agency list and region pages (`lists`),
 rankings (the top of each measure; every compared report on pages per province), data quality
 (the findings by code; every finding of every report, on pages per province once they pass half
-a page: `quality_href` links a report's), the data dictionary (from datapackage.json and the codes
+a page: `quality_href` links a report's), who published each year's report and when
+(`publication`), the data dictionary (from datapackage.json and the codes
 table), downloads (the package's files and how to read them) and the agency search page with its
 index (`search/`, see `search`).
 

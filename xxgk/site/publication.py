@@ -37,6 +37,7 @@ STATES = (*HELD, *REGISTER_LISTED)  # the order of the lists
 COUNTED = (*STATES, "not_harvested")  # the order of the counts
 ROWS_PER_BLOCK = 250  # agencies in one table: a page is split between tables
 END = "</tbody></table></div>"
+MIN_ROW_BYTES = 100
 YEAR_HEADING = re.compile(r'<h2 id="y(\d+)"')
 
 
@@ -182,8 +183,9 @@ def write(site: Site) -> None:
     by_year = tally(found, _sum_years(loose), lambda e: e.year)
     years = sorted(by_year, reverse=True)
     out += [f"## {t('publication_counts')}", "", *counts_table(pub, t("year"), [(h(y), by_year[y]) for y in years]), ""]
-    blocks = list_blocks(site, found, "", ())
-    if lists.nbytes(blocks) <= lists.PAGE_BYTES // 2:
+    # a row takes 100 bytes at least: a national corpus's lists are never made whole to be measured
+    blocks = list_blocks(site, found, "", ()) if len(found) * MIN_ROW_BYTES <= lists.PAGE_BYTES // 2 else []
+    if blocks and lists.nbytes(blocks) <= lists.PAGE_BYTES // 2:
         site.write("publication.md", "\n".join([*out, *blocks, ""]))
         remove_stale(site.fragments / FOLDER, set())
         return
