@@ -98,14 +98,17 @@ def unchecked(site: Site, path) -> Counter:
 
 # --- the HTML -----------------------------------------------------------------------------------
 
-def counts_table(pub, first: str, rows: list[tuple[str, Counter]]) -> list[str]:
-    """A table of counts: one row per year or province (its first cell HTML already), a column per state."""
+def counts_table(pub, name: str, first: str, rows: list[tuple[str, Counter]]) -> list[str]:
+    """A table of counts (`name`: what it counts): one row per year or province (its first cell
+    HTML already), a column per state."""
     short = {**words("publication_short"), **words("register_status")}
-    # numbers right-aligned by the table's class: a national page has a row per province and year
-    out = [TABLE.format(cls="xxgk-list xxgk-counts") + head(first, t("publication_held"), *(short[s] for s in COUNTED)) + "<tbody>"]
-    for name, c in rows:
+    # wider than most screens, and perhaps with no link to reach it by: its box is focusable to
+    # be scrolled from the keyboard; numbers right-aligned by the table's class (a row is small)
+    wrap = f'<div class="xxgk-table-wrap" markdown="0" tabindex="0" role="region" aria-label="{h(name)}">'
+    out = [wrap + '<table class="xxgk-list xxgk-counts">' + head(first, t("publication_held"), *(short[s] for s in COUNTED)) + "<tbody>"]
+    for heading, c in rows:
         cells = [sum(c[s] for s in HELD), *(c[s] for s in COUNTED)]
-        out.append(f'<tr><th scope="row">{name}</th>' + "".join(f"<td>{n}</td>" for n in cells) + "</tr>")
+        out.append(f'<tr><th scope="row">{heading}</th>' + "".join(f"<td>{n}</td>" for n in cells) + "</tr>")
     return [*out, END]
 
 
@@ -182,7 +185,7 @@ def write(site: Site) -> None:
     loose = unchecked(site, path)
     by_year = tally(found, _sum_years(loose), lambda e: e.year)
     years = sorted(by_year, reverse=True)
-    out += [f"## {t('publication_counts')}", "", *counts_table(pub, t("year"), [(h(y), by_year[y]) for y in years]), ""]
+    out += [f"## {t('publication_counts')}", "", *counts_table(pub, t("publication_counts"), t("year"), [(h(y), by_year[y]) for y in years]), ""]
     # a row takes 100 bytes at least: a national corpus's lists are never made whole to be measured
     blocks = list_blocks(site, found, "", ()) if len(found) * MIN_ROW_BYTES <= lists.PAGE_BYTES // 2 else []
     if blocks and lists.nbytes(blocks) <= lists.PAGE_BYTES // 2:
@@ -203,7 +206,7 @@ def write(site: Site) -> None:
         mine = groups.get(s, [])
         counts = tally(mine, Counter({y: n for (x, y), n in loose.items() if x == s}), lambda e: e.year)
         intro = (f"<p>{up}</p>\n<p>{h(t('publication_intro'))}</p>\n<h2 id='counts'>{h(t('publication_counts'))}</h2>\n"
-                 + "\n".join(counts_table(pub, t("year"), [(h(y), counts[y]) for y in sorted(counts, reverse=True)])) + "\n")
+                 + "\n".join(counts_table(pub, t("publication_counts"), t("year"), [(h(y), counts[y]) for y in sorted(counts, reverse=True)])) + "\n")
         title, description = t("publication_region_title", name=names[s]), t("publication_region_description", name=names[s])
         pages = lists.paginate(list_blocks(site, mine, "../", (names[s],) if s != UNRESOLVED else ()),
                                budget=lists.PAGE_BYTES - lists.frame(description, title), first=len(intro.encode("utf-8")))
@@ -217,7 +220,7 @@ def write(site: Site) -> None:
     for year in years:
         rows = [(f'<a href="{FOLDER}/{h(page_of.get((s, year), f"{s}.html#counts"))}">{h(names[s])}</a>', by_place[s, year])
                 for s in stems if (s, year) in by_place]
-        out += [f"## {t('publication_year', year=year)}", "", *counts_table(pub, pub.title("agencies", "province"), rows), ""]
+        out += [f"## {t('publication_year', year=year)}", "", *counts_table(pub, t("publication_year", year=year), pub.title("agencies", "province"), rows), ""]
     site.write("publication.md", "\n".join(out))
 
 
