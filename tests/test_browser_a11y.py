@@ -11,7 +11,8 @@ from test_browser import browser, server  # noqa: F401  (fixtures)
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 PAGES = {"home": "index.html", "search": "search.html", "agencies": "agencies/index.html", "province": "regions/410000.html",
          "prefecture": "regions/410300.html", "agency": "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html",
-         "rankings": "rankings.html", "quality": "quality.html", "downloads": "downloads.html", "dictionary": "dictionary.html",
+         "rankings": "rankings.html", "quality": "quality.html", "publication": "publication.html", "downloads": "downloads.html",
+         "dictionary": "dictionary.html",
          "about": "about.html"}
 
 

@@ -13,7 +13,7 @@ WIDTH = 360
 AGENCY = "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html"  # two years: the trend and two tables of each kind
 PAGES = {"home": "index.html", "search": "search.html", "agencies": "agencies/index.html", "province": "regions/410000.html",
          "prefecture": "regions/410300.html", "agency": AGENCY, "rankings": "rankings.html", "quality": "quality.html",
-         "downloads": "downloads.html", "dictionary": "dictionary.html"}
+         "publication": "publication.html", "downloads": "downloads.html", "dictionary": "dictionary.html"}
 
 # the lines an element's text takes: the distinct tops of its text's boxes (text nodes only: an
 # icon beside the text is not a line of its own)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from pypinyin import Style, lazy_pinyin
 
 from xxgk.site.aggregate import MIN_RANKED, TOP_RANKED, quality_href
 from xxgk.site.lists import PAGE_BYTES, UNRESOLVED
@@ -88,6 +89,8 @@ def test_no_page_passes_the_budget_though_its_lists_would(built):
     assert sum(n for rel, n in sizes.items() if rel.startswith("regions/")) > PAGE_BYTES
     assert sum(whole.values()) > WHOLE_BYTES
     assert not (docs / "quality").exists()  # MkDocs renders none of them
+    published = {p.name: p.stat().st_size for p in (fragments_dir(docs) / "publication").glob("*.html")}
+    assert len(published) > 1 and max(published.values()) <= WHOLE_BYTES and sum(published.values()) > WHOLE_BYTES
     luoyang = sorted(docs.glob("regions/410300*.md"), key=lambda p: (len(p.name), p.name))
     assert [p.stem for p in luoyang] == ["410300", *(f"410300--{k}" for k in range(2, len(luoyang) + 1))] and len(luoyang) >= 2
     assert sum(len(agency_links(read(p))) for p in luoyang) == sum(a["prefecture_code"] == "410300" for a in site.agencies.values())
@@ -126,7 +129,8 @@ def test_lists_are_in_pinyin_order_with_a_filter_over_their_rows(built):
     for stem, pages in lists.items():
         pages.sort(key=lambda p: int(p.stem.split("--")[1]) if "--" in p.stem else 1)
         rows = [ids[x] for p in pages for x in agency_links(read(p))]
-        assert rows == sorted(rows), stem  # agency ids are the pinyin of their names, region first
+        names = [site.agencies[aid]["name"] for aid in rows]
+        assert names == sorted(names, key=lambda n: lazy_pinyin(n, style=Style.NORMAL)), stem  # the pinyin of their names
         for p in pages:
             text = read(p)
             if agency_links(text):

@@ -165,15 +165,33 @@
     });
   }
 
+  // The rows of a list of agencies, narrowed by the words typed and, on the agency list, by the
+  // region chosen (a row's data-r names its regions' pages); the region's own page is linked.
   function filterTable() {
     var input = document.getElementById("xxgk-filter");
     var table = document.getElementById("xxgk-agencies");
-    if (!input || !table) return;
-    input.addEventListener("input", function () {
-      var q = input.value.trim();
+    var box = document.querySelector(".xxgk-region-filter");
+    var select = document.getElementById("xxgk-region");
+    function apply() {
+      if (!table) return;
+      var q = input ? input.value.trim() : "", r = select ? select.value : "";
       table.querySelectorAll("tbody tr").forEach(function (tr) {
-        tr.style.display = !q || tr.textContent.indexOf(q) >= 0 ? "" : "none";
+        var inRegion = !r || (" " + (tr.getAttribute("data-r") || "") + " ").indexOf(" " + r + " ") >= 0;
+        tr.style.display = inRegion && (!q || tr.textContent.indexOf(q) >= 0) ? "" : "none";
       });
+    }
+    if (input) input.addEventListener("input", apply);
+    if (!box || !select) return;
+    var link = document.getElementById("xxgk-region-link");
+    box.hidden = false;
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      link.hidden = !select.value;
+      if (select.value) {
+        link.href = box.getAttribute("data-href").replace("{page}", select.value);
+        link.textContent = box.getAttribute("data-go").replace("{name}", option.textContent);
+      }
+      apply();
     });
   }
 

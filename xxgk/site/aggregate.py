@@ -3,7 +3,8 @@ package, the agencies and their counted reports, which source pages were publish
 home page (the package's figures and charts), the agency list and region pages (`lists`),
 rankings (the top of each measure; every compared report on pages per province), data quality
 (the findings by code; every finding of every report, on pages per province once they pass half
-a page: `quality_href` links a report's), the data dictionary (from datapackage.json and the codes
+a page: `quality_href` links a report's), who published each year's report and when
+(`publication`), the data dictionary (from datapackage.json and the codes
 table), downloads (the package's files and how to read them) and the agency search page with its
 index (`search/`, see `search`).
 
@@ -18,14 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from . import lists
+from . import lists, publication
 from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_excel
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
-from .lists import TABLE, UNRESOLVED, by_name, front, granted_label, head
+from .lists import TABLE, UNRESOLVED, agency_order, front, granted_label, head
 from .published import ReportFigures, counted, superseded_by, total
 from .strings import described, label, message, t, word, words
 from .sync import remove_stale
@@ -59,6 +60,7 @@ def write_all(site: Site, downloads_made: Callable[[], object] = lambda: None) -
     home(site)
     rankings(site)
     quality(site)
+    publication.write(site)
     dictionary(site)
     search(site)
     downloads_made()
@@ -113,7 +115,8 @@ def home(site: Site) -> None:
     if dropped:
         out += [t("home_not_counted", count=ov.files - ov.reports, dropped=t("sep_clause").join(dropped)), ""]
     more = [(t("all_agencies"), "agencies/index.md"), (t("regions"), "regions/index.md"), (t("rankings"), "rankings.md"),
-            (t("quality"), "quality.md"), (t("downloads"), "downloads.md"), (t("dictionary"), "dictionary.md"), (t("about"), "about.md")]
+            (t("quality"), "quality.md"),
+            (t("publication"), "publication.md"), (t("downloads"), "downloads.md"), (t("dictionary"), "dictionary.md"), (t("about"), "about.md")]
     out += [t("home_more", links=" · ".join(f"[{name}]({href})" for name, href in more)), ""]
     site.write("index.md", "\n".join(out))
 
@@ -155,7 +158,7 @@ def rankings(site: Site) -> None:
         return
 
     def tie(x: tuple[dict, ReportFigures]) -> tuple:  # then by volume, then by name: the same order on every build
-        return -(x[1].handled or 0), *by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
+        return -(x[1].handled or 0), *agency_order(site, x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]
 
     # the most requests handled (a volume, not a judgement); no list of the highest or lowest
     # shares: agencies' requests differ too much in number and kind for a league table of rates
@@ -173,7 +176,7 @@ def rankings(site: Site) -> None:
     site.write("rankings.md", "\n".join(out))
     back = t("agg_up", link=f'<a href="../rankings.html">{h(t("rankings"))}</a>')
     for code in order:
-        xs = sorted(groups[code], key=lambda x: (*by_name(x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]))
+        xs = sorted(groups[code], key=lambda x: (*agency_order(site, x[0]["agency_id"], x[0]["agency_name"]), x[0]["year"], x[0]["report_id"]))
         lists.split_pages(site, "rankings", stems[code], t("agg_rankings_region_title", name=names[code]),
                           t("agg_rankings_region_description", name=names[code], count=len(xs)),
                           [back, "", t("agg_rankings_region_intro", min=MIN_RANKED, count=len(xs)), ""], ranking_rows(xs, "../"),
@@ -199,7 +202,7 @@ _layouts: WeakKeyDictionary[Site, QualityLayout] = WeakKeyDictionary()
 def quality_order(site: Site) -> list[str]:
     """The reports with findings: counted ones by agency name, year and file, then the others."""
     reports = {r["report_id"]: r for r in site.pub.reports}
-    order = sorted(site.pub.checks, key=lambda rid: (*by_name(site.agency_of.get(rid), reports[rid]["agency_name"]), reports[rid]["year"] or 0,
+    order = sorted(site.pub.checks, key=lambda rid: (*agency_order(site, site.agency_of.get(rid), reports[rid]["agency_name"]), reports[rid]["year"] or 0,
                                                       reports[rid]["source_file"], rid))
     return [rid for rid in order if counted(reports[rid])] + [rid for rid in order if not counted(reports[rid])]
 

@@ -7,16 +7,18 @@ not resolved), and what the other split pages (rankings, quality) share: splitti
 pages of at most PAGE_BYTES (`paginate`), their names (`page_stem`: X, X--2, X--3 …), the links
 between them (`pager`), a page's front matter (`front`) and the province an agency is listed under.
 
-Agencies are listed in the pinyin order of their names, region first (`by_name`), the same on
-every machine."""
+Agencies are listed in the pinyin order of their names, then by name and id (`by_name`): the
+same on every machine, and in the order of the syllables (an, bei, cheng), not of code points."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from ..identify.agency import agency_slug
+from pypinyin import Style, lazy_pinyin
+
 from .context import Site
 from .html import esc, fmt, h, percent
 from .links import agency_href, file_name, region_href
@@ -47,11 +49,25 @@ def granted_label(site: Site) -> str:
     return t("sum_of_two", a=label(rows["granted"]), b=label(rows["partial"]))
 
 
-def by_name(aid: str | None, name: str | None) -> tuple[str, str]:
-    """The order of agencies: by id, which is the pinyin of the agency's name with its region's in
-    front (`agency_slug`, made once by the package: a prefecture's agencies come county by
-    county); the pinyin of the printed name for a file of no known agency."""
-    return (aid, "") if aid else (agency_slug(name or ""), name or "")
+@lru_cache(maxsize=1 << 17)  # pinyin is slow; a name is sorted many times (lists, rankings, findings)
+def pinyin_of(name: str) -> tuple[str, ...]:
+    """A name's syllables without tones, lower case (a run of other characters as it is): the
+    order of the dictionary, syllable by syllable."""
+    return tuple(s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default"))
+
+
+def by_name(aid: str | None, name: str | None) -> tuple[tuple[str, ...], str, str]:
+    """The order of agencies (and of a file of no known agency, by its printed name): the pinyin
+    of the name, then the name itself (two characters of one reading), then the id (two agencies
+    of one name, in two regions)."""
+    return pinyin_of(name or ""), name or "", aid or ""
+
+
+def agency_order(site: Site, aid: str | None, printed: str | None) -> tuple[tuple[str, ...], str, str]:
+    """`by_name` of an agency's own name (its reports under other printed names come together),
+    or of the printed name for a file of no known agency."""
+    a = site.agencies.get(aid or "")
+    return by_name(aid, a["name"] if a else printed)
 
 
 def front(description: str) -> str:
@@ -177,9 +193,17 @@ def columns(site: Site) -> str:
                 pub.title("agencies", "reports"))
 
 
-def agency_row(site: Site, a: dict, place: str) -> str:
+def region_stems(a: dict) -> str:
+    """The pages of an agency's regions (province, prefecture, county; `UNRESOLVED` for none), as
+    the region filter of the agency list names them."""
+    codes = [c for c in (a.get("province_code"), a.get("prefecture_code"), a.get("county_code")) if c]
+    return " ".join(file_name(c) for c in codes) if codes else UNRESOLVED
+
+
+def agency_row(site: Site, a: dict, place: str, regions: bool = False) -> str:
     """An agency with its latest counted report's figures (peers side by side) and its number of
-    reports, linked to its page (from a page in a subfolder)."""
+    reports, linked to its page (from a page in a subfolder); `regions`: the row says its regions'
+    pages (`region_stems`), for the region filter."""
     pub = site.pub
     reports = site.by_agency.get(a["agency_id"], [])
     dated = [r for r in reports if r["year"]]
@@ -187,7 +211,8 @@ def agency_row(site: Site, a: dict, place: str) -> str:
     f = pub.figures(latest["report_id"]) if latest else None
     handled, granted = (f.handled, f.granted) if f else (None, None)
     wrong = len(problems(pub.checks.get(latest["report_id"], []))) if latest else 0
-    return (f'<tr><td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(place)}</td>'
+    tr = f'<tr data-r="{h(region_stems(a))}">' if regions else "<tr>"
+    return (f'{tr}<td><a href="{h(agency_href(a["agency_id"]))}">{h(a["name"])}</a></td><td>{h(place)}</td>'
             f'<td>{h(latest["year"] if latest else "")}</td><td class="num">{fmt(handled)}</td><td class="num">{fmt(granted)}</td>'
             f'<td class="num">{percent(granted, handled)}</td><td class="num">{wrong}</td><td class="num">{len(reports)}</td></tr>')
 
@@ -207,6 +232,22 @@ def filter_box() -> str:
     search = f'<a href="../search.html">{h(t("search"))}</a>'
     return (f'<div class="xxgk-filter" markdown="0"><input type="search" id="xxgk-filter" placeholder="{h(t("agencies_filter_placeholder"))}" '
             f'aria-label="{h(t("agencies_filter"))}"><p><small>{t("agg_filter_note", search=search)}</small></p></div>')
+
+
+def region_filter(provinces: list[Province], unplaced: list[dict]) -> str:
+    """The agency list's choice of a region: with the page's script, a link to its page (its
+    agencies, however many) and, when the page lists every agency, its rows only; hidden without
+    the script, the table of regions being the same links. An option's value is its page's name."""
+    options = [f'<option value="">{h(t("agencies_region_all"))}</option>']
+    for p in provinces:
+        areas = "".join(f'<option value="{h(file_name(a.code))}">{h(a.name)}</option>' for a in p.areas.values())
+        own = f'<option value="{h(file_name(p.code))}">{h(t("agencies_region_whole", name=p.name))}</option>'
+        options.append(f'<optgroup label="{h(p.name)}">{own}{areas}</optgroup>')
+    if unplaced:
+        options.append(f'<option value="{UNRESOLVED}">{h(t("regions_unresolved"))}</option>')
+    return (f'<div class="xxgk-region-filter" markdown="0" hidden data-href="{h(regions_page("{page}"))}" data-go="{h(t("agencies_region_go", name="{name}"))}">'
+            f'<label for="xxgk-region">{h(t("agencies_region_filter"))}</label> <select id="xxgk-region">{"".join(options)}</select> '
+            '<a id="xxgk-region-link" hidden></a></div>')
 
 
 def nbytes(lines: list[str] | tuple[str, ...]) -> int:
@@ -272,6 +313,7 @@ def agency_list(site: Site) -> None:
     n = len(site.agencies)
     search = '<a href="../search.html">' + h(t("search")) + "</a>"
     out = [front(t("agg_agencies_description", count=n)), f"# {t('agencies')}", "", t("agg_agencies_intro", count=n, search=search), "",
+           region_filter(provinces, unplaced), "",
            TABLE.format(cls="xxgk-list") + head(site.pub.title("agencies", "province"), t("agency_count"), t("agg_areas")) + "<tbody>"]
     for p in provinces:
         own = f'<a href="{h(region_href(p.code))}">{h(t("agg_province_own"))}</a>'
@@ -284,7 +326,7 @@ def agency_list(site: Site) -> None:
     if n <= SMALL_LIST:
         every = sorted(site.agencies.values(), key=lambda a: by_name(a["agency_id"], a["name"]))
         out += [f"## {t('all_agencies')}", "", filter_box(), "", LIST_TABLE + columns(site) + "<tbody>",
-                *(agency_row(site, a, place(a)) for a in every), "</tbody></table></div>", ""]
+                *(agency_row(site, a, place(a), regions=True) for a in every), "</tbody></table></div>", ""]
     site.write("agencies/index.md", "\n".join(out))
 
 

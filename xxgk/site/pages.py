@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import paths
 from ..package import publish
-from . import aggregate
+from . import aggregate, strings
 from .charts import site_config, templates
 from .context import Site
 from .downloads import start_downloads
@@ -111,6 +111,10 @@ def write_pages(package: Path = paths.PACKAGE, out: Path = paths.SITE_DOCS, corp
     language's pages folder, whose pages another language's build (into `paths.in_language(out,
     lang)`) shares: the default language's pages are written first."""
     default = Path(out) if lang != paths.DEFAULT_LANG else None
-    site = Site(package, paths.in_language(Path(out), lang), corpus, sources, lang=lang, default_pages=default)
-    build(site, jobs_wanted(jobs))
+    before = strings.LANG
+    try:
+        site = Site(package, paths.in_language(Path(out), lang), corpus, sources, lang=lang, default_pages=default)
+        build(site, jobs_wanted(jobs))
+    finally:
+        strings.use(before)  # the language is this build's, not the process's
     return site

@@ -20,7 +20,7 @@ from .links import RESERVED_NAMES, sources_apart
 from .sitemap import is_sitemap
 from .sync import SourceFile, put_files, stats_under
 
-WHOLE = ("agencies", "sources", "quality")  # the site's folders whose pages are written whole, outside MkDocs
+WHOLE = ("agencies", "sources", "quality", "publication")  # the site's folders whose pages are written whole, outside MkDocs
 
 
 def fragments_dir(pages: Path) -> Path:
