@@ -22,6 +22,9 @@ ORDER = ["reports", "report_figures", "agencies", "facts", "checks", "texts", "r
 
 FRAGMENTS = ("facts", "checks", "texts")  # resources made of each report's own rows
 PARTED = (*FRAGMENTS, "report_figures")  # resources written in year parts (report_figures: from each report's facts)
+# tables whose copy for Excel heads its columns with the fields' titles (`x_excel_header` in the
+# descriptor): a column per figure is read by its label, not by its code
+EXCEL_TITLES = ("report_figures",)
 
 
 ROW_GROUP = 100_000
