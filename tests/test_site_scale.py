@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xxgk.site import facts as facts_
-from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads, start_downloads
+from xxgk.site.downloads import EXCEL_ROWS, join_parquet, make_downloads, start_downloads, title_header
 from xxgk.site.published import Published
 
 ROWS = [("a", "requests", "new", "total", 3.0, "reported", 12), ("a", "requests", "granted", "total", 1.0, "reported", 13),
@@ -61,8 +61,8 @@ def test_parts_joined_in_batches_hold_every_row_in_order(tmp_path):
 
 def test_the_downloads_copied_in_blocks_hold_the_package(package, tmp_path):
     """`make_downloads` streams every file: the zip holds each of the package's files as it is, each
-    Excel CSV is the CSV after a byte-order mark, a dataset kept in parts is one file of the same
-    rows, and a second copy is byte-identical."""
+    Excel CSV is the CSV after a byte-order mark (headed by its titles where the descriptor asks),
+    a dataset kept in parts is one file of the same rows, and a second copy is byte-identical."""
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     made = []
     for run in ("a", "b"):
@@ -73,10 +73,16 @@ def test_the_downloads_copied_in_blocks_hold_the_package(package, tmp_path):
         assert z.namelist() == [f"xxgk-datapackage/{p.relative_to(package).as_posix()}" for p in files]
         assert all(z.read(f"xxgk-datapackage/{p.relative_to(package).as_posix()}") == p.read_bytes() for p in files)
     csvs = sorted((package / "data").glob("*.csv"))
-    assert csvs and all((made[0] / "excel" / f"{c.stem}-excel.csv").read_bytes() == b"\xef\xbb\xbf" + c.read_bytes() for c in csvs)
+    titled = {r["name"]: title_header(r) for r in descriptor["resources"] if r.get("x_excel_header") == "title"}
+    assert titled  # the case under test: a table whose Excel copy is headed by its columns' titles
+
+    def excel(c: Path) -> bytes:  # the CSV after a byte-order mark, under the titles where the package asks for them
+        return b"\xef\xbb\xbf" + (titled[c.stem] + c.read_bytes().split(b"\n", 1)[1] if c.stem in titled else c.read_bytes())
+
+    assert csvs and all((made[0] / "excel" / f"{c.stem}-excel.csv").read_bytes() == excel(c) for c in csvs)
     with zipfile.ZipFile(made[0] / "xxgk-excel.zip") as z:  # the spreadsheet users' one download: the Excel copies alone
         assert z.namelist() == [f"xxgk-excel/{c.stem}-excel.csv" for c in csvs]
-        assert all(z.read(f"xxgk-excel/{c.stem}-excel.csv") == b"\xef\xbb\xbf" + c.read_bytes() for c in csvs)
+        assert all(z.read(f"xxgk-excel/{c.stem}-excel.csv") == excel(c) for c in csvs)
     parted = [d for d in (package / "data").glob("*.parquet") if d.is_dir()]
     assert parted  # the case under test: resources kept in year parts
     for dataset in parted:

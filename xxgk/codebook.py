@@ -54,6 +54,7 @@ class Column:
     template: str = "both"
     sum_of: tuple[str, ...] = ()
     narrative: tuple[str, ...] = ()
+    same_as: str | None = None  # the other template's column of the same meaning, in the same row
 
 
 Value = int | float | None
@@ -161,6 +162,7 @@ class Codebook:
     rows: dict[str, list[Row]]
     columns: dict[str, list[Column]]
     groups: list[dict]
+    column_groups: dict[str, list[dict]]  # section: the headings above columns (a column's parent)
     identities: list[dict]  # as written in codebook.yaml
     rules: tuple[Identity, ...]  # the same identities, in the form the evaluator reads
     furniture: list[str]
@@ -251,7 +253,7 @@ def parse(text: str) -> Codebook:
             Column(section=section, code=c["code"], label=c["label"], en=c["en"], aliases=_tuple(c.get("aliases")),
                    parent=c.get("parent"), decimal=bool(c.get("decimal")), signed=bool(c.get("signed")),
                    unit=c.get("unit"), template=str(c.get("template", "both")), sum_of=_tuple(c.get("sum_of")),
-                   narrative=_tuple(c.get("narrative")))
+                   narrative=_tuple(c.get("narrative")), same_as=c.get("same_as"))
             for c in items
         ]
         for section, items in raw["columns"].items()
@@ -263,6 +265,7 @@ def parse(text: str) -> Codebook:
         rows=rows,
         columns=columns,
         groups=raw["groups"],
+        column_groups=raw.get("column_groups") or {},
         identities=raw["identities"],
         rules=tuple(_identity(i, columns) for i in raw["identities"]),
         furniture=[normalise(f) for f in raw["furniture"]],

@@ -1,9 +1,9 @@
 """Package: the corpus in, a validated Frictionless data package out (`build`).
 
-In: a corpus folder. Out: `datapackage/` (reports, agencies, facts, checks, texts, register,
-codes as CSV and Parquet, and datapackage.json). `worker` is the per-file map (one file's rows,
+In: a corpus folder. Out: `datapackage/` (reports, report_figures, agencies, facts, checks, texts,
+register, codes, figure_mapping as CSV and Parquet, and datapackage.json). `worker` is the per-file map (one file's rows,
 through the parse cache in `cache`); `assemble` the corpus-wide step (agencies, one report per
-agency and year, cross-year checks, register); `tables` the CSV/Parquet writers; `descriptor` and
+agency and year, cross-year checks, register); `tables` the CSV/Parquet writers; `wide` the tables for spreadsheets; `descriptor` and
 `schema` the descriptor; `validate` the build's check on whole columns (`conform`), Frictionless
 (`xxgk validate`) and the key checks; `publish` the atomic swap.
 Files are parsed in parallel in a fixed order and streamed, so memory does not grow with the

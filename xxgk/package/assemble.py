@@ -23,10 +23,10 @@ from ..findings import catalogue, finding
 from ..identify import listed, register
 from ..model import Fact, Finding, Report
 from . import agencies as agencies_
-from . import parts
+from . import parts, wide
 from .descriptor import write_descriptor
 from .schema import codes_rows, schemas
-from .tables import FRAGMENTS, Block, TableWriter, arrow_schemas, read_csv
+from .tables import FRAGMENTS, PARTED, Block, TableWriter, arrow_schemas, read_csv
 from .worker import FileResult, stored
 
 
@@ -181,17 +181,18 @@ def assemble(corpus: Path, folder: Path, results: Callable[[list[Path]], Iterabl
             add(by_id[rid], g)
     for p in by_part.values():
         p.by_agency()
-    headers = {name: Block.csv_text([_names(sch[name])]).encode("utf-8") for name in FRAGMENTS}
+    headers = {name: Block.csv_text([_names(sch[name])]).encode("utf-8") for name in PARTED}
     written = parts.write(by_part, data, part_cache, headers)
     spool.close()
     shutil.rmtree(folder / ".spool")
     writers = {}
 
-    tables: dict[str, Iterable[list]] = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
+    tables: dict[str, Iterable[list | tuple]] = {"reports": ([rep.get(f) for f in _names(sch["reports"])] for rep in reports),
               "agencies": ([a[f] for f in _names(sch["agencies"])] for a in agencies),
               "register": ([row[f] for f in _names(sch["register"])]
                            for row in agencies_.register_rows(agencies, reports, listings, columns, named)),
-              "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows())}
+              "codes": ([row.get(f, "") for f in _names(sch["codes"])] for row in codes_rows()),
+              "figure_mapping": wide.mapping_rows()}
     for name, table_rows in tables.items():
         w = writers[name] = TableWriter(data, name, sch[name])
         w.write_rows(table_rows)

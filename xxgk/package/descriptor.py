@@ -14,7 +14,7 @@ from ..codebook import load
 from .cache import parser_version
 from .parts import Written
 from .schema import resource_text, texts, title_en
-from .tables import ORDER, TableWriter
+from .tables import EXCEL_TITLES, ORDER, TableWriter
 
 
 def _sha256(path: Path) -> str:
@@ -58,6 +58,7 @@ def write_descriptor(folder: Path, writers: dict[str, TableWriter], written: dic
             "schema": sch[name],
             "x_rows": rows,
             "x_parquet": parquet,
+            **({"x_excel_header": "title"} if name in EXCEL_TITLES else {}),
         })
     descriptor = {
         "name": "xxgk-annual-reports",

@@ -1,5 +1,6 @@
-"""The report-level resources (facts, checks, texts) written in parts, one per report year, so that a
-rebuild rewrites only the parts that changed.
+"""The report-level resources (facts, checks, texts, and report_figures: each report's wide row,
+made from its facts as they are written) written in parts, one per report year, so that a rebuild
+rewrites only the parts that changed.
 
 Each resource is published as one CSV file (what people download: the header, then every part's
 rows, part after part in year order) and as a Parquet dataset, a folder `data/<name>.parquet/`
@@ -31,7 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..files import link_file
-from .tables import FRAGMENTS, Block, arrow_schemas, read_csv_batches
+from . import wide
+from .tables import FRAGMENTS, PARTED, Block, arrow_schemas, read_csv_batches
 
 UNKNOWN = "unknown"  # the part of the reports whose year is not known
 
@@ -101,7 +103,7 @@ class Part:
     entries: list = field(default_factory=list)  # Entry, in order
     # rows added by the assemble, after the entries, as their CSV bytes: a national build adds
     # hundreds of thousands of findings, each held as its bytes, not as a tuple of strings
-    rows: dict[str, list[bytes]] = field(default_factory=lambda: {name: [] for name in FRAGMENTS})
+    rows: dict[str, list[bytes]] = field(default_factory=lambda: {name: [] for name in PARTED})
 
     def add_row(self, resource: str, row: tuple) -> None:
         self.rows[resource].append(Block.csv_text([row]).encode("utf-8"))
@@ -115,16 +117,23 @@ class Part:
         h = hashlib.sha256(f"{code_version()}\0{resource}\0{self.name}\0".encode())
         for e in self.entries:
             h.update(e.token.encode() + b"\n")
+            if resource == "report_figures":  # a report's wide row holds its report's fields too
+                h.update(repr(wide.meta(e.report)).encode() + b"\n")
         h.update(b"".join(self.rows[resource]))
         return h.hexdigest()[:32]
 
     def write_rows(self, files: dict[str, BinaryIO]) -> None:
         """The CSV bytes of these resources' rows into their files, entry by entry (each entry's rows
-        read once, none held longer)."""
+        read once, none held longer): a report's wide row made from its facts there."""
         for e in self.entries:
             loaded = e.load()
             for name, f in files.items():
-                f.write(loaded[name])
+                if name in FRAGMENTS:
+                    f.write(loaded[name])
+                    continue
+                row = wide.wide_row(e.report, loaded["facts"])
+                if row is not None:
+                    f.write(Block(name, [row]).csv)
         for name, f in files.items():
             f.write(b"".join(self.rows[name]))
 
@@ -217,17 +226,17 @@ class PartCache:
 
 def write(parts: dict[str, Part], data: Path, store: PartCache, header: dict[str, bytes]) -> dict[str, Written]:
     """Each resource's CSV (header, then every part in year order) and Parquet dataset in `data`."""
-    out = {name: Written(name) for name in FRAGMENTS}
+    out = {name: Written(name) for name in PARTED}
     parts = parts or {UNKNOWN: Part(UNKNOWN)}  # a dataset of no rows still has its schema
     order = sorted(parts, key=_order)
-    signatures = {(name, resource): parts[name].signature(resource) for name in order for resource in FRAGMENTS}
+    signatures = {(name, resource): parts[name].signature(resource) for name in order for resource in PARTED}
     for name in order:
-        missing = [r for r in FRAGMENTS if not store.has(r, signatures[name, r])]
+        missing = [r for r in PARTED if not store.has(r, signatures[name, r])]
         if missing:
             store.put(parts[name], {r: signatures[name, r] for r in missing})
-        for resource in FRAGMENTS:
+        for resource in PARTED:
             out[resource].reused += resource not in missing
-    for resource in FRAGMENTS:
+    for resource in PARTED:
         w = out[resource]
         dataset = data / f"{resource}.parquet"
         dataset.mkdir()

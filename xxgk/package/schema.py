@@ -11,6 +11,7 @@ import yaml
 from ..codebook import load
 from ..findings import catalogue
 from ..identify import register
+from . import wide
 
 STATUSES = ["ok", "partial", "unsupported", "failed", "duplicate"]
 TEMPLATES = ["2021", "2019", "mixed", "pre-2019", ""]
@@ -70,7 +71,23 @@ def _described(resource: str, fields: list[dict]) -> list[dict]:
     out = []
     for field in fields:
         rest = {k: v for k, v in field.items() if k not in ("name", "type")}
-        out.append({"name": field["name"], "type": field["type"], **field_text(resource, field["name"]), **rest})
+        words = {} if "title" in field else field_text(resource, field["name"])  # a figure's: from the codebook
+        out.append({"name": field["name"], "type": field["type"], **words, **rest})
+    return out
+
+
+def _figure_fields() -> list[dict]:
+    """report_figures' column of each figure: a count is an integer, an amount a number; titled
+    with the codebook's labels, described in schema.yaml's words (`figure`)."""
+    words = texts()["resources"]["report_figures"]["figure"]
+    sections = {s["code"]: s for s in load().sections}
+    out = []
+    for f in wide.figures():
+        templates = words["templates"][f.template]
+        description = words["description"].format(
+            label_zh=f.label_zh, label_en=f.label_en, section_zh=sections[f.section]["label"], section_en=sections[f.section]["en"],
+            templates_zh=templates["zh"], templates_en=templates["en"])
+        out.append(_f(f.name, "number" if f.decimal else "integer", title=f.label_zh, x_title_en=f.label_en, description=description))
     return out
 
 
@@ -223,6 +240,33 @@ def _structure() -> dict[str, dict]:
             "primaryKey": ["agency_id", "year"],
             "foreignKeys": [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["agency_id"]}},
                             {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}],
+        },
+        "report_figures": {
+            "fields": [
+                report_id,
+                _f("agency_id", "string", constraints=req),
+                _f("agency_name", "string"),
+                *[_f(name, "string", constraints={"pattern": "[0-9]{6}"} if name.endswith("_code") else None) for name in wide.REGION],
+                _f("year", "integer", constraints={"required": True, "minimum": 2008, "maximum": 2100}),
+                _f("template", "string", constraints=_enum(TEMPLATES)),
+                _f("status", "string", constraints=_enum(STATUSES, True)),
+                *_figure_fields(),
+            ],
+            "primaryKey": ["report_id"],
+            "foreignKeys": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}},
+                            {"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["agency_id"]}}],
+        },
+        "figure_mapping": {
+            "fields": [
+                _f("code_2019", "string", constraints=req),
+                _f("label_2019", "string"),
+                _f("label_en_2019", "string"),
+                _f("code_2021", "string"),
+                _f("label_2021", "string"),
+                _f("label_en_2021", "string"),
+                _f("basis", "string", constraints=_enum(["same_cell", "same_as", "none"], True)),
+            ],
+            "primaryKey": ["code_2019"],
         },
         "codes": {
             "fields": [

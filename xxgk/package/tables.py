@@ -17,10 +17,14 @@ import pyarrow.parquet as pq
 
 from .schema import schemas
 
-ORDER = ["reports", "agencies", "facts", "checks", "texts", "register", "codes"]
+ORDER = ["reports", "report_figures", "agencies", "facts", "checks", "texts", "register", "codes", "figure_mapping"]
 
 
 FRAGMENTS = ("facts", "checks", "texts")  # resources made of each report's own rows
+PARTED = (*FRAGMENTS, "report_figures")  # resources written in year parts (report_figures: from each report's facts)
+# tables whose copy for Excel heads its columns with the fields' titles (`x_excel_header` in the
+# descriptor): a column per figure is read by its label, not by its code
+EXCEL_TITLES = ("report_figures",)
 
 
 ROW_GROUP = 100_000
@@ -44,7 +48,8 @@ class Block:
     __slots__ = ("csv", "rows")
 
     def __init__(self, resource: str, rows: list[tuple]):
-        self.csv = self.csv_text(rows).encode("utf-8")
+        at = _numbers(resource)
+        self.csv = self.csv_text([_whole(r, at) for r in rows] if at else rows).encode("utf-8")
         self.rows = len(rows)
 
     @classmethod
@@ -64,6 +69,24 @@ class Block:
         table = read_csv(self.csv, schema, header=False)
         batches = table.combine_chunks().to_batches()
         return batches[0] if batches else pa.RecordBatch.from_arrays([pa.array([], t) for t in schema.types], schema=schema)
+
+
+@cache
+def _numbers(resource: str) -> tuple[int, ...]:
+    """Where a resource's rows hold numbers (type `number`)."""
+    return tuple(i for i, f in enumerate(arrow_schemas()[resource]) if pa.types.is_floating(f.type))
+
+
+def _whole(row: tuple, at: tuple[int, ...]) -> tuple:
+    """A row with each whole number at `at` as an integer: written "12", never "12.0" (a row read
+    back from Arrow, as the assemble amends a report's facts, holds every figure as a double)."""
+    if not any(type(row[i]) is float and row[i].is_integer() for i in at):
+        return row
+    out = list(row)
+    for i in at:
+        if type(out[i]) is float and out[i].is_integer():
+            out[i] = int(out[i])
+    return tuple(out)
 
 
 def read_csv_batches(path: Path, schema: pa.Schema, block: int = 0) -> Iterator[pa.RecordBatch]:

@@ -27,7 +27,7 @@ from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_ex
 from .html import esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, agency_order, front, granted_label, head
-from .published import ReportFigures, counted, superseded_by, total
+from .published import ReportFigures, counted, read_table, superseded_by, total
 from .strings import described, label, message, t, word, words
 from .sync import remove_stale
 
@@ -362,6 +362,7 @@ def dictionary(site: Site) -> None:
             out.append("")
             out.append(t("primary_key", keys=esc(t("sep_list").join(keys))))
         out.append("")
+    out += mapping_section(site)
     out += [f"## {pub.title('codes')}", "", t("dictionary_codes_intro"), ""]
     columns = [pub.title("codes", "section"), pub.title("codes", "code"), pub.title("codes", "label_zh"), t("label_en"), pub.title("codes", "template")]
     kinds = words("code_kinds")
@@ -372,6 +373,18 @@ def dictionary(site: Site) -> None:
                 out.append(f"| {esc(c['section'])} | `{esc(c['code'])}` | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or word('severity', c['severity']))} |")
         out.append("")
     site.write("dictionary.md", "\n".join(out))
+
+
+def mapping_section(site: Site) -> list[str]:
+    """The figures of the 2019 template that the 2021 template prints under another code (the
+    codebook's `same_as`), from `figure_mapping`; the same cells share a column already."""
+    fields = ["code_2019", "label_2019", "code_2021", "label_2021"]
+    out = [f"## {t('dictionary_mapping')}", "", t("dictionary_mapping_intro"), "",
+           "| " + " | ".join(site.pub.title("figure_mapping", f) for f in fields) + " |", "| --- | --- | --- | --- |"]
+    for m in read_table(site.pub.package, "figure_mapping", fields, [("basis", "=", "same_as")]):
+        # <code>, not backticks: a code span would show the backslashes esc puts before "_"
+        out.append(f"| <code>{h(m['code_2019'])}</code> | {esc(m['label_2019'])} | <code>{h(m['code_2021'])}</code> | {esc(m['label_2021'])} |")
+    return [*out, ""]
 
 
 def downloads(site: Site) -> None:

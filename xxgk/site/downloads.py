@@ -1,7 +1,8 @@
 """The package's files for download. In: the published package. Out: beside the pages written whole
 (`fragments_dir`/data, from where `render` puts them into the site or the files folder): the
 package's files as they are (hard links), each year-parted Parquet dataset as one file, a copy of
-each CSV with a byte-order mark for Excel and WPS where the table fits in a sheet (`*-excel.csv`),
+each CSV with a byte-order mark for Excel and WPS where the table fits in a sheet (`*-excel.csv`;
+headed by the fields' titles where the descriptor says `x_excel_header: title`),
 and two zips: the whole package, for code, and the copies for Excel.
 
 Made again only when the package changed: the descriptor holds every file's hash, so its own
@@ -10,7 +11,9 @@ national package is gigabytes of CSV: copying and zipping it on every build woul
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import shutil
 import traceback
 import zipfile
@@ -26,7 +29,7 @@ COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
 JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
 EXCEL_ROWS = 1_048_575  # the rows of data a sheet of Excel or WPS holds (1,048,576 with the header)
 ZIP_LEVEL = 1  # deflate at its fastest: 3x the speed of the default for a 10 % larger zip of CSV
-DOWNLOADS_VERSION = "3"  # of the code below: changing what is made changes this
+DOWNLOADS_VERSION = "4"  # of the code below: changing what is made changes this
 MADE_FROM = ".made-from"  # beside the downloads: the digest of the package they were made from
 ZIP_NAME = "xxgk-datapackage.zip"  # for code: the package as it is (UTF-8 CSV, Parquet, datapackage.json)
 EXCEL_ZIP_NAME = "xxgk-excel.zip"  # for spreadsheets: the copies for Excel and WPS (CSV with a byte-order mark)
@@ -114,11 +117,22 @@ def make_downloads(package: Path, target: Path, descriptor: dict) -> bool:
         if fits_excel(res) and csv_path.is_file():
             with open(csv_path, "rb") as src, open(excel / excel_name(res["name"]), "wb") as dst:
                 dst.write(b"\xef\xbb\xbf")
+                if res.get("x_excel_header") == "title":  # the package asks for its labels over the columns
+                    src.readline()  # the header of names (no name holds a line break)
+                    dst.write(title_header(res))
                 shutil.copyfileobj(src, dst, COPY_BLOCK)
     zip_package(package, target / ZIP_NAME)
     zip_package(excel, target / EXCEL_ZIP_NAME, EXCEL_ZIP_NAME.removesuffix(".zip"))
     (target / MADE_FROM).write_text(stamp, encoding="utf-8")
     return True
+
+
+def title_header(res: dict) -> bytes:
+    """The header line of a table's Excel copy that names its columns by their titles (one line, so
+    a sheet's filters and sorting work as on any table)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([f["title"] for f in res["schema"]["fields"]])
+    return buf.getvalue().encode("utf-8")
 
 
 def excel_name(resource: str) -> str:
