@@ -79,7 +79,8 @@ def test_a_site_built_again_rewrites_only_the_pages_that_changed(site, tmp_path)
     _xxgk_site(config, target, docs)
     first = _state(target)
     assert "about.html" in first and any(rel.startswith("agencies/") and rel.endswith(".html") for rel in first)
-    assert {rel for rel in first if not rel.startswith("sitemap")} >= {rel for rel in _state(site) if not rel.startswith("sitemap")}
+    # the Chinese site (the fixture's English one, under en/, is not built here)
+    assert {rel for rel in first if not rel.startswith("sitemap")} >= {rel for rel in _state(site) if not rel.startswith(("sitemap", "en/"))}
 
     _xxgk_site(config, target, docs)
     again = _state(target)

@@ -300,7 +300,8 @@ def _cmd_site(args) -> int:
         site = target / root(lang)
         site.mkdir(parents=True, exist_ok=True)
         publish.mark(site, "site")
-        files = Path(args.files) if files_url() else None  # the downloads, published apart from the pages
+        # the downloads, published apart from the pages (the default language's: the others share them)
+        files = Path(args.files) if files_url() and lang == paths.DEFAULT_LANG else None
         written += render_agencies(site, pages, files, made)
     finish(target, config=Path(args.config))  # sitemaps, then the pre-compressed copies
     print(f"site built in {target} ({written} agency pages)" + (f"; its downloads in {args.files}, for {files_url()}" if files_url() else ""))
