@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from test_site import edit_csv
 
-from xxgk.site.headline import MIN_PEERS, headline, peer_figures, peer_table
+from xxgk.site.headline import MIN_PEERS, headline, peer_figures, peer_table, peers_of
 from xxgk.site.html import fmt, percent
 from xxgk.site.pages import file_name, fragments_dir, write_pages
 from xxgk.site.published import ReportFigures
@@ -89,7 +89,7 @@ def peers_row(text: str, name: str) -> list[str]:
 
 
 def test_the_sentence_gives_the_packages_figures(built):
-    work, site = built
+    work, _site = built
     latest, _, data = expected(work / "package")
     figures = defaultdict(dict)
     for f in data["facts"]:
@@ -117,7 +117,7 @@ def test_the_sentence_gives_the_packages_figures(built):
 
 
 def test_peer_medians_are_those_of_the_package(built):
-    work, site = built
+    work, _site = built
     latest, reports, data = expected(work / "package")
     agencies, new = data["agencies"], data["new"]
     group = defaultdict(list)  # (year, level, type, province or "") -> new requests of its reports
@@ -146,7 +146,7 @@ def test_peer_medians_are_those_of_the_package(built):
 
 def test_peer_figures_read_at_once_are_the_reports_own(built):
     """The parent reads the compared figures of every report at once; they are those a page computes."""
-    work, site = built
+    _work, site = built
     rids = [r["report_id"] for r in site.pub.counted][:30]
     site.pub.kept_figures = {}
     fresh = {rid: site.pub._figures.pop(rid) for rid in rids}
@@ -155,29 +155,29 @@ def test_peer_figures_read_at_once_are_the_reports_own(built):
     for rid in rids:
         for name in ("new", "handled", "granted", "denied", "not_held", "review", "litigation", "outcomes"):
             assert getattr(read_at_once[rid], name) == getattr(fresh[rid], name), (rid, name)
-    assert peer_table(site) == site.peers  # and the table the pages were made with
+    assert peer_table(site) == peers_of(site)  # and the table the pages were made with
 
 
 def test_an_empty_year_is_said_in_words_without_a_chart(built):
-    work, site = built
-    aid = next(aid for aid, p in site.peers.items() if p.get("new", {}).get("scope"))
-    rid = site.peers[aid]["report_id"]
+    _work, site = built
+    aid = next(aid for aid, p in peers_of(site).items() if p.get("new", {}).get("scope"))
+    rid = peers_of(site)[aid]["report_id"]
     kept = site.pub._figures[rid]
     site.pub._figures[rid] = ReportFigures(handled=0, outcomes=(), outcome_sum=None, applicants=(), new=0, granted=None,
                                            denied=None, not_held=None, review=0, litigation=0, appeals=())
-    quiet = {**site.peers[aid], **{m: {**site.peers[aid][m], "median": 0} for m in ("new", "review", "litigation")}}
+    quiet = {**peers_of(site)[aid], **{m: {**peers_of(site)[aid][m], "median": 0} for m in ("new", "review", "litigation")}}
     try:
         text = "\n".join(headline(site, aid, quiet))
     finally:
         site.pub._figures[rid] = kept
     assert t("headline_no_requests") in text and "<figure" not in text
-    assert "<figure" in "\n".join(headline(site, aid, site.peers[aid]))  # with figures, their chart
+    assert "<figure" in "\n".join(headline(site, aid, peers_of(site)[aid]))  # with figures, their chart
 
 
 def test_the_json_holds_the_figures_of_the_csv(built):
     work, site = built
     folder = fragments_dir(work / "docs") / "agencies"
-    aid = sorted(site.agencies)[0]
+    aid = min(site.agencies)
     with open(folder / f"{file_name(aid)}.csv", encoding="utf-8-sig", newline="") as f:
         rows = [(r["report_id"], r["section"], r["row"], r["column"], r["value"], r["source_line"]) for r in csv.DictReader(f)]
     doc = json.loads((folder / f"{file_name(aid)}.json").read_text(encoding="utf-8"))
@@ -194,7 +194,7 @@ def test_the_json_holds_the_figures_of_the_csv(built):
 
 def test_errors_are_reported_only_with_a_repository(built, monkeypatch):
     work, site = built
-    aid = sorted(site.agencies)[0]
+    aid = min(site.agencies)
     plain = page(work, aid)
     assert "xxgk-issue" not in plain and "data-k=" not in plain and "/issues/new" not in plain
     monkeypatch.setenv("XXGK_REPO_URL", REPO + "/")

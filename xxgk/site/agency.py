@@ -17,7 +17,7 @@ from .aggregate import quality_href
 from .charts import bar, render_small_chart, trend
 from .citation import cite_section, repo_url, write_agency_json
 from .context import Site
-from .headline import headline
+from .headline import headline, peers_of
 from .html import fmt, h
 from .keys import digest, pages_version
 from .links import file_href, file_name, files_url, region_href, source_href, web_link
@@ -52,7 +52,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     figures = parser or [sorted(f.items()) for f in facts_by_report.values()]
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
-    peers = site.peers.get(aid)  # what its latest year is compared with (made once, in the parent)
+    peers = peers_of(site).get(aid)  # what its latest year is compared with (made once, in the parent)
     key = digest([pages_version(), shell.site_url(), files_url(), repo_url(), pub.descriptor.get("version"), figures, agency, reports, others,
                    [pub.checks.get(r["report_id"], []) for r in reports + others],
                    [r["report_id"] in site.published_sources for r in reports + others], register,

@@ -57,9 +57,11 @@ def cite_section(site: Site, aid: str, agency: dict, years: list, files: list[di
     rel = f"agencies/{file_name(aid)}.html"
     url = shell.site_url()
     span = t("year_span", first=years[0], last=years[-1]) if len(years) > 2 else t("sep_list").join(map(str, years)) or "—"
-    cite = t("cite_text", agency=h(agency["name"]), years=h(span), version=h(site.pub.descriptor.get("version", "")))
+    # the package's date is filled in by the page's script from the shared file (PACKAGE_SCRIPT)
+    cite = t("cite_text", agency=h(agency["name"]), years=h(span), version=h(site.pub.descriptor.get("version", "")),
+             date='<span class="xxgk-package-date"></span>')
     out = ['<section class="xxgk-cite" aria-labelledby="cite">', f'<h2 id="cite">{h(t("cite_heading"))}</h2>',
-           f'<p>{cite}<span class="xxgk-package-date"></span>。{" " + t("cite_at", url=h(url + rel)) if url else ""}</p>']
+           f'<p>{cite}{" " + t("cite_at", url=h(url + rel)) if url else ""}</p>']
     updated = max((day(r.get("retrieved")) for r in files), default="")
     if updated:
         out.append(f"<p>{h(t('cite_updated', date=updated))}</p>")

@@ -33,8 +33,6 @@ class Site:
         self.warc_url = os.environ.get("XXGK_WARC_URL", "")
         self.pages = 0
         self.reused = 0  # agency pages kept from the previous run (made from the same rows)
-        # each agency's peers in its latest year (`headline.peer_table`): made once, before the agency pages
-        self.peers: dict[str, dict] = {}
         self.reports_by_id = {r["report_id"]: r for r in self.pub.reports}
         # secondary files (another file of an agency and year) under the agency of their primary
         self.secondary_by_agency: dict[str, list[dict]] = defaultdict(list)

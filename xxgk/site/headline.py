@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from statistics import median
+from weakref import WeakKeyDictionary
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -59,6 +60,17 @@ def peer_figures(pub: Published, rids: list[str]) -> dict[str, ReportFigures]:
     for row in table.to_pylist():
         facts[row["report_id"]][(row["section"], row["row"], row["column"])] = row
     return out | {rid: report_figures(pub, facts.get(rid, {})) for rid in wanted}
+
+
+_peers: WeakKeyDictionary[Site, dict[str, dict]] = WeakKeyDictionary()
+
+
+def peers_of(site: Site) -> dict[str, dict]:
+    """Every agency's peers (`peer_table`), made once per build; a page worker's, its chunk's
+    (given with its rows: `workers.Rows`)."""
+    if site not in _peers:
+        _peers[site] = peer_table(site)
+    return _peers[site]
 
 
 def peer_table(site: Site) -> dict[str, dict]:
@@ -167,7 +179,7 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
         if mid is None:
             compared = "—"
         else:
-            compared = h(t("peers_above" if mine > mid else "peers_below" if mine < mid else "peers_equal"))
+            compared = h(t("peers_above") if mine > mid else t("peers_below") if mine < mid else t("peers_equal"))
         rows.append(f'<tr><th scope="row">{h(names[m])}</th><td class="num">{show(mine) or "—"}</td>'
                     f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td><td>{group_words(peers, m)}</td></tr>')
         if m in COUNTS and mid is not None:

@@ -50,7 +50,9 @@ class Rows:
 def rows_of(site: Site, aids: list[str]) -> Rows:
     """The rows of these agencies' pages, taken from the site's tables (in the parent)."""
     from .aggregate import quality_layout
+    from .headline import peers_of
 
+    peers = peers_of(site)
     by_agency = {aid: site.by_agency[aid] for aid in aids if aid in site.by_agency}
     secondary = {aid: site.secondary_by_agency[aid] for aid in aids if aid in site.secondary_by_agency}
     rids = [r["report_id"] for rs in (*by_agency.values(), *secondary.values()) for r in rs]
@@ -62,7 +64,7 @@ def rows_of(site: Site, aids: list[str]) -> Rows:
                 {rid: site.agency_of[rid] for rid in rids if rid in site.agency_of},
                 {rid for rid in rids if rid in site.published_sources},
                 {rid: page_of[rid] for rid in rids if rid in page_of}, _where(site, rids),
-                {aid: site.peers[aid] for aid in aids if aid in site.peers})
+                {aid: peers[aid] for aid in aids if aid in peers})
 
 
 def source_rows(site: Site, rids: list[str]) -> Rows:
@@ -88,13 +90,14 @@ def _start(spec: tuple[Path, Path, Path | None, Path, Path]) -> None:
 def _install(site: Site, rows: Rows) -> None:
     """The site of a worker made to hold only the rows of its current chunk."""
     from .aggregate import QualityLayout, _layouts
+    from .headline import _peers
 
     site.agencies, site.by_agency, site.secondary_by_agency = rows.agencies, rows.by_agency, rows.secondary
     site.register_by_agency = defaultdict(list, rows.register)
     site.pub.checks, site.pub.kept_figures = rows.checks, rows.kept_figures
     site.agency_of, site.published_sources = rows.agency_of, rows.published
     site.pub.facts_index().where = rows.facts
-    site.peers = rows.peers
+    _peers[site] = rows.peers
     _layouts[site] = QualityLayout(page_of=rows.quality)
 
 
@@ -160,10 +163,10 @@ def write_agencies(site: Site, previous: dict[str, str], jobs: int) -> dict[str,
     """Every agency's page; its digest by agency_id. The figures of each report come back with
     it (`Published.figures`)."""
     from .aggregate import quality_layout
-    from .headline import peer_table
+    from .headline import peers_of
 
     quality_layout(site)  # where other files' findings are listed: laid out once, here, from every report
-    site.peers = peer_table(site)  # every agency's peer medians, once, before any page
+    peers_of(site)  # every agency's peer medians, once, before any page
     keys = [(aid, previous.get(aid)) for aid in sorted(site.agencies)]
     made: dict[str, str] = {}
     in_parent = jobs <= 1 or len(keys) < 2 * CHUNK
