@@ -15,7 +15,7 @@ from ..files import write_atomic
 from . import shell
 from .aggregate import quality_href
 from .charts import bar, render_small_chart, trend
-from .citation import cite_section, repo_url, write_agency_json
+from .citation import cite_section, issue_link, repo_url, write_agency_json
 from .context import Site
 from .headline import headline, peers_of
 from .html import fmt, h
@@ -85,7 +85,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
         out.append(f"<p>{h(t('agency_region_ambiguous'))}</p>")
     out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
     out.append(f'<p><a href="{h(file_href(f"agencies/{file_name(aid)}.csv"))}" download>{h(t("agency_csv"))}</a> · '
-               f'<a href="{h(file_href(f"agencies/{file_name(aid)}.json"))}">{h(t("agency_json"))}</a></p>')
+               f'<a href="{h(file_href(f"agencies/{file_name(aid)}.json"))}">{h(t("agency_json"))}</a></p>{issue_link(aid, agency)}')
     out.append("</div>")
     out += register
     with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]

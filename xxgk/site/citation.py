@@ -2,7 +2,7 @@
 report an error in one of them. In: the build's `Site`, the agency and its reports (and their
 facts). Out: the page's "cite" section (`cite_section`), the agency's JSON of figures beside its
 CSV (`write_agency_json`: agencies/<name>.json), the attributes by which the page's script turns
-each figure into a pre-filled GitHub issue (`issue_attributes`, only with XXGK_REPO_URL), and the
+each figure into a pre-filled GitHub issue (`issue_link`, only with XXGK_REPO_URL), and the
 small file every page's citation takes the package's date from (`package_script`).
 
 A page's bytes change only with what it shows: the package's version is the descriptor's (it
@@ -45,15 +45,21 @@ def package_date(pub: Published) -> str:
 
 
 def package_script(pub: Published) -> str:
-    """javascripts/package.js: the citations' words for the package's date, shared by every page."""
+    """javascripts/package.js, shared by every agency page: the citations' words for the package's
+    date, and the wording of a figure's error report (`issue_link`) and the report tables' codes in
+    order (`tables.spans`)."""
     date = package_date(pub)
     text = t("cite_package_date", date=date) if date else t("cite_no_package_date")
-    return f"window.XXGK_PACKAGE = {json_in_html({'version': pub.descriptor.get('version', ''), 'date': date, 'text': text})};\n"
+    issue = {"title": t("issue_figure_title", agency="{agency}", year="{year}", figure="{figure}"),
+             "body": t("issue_figure_body", agency="{agency}", id="{id}", report="{report}", figure="{figure}", value="{value}",
+                       source="{source}", page="{page}"), "toggle": t("issue_toggle"), "hint": t("issue_toggle_hint")}
+    codes = {s: {"rows": list(pub.labels("row", s)), "columns": list(pub.labels("column", s))} for s in ("proactive", "requests", "appeals")}
+    return f"window.XXGK_PACKAGE = {json_in_html({'version': pub.descriptor.get('version', ''), 'date': date, 'text': text, 'issue': issue, 'codes': codes})};\n"
 
 
 def cite_section(site: Site, aid: str, agency: dict, years: list, files: list[dict]) -> list[str]:
     """How to cite the page (its agency, years, address and the package's version; the date is
-    filled in from the shared file), when its data were last added, and a link to report an error."""
+    filled in from the shared file), and when its data were last added."""
     rel = f"agencies/{file_name(aid)}.html"
     url = shell.site_url()
     span = t("year_span", first=years[0], last=years[-1]) if len(years) > 2 else t("sep_list").join(map(str, years)) or "—"
@@ -65,22 +71,20 @@ def cite_section(site: Site, aid: str, agency: dict, years: list, files: list[di
     updated = max((day(r.get("retrieved")) for r in files), default="")
     if updated:
         out.append(f"<p>{h(t('cite_updated', date=updated))}</p>")
-    repo = repo_url()
-    if repo:
-        query = urlencode({"title": t("issue_page_title", agency=agency["name"]),
-                           "body": t("issue_page_body", agency=agency["name"], id=aid, page=url + rel if url else rel)})
-        attrs = issue_attributes(agency, aid)
-        out.append(f'<p class="xxgk-issue"{attrs}><a href="{h(repo)}/issues/new?{h(query)}" rel="nofollow">{h(t("issue_page"))}</a></p>')
     return [*out, "</section>"]
 
 
-def issue_attributes(agency: dict, aid: str) -> str:
-    """What the page's script makes a figure's issue from: the repository, the agency, and the
-    issue's wording (its figures' codes are on their tables: `Tables(codes=True)`)."""
-    words = {"repo": repo_url(), "agency": agency["name"], "id": aid, "title": t("issue_figure_title", agency="{agency}", year="{year}", figure="{figure}"),
-             "body": t("issue_figure_body", agency="{agency}", id="{id}", report="{report}", figure="{figure}", value="{value}",
-                       source="{source}", page="{page}"), "toggle": t("issue_toggle"), "hint": t("issue_toggle_hint")}
-    return "".join(f' data-{k}="{h(v)}"' for k, v in words.items())
+def issue_link(aid: str, agency: dict) -> str:
+    """A link to a pre-filled issue about the page's data, which the page's script gives a button
+    that does the same for each figure; nothing without a repository (XXGK_REPO_URL)."""
+    repo = repo_url()
+    if not repo:
+        return ""
+    url, rel = shell.site_url(), f"agencies/{file_name(aid)}.html"
+    # the agency by its id, the page by its address: a Chinese name percent-encoded is three times its bytes
+    query = urlencode({"title": t("issue_page_title", agency=aid), "body": url + rel if url else rel})
+    # the page's script words a figure's issue from the shared file (PACKAGE_SCRIPT); its codes are on its table (`Tables(codes=True)`)
+    return f'<p class="xxgk-issue" data-repo="{h(repo)}" data-id="{h(aid)}"><a href="{h(repo)}/issues/new?{h(query)}" rel="nofollow">{h(t("issue_page"))}</a></p>'
 
 
 def write_agency_json(site: Site, aid: str, agency: dict, reports: list[dict], facts_by_report: dict) -> None:

@@ -146,7 +146,7 @@ def group_words(peers: dict, m: str) -> str:
     """Who an agency is compared with for one measure, in words (escaped)."""
     p = peers[m]
     if "scope" not in p:
-        return h(t("peers_too_few", n=p["n"], min=MIN_PEERS))
+        return h(t("peers_too_few", n=p["n"]))
     kind = t("peers_kind", level=words("agency_levels").get(peers["level"], peers["level"]),
              type=words("agency_types").get(peers["type"], peers["type"]))
     where = peers["province"] if p["scope"] == "province" else t("peers_national")
@@ -185,9 +185,9 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
         if m in COUNTS and mid is not None:
             bars += [(t("peers_bar_own", measure=names[m]), mine), (t("peers_bar_median", measure=names[m]), mid)]
     head = "".join(f'<th scope="col">{h(x)}</th>' for x in (t("item"), t("peers_own"), t("peers_median"), t("peers_compared"), t("peers_who")))
-    out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-peers"><caption>{h(t("peers_caption", year=r["year"], min=MIN_PEERS))}</caption>'
+    out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-list xxgk-peers"><caption>{h(t("peers_caption", year=r["year"]))}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"),
-            f"<p><small>{h(t('peers_rates_note', min=MIN_RANKED))}</small></p>"]
+            f"<p><small>{h(t('peers_rates_note', min=MIN_PEERS, min_ranked=MIN_RANKED))}</small></p>"]
     if any(v for _, v in bars):  # never an empty frame: all zero, or none compared, the table says it
         out.append(render_small_chart(bar("peers", t("chart_peers", year=r["year"]), t("chart_peers_description"), bars, unit=t("chart_count"))))
     return [*out, "</section>"]

@@ -32,6 +32,19 @@ def cell_words() -> dict:
             "unresolved": (t("mark_unresolved"), t("cell_unresolved"))}
 
 
+def spans(order: list[str], codes: list[str] | None) -> str:
+    """Codes by their places in the codes table's order, runs as ranges: "0-24,26" (a table's
+    rows are most of its section's, in order; the codes are in the shared javascripts/package.js)."""
+    places = [order.index(c) for c in codes or []]
+    runs: list[list[int]] = []
+    for p in places:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ",".join(f"{a}-{b}" if b > a else str(a) for a, b in runs)
+
+
 def numeral(n: int) -> str:
     """The n-th (from 1) numeral of the template's numbering."""
     return words("numerals")[n - 1]
@@ -141,9 +154,10 @@ class Tables:
         """A report table (the report's source page is named once, around its tables: `data-src`);
         `body` was written after `tbody()`. No cell, row, head or body has an end tag: HTML ends
         each at the next or at the table's end, and a page holds hundreds. With `codes`, its
-        section, rows and columns (data-k: the k-th cell of a row is that row's k-th column; a
-        table of one row holding several rows' cells, the appeals', runs through them in turn)."""
-        k = f' data-k="{section} {",".join(rows or [])} {",".join(columns or [])}"' if self.codes else ""
+        section, rows and columns (data-k: their places in the codes table, `spans`; the k-th cell of
+        a row is that row's k-th column; a table of one row holding several rows' cells, the
+        appeals', runs through them in turn)."""
+        k = f' data-k="{section} {spans(list(self.rows[section]), rows)} {spans(list(self.columns[section]), columns)}"' if self.codes else ""
         return f'<div class="xxgk-table-wrap"><table class="xxgk-report"{k}><thead>{head}<tbody>{body}</table></div>'
 
     def tbody(self) -> None:
