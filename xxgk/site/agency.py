@@ -207,8 +207,7 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
             where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
             line = f' <a href="{h(source)}#L{h(f["source_line"])}">{t("line_number", line=h(f["source_line"]))}</a>' if source and f["source_line"] else ""
             # in words first, the finding's code (and where it is) a detail
-            detail = t("sep_clause").join(x for x in (f"<code>{h(f['code'])}</code>", h(where)) if x)
-            out.append(f'<li>{h(message(f))} <small>({detail})</small>{line}</li>')
+            out.append(f'<li>{h(message(f))} <code>{h(f["code"])}</code>{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
         out.append("</ul></div>")
     report = bool(repo_url())  # errors can be reported: the tables name their figures' codes, the report its id and year
     tables = Tables(pub, r, facts, findings, source, codes=report)
