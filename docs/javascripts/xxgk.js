@@ -284,15 +284,15 @@
   function reportErrors() {
     var box = document.querySelector(".xxgk-issue[data-repo]");
     if (!box) return;
-    loadScript("package.js").then(function () { issueButton(box, (window.XXGK_PACKAGE || {}).issue); }).catch(function () {});
+    loadScript("package.js").then(function () { issueButton(box, window.XXGK_PACKAGE); }).catch(function () {});
   }
 
   function issueButton(box, words) {
-    if (!words) return;
+    if (!words || !words.issue || !words.codes) return;
     var heading = document.querySelector("h1");
     var attr = function (name) {
       if (name === "agency") return heading ? heading.textContent.trim() : "";
-      return box.getAttribute("data-" + name) || words[name] || "";
+      return box.getAttribute("data-" + name) || words.issue[name] || "";
     };
     var button = document.createElement("button");
     button.type = "button";
