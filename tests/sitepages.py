@@ -11,11 +11,11 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
     data-l, or the line after the previous row's, plus k·data-d for the k-th cell); what the
     report printed is the cell's title where it differs."""
     out = []
-    named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)">', text)]
+    named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)"[^>]*>', text)]
     tables = []
     for k, (start, src) in enumerate(named):  # the tables of a report: up to the next report's
         end = named[k + 1][0] if k + 1 < len(named) else len(text)
-        tables += [(src, table) for table in re.findall(r'<table class="xxgk-report">(.*?)</table>', text[start:end], re.DOTALL)]
+        tables += [(src, table) for table in re.findall(r'<table class="xxgk-report"[^>]*>(.*?)</table>', text[start:end], re.DOTALL)]
     for src, table in tables:
         row_line = None
         # no end tags: a row ends at the next; a row without data-l is on the line after the previous row's

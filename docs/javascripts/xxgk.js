@@ -269,11 +269,114 @@
     });
   }
 
+  // The citation's package date: one shared file (javascripts/package.js), not in every page,
+  // whose bytes then change only with the agency's own data.
+  function packageDate() {
+    var spans = document.querySelectorAll(".xxgk-package-date");
+    if (!spans.length) return;
+    loadScript("package.js").then(function () {
+      var text = (window.XXGK_PACKAGE || {}).text || "";
+      spans.forEach(function (span) { span.textContent = text; });
+    }).catch(function () {});
+  }
+
+  // Reporting an error in one figure (only where the page names a repository: data-repo): a
+  // button turns every figure of the report tables into a link to a pre-filled issue (its report,
+  // codes from its table's data-k, value and source line), and back into a link to its line.
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  // A table's codes by their places in the codes table's order, runs as ranges (tables.spans).
+  function places(text) {
+    var out = [];
+    (text || "").split(",").forEach(function (run) {
+      if (!run) return;
+      var ends = run.split("-").map(Number);
+      for (var i = ends[0]; i <= ends[ends.length - 1]; i++) out.push(i);
+    });
+    return out;
+  }
+
+  function reportErrors() {
+    var box = document.querySelector(".xxgk-issue[data-repo]");
+    if (!box) return;
+    loadScript("package.js").then(function () { issueButton(box, window.XXGK_PACKAGE); }).catch(function () {});
+  }
+
+  function issueButton(box, words) {
+    if (!words || !words.issue || !words.codes) return;
+    var heading = document.querySelector("h1");
+    var attr = function (name) {
+      if (name === "agency") return heading ? heading.textContent.trim() : "";
+      return box.getAttribute("data-" + name) || words.issue[name] || "";
+    };
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "xxgk-issue-toggle";
+    button.textContent = attr("toggle");
+    button.setAttribute("aria-pressed", "false");
+    var hint = document.createElement("small");
+    hint.id = "xxgk-issue-hint";
+    hint.textContent = attr("hint");
+    button.setAttribute("aria-describedby", hint.id);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(button);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(hint);
+    var page = window.location.href.split("#")[0];
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      document.querySelector("main").classList.toggle("xxgk-reporting", on);
+      document.querySelectorAll(".xxgk-report-tables[data-r]").forEach(function (div) {
+        var report = div.getAttribute("data-r"), year = div.getAttribute("data-y");
+        div.querySelectorAll("table.xxgk-report[data-k]").forEach(function (table) {
+          var k = table.getAttribute("data-k").split(" ");
+          var order = words.codes[k[0]] || { rows: [], columns: [] };
+          var rows = places(k[1]).map(function (i) { return order.rows[i]; });
+          var cols = places(k[2]).map(function (i) { return order.columns[i]; });
+          var trs = table.tBodies.length ? table.tBodies[0].rows : [];
+          Array.prototype.forEach.call(trs, function (tr, i) {
+            var heads = tr.querySelectorAll("th:not([scope])");
+            var name = heads.length ? heads[heads.length - 1].textContent.trim() : "";
+            tr.querySelectorAll("td").forEach(function (td, j) {
+              if (td.classList.contains("absent") || !cols.length) return;
+              var a = td.querySelector("a");
+              if (!on) {
+                if (a && a.hasAttribute("data-line")) a.setAttribute("href", a.getAttribute("data-line"));
+                else if (a) a.removeAttribute("href");
+                return;
+              }
+              var row = trs.length === 1 && rows.length > 1 ? rows[Math.floor(j / cols.length)] : rows[i];
+              var figure = name + " (" + k[0] + "/" + row + "/" + cols[j % cols.length] + ")";
+              var values = { agency: attr("agency"), id: attr("id"), year: year, report: report, figure: figure,
+                             value: td.textContent.replace("\u26a0", "").trim(), page: page, source: "—" };
+              if (!a) {  // a figure of a report without a source page: no link to its line to keep
+                a = document.createElement("a");
+                while (td.firstChild && !(td.firstChild.classList && td.firstChild.classList.contains("xxgk-flag"))) a.appendChild(td.firstChild);
+                td.insertBefore(a, td.firstChild);
+              } else if (!a.hasAttribute("data-line") && a.hasAttribute("href")) {
+                a.setAttribute("data-line", a.getAttribute("href"));  // its link to its line, given back when done
+              }
+              if (a.hasAttribute("data-line")) values.source = new URL(a.getAttribute("data-line"), page).href;
+              a.href = attr("repo") + "/issues/new?title=" + encodeURIComponent(fill(attr("title"), values)) +
+                "&body=" + encodeURIComponent(fill(attr("body"), values));
+              a.rel = "nofollow";
+            });
+          });
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     filterFindings();
     linkFigures();
     drawCharts();
     filterTable();
     sortTables();
+    packageDate();
+    reportErrors();
   });
 })();

@@ -1,8 +1,8 @@
 """Agency pages and their cache. In: one agency_id and the build's state (`Site`: the package, the
 agency's counted reports and its other files, which source pages were published). Out: the
-agency's CSV of figures (agencies/<name>.csv) and its page, whole (`shell.page`), for
-`render.render_agencies` (the agency's facts, a trend over its years, and per report its tables,
-checks and charts), unless the fragment made from the same rows
+agency's CSV and JSON of figures (agencies/<name>.csv, .json) and its page, whole (`shell.page`),
+for `render.render_agencies` (its latest year against its peers: `headline`; the agency's facts, a
+trend over its years, per report its tables, checks and charts; how to cite it: `citation`), unless the fragment made from the same rows
 by the same code is there already (`pages_version`, the digest kept in KEYS beside the
 fragments)."""
 
@@ -15,7 +15,9 @@ from ..files import write_atomic
 from . import shell, strings
 from .aggregate import quality_href
 from .charts import bar, render_small_chart, trend
+from .citation import cite_section, issue_link, repo_url, write_agency_json
 from .context import Site
+from .headline import headline, peers_of
 from .html import fmt, h
 from .keys import digest, pages_version
 from .links import file_href, file_name, files_url, region_href, source_href, web_link
@@ -50,21 +52,24 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     figures = parser or [sorted(f.items()) for f in facts_by_report.values()]
     # what the agency's own column says of the years the corpus lacks (nothing unless its column was harvested)
     register = register_section([row for row in site.register_by_agency.get(aid, []) if row["status"] != "in_corpus"])
-    key = digest([pages_version(), shell.site_url(), files_url(), figures, agency, reports, others, [pub.checks.get(r["report_id"], []) for r in reports + others],
+    peers = peers_of(site).get(aid)  # what its latest year is compared with (made once, in the parent)
+    key = digest([pages_version(), shell.site_url(), files_url(), repo_url(), pub.descriptor.get("version"), figures, agency, reports, others,
+                   [pub.checks.get(r["report_id"], []) for r in reports + others],
                    [r["report_id"] in site.published_sources for r in reports + others], register,
-                   [quality_href(site, o["report_id"]) for o in others]])  # where their findings are listed
+                   [quality_href(site, o["report_id"]) for o in others], peers])  # where their findings are listed; its peers' medians
     site.pages += 1
     if (key == previous_key and all(r["report_id"] in pub.kept_figures for r in reports)  # no facts to read for them
-            and fragment.exists() and (site.shares or fragment.with_suffix(".csv").exists())):
+            and fragment.exists() and (site.shares or (fragment.with_suffix(".csv").exists() and fragment.with_suffix(".json").exists()))):
         site.reused += 1
         return key
     facts_by_report = facts_by_report or {r["report_id"]: pub.facts(r["report_id"]) for r in reports}
     for rid, facts in facts_by_report.items():
         pub.figures(rid, facts)
-    if not site.shares:  # another language's page links the default language's CSV (`links.file_href`)
+    if not site.shares:  # another language's page links the default language's CSV and JSON (`links.file_href`)
         write_agency_csv(site, aid, reports, facts_by_report)
+        write_agency_json(site, aid, agency, reports, facts_by_report)
     years = sorted({r["year"] for r in reports if r["year"]})
-    out = ['<div class="xxgk-meta">']
+    out = [*headline(site, aid, peers), '<div class="xxgk-meta">']
     kind = words("agency_types").get(agency.get("agency_type") or "", "")
     level = words("agency_levels").get(agency.get("level") or "", "")
     if kind or level:
@@ -80,7 +85,8 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     elif agency.get("region_status") == "ambiguous":
         out.append(f"<p>{h(t('agency_region_ambiguous'))}</p>")
     out.append(f"<p>{t('agency_summary', years_title=h(pub.title('reports', 'year')), years=h(t('sep_list').join(map(str, years)) or '—'), reports=len(reports), id_title=h(pub.title('agencies', 'agency_id')), id=f'<code>{h(aid)}</code>')}</p>")
-    out.append(f'<p><a href="{h(file_href(f"agencies/{file_name(aid)}.csv"))}" download>{h(t("agency_csv"))}</a></p>')
+    out.append(f'<p><a href="{h(file_href(f"agencies/{file_name(aid)}.csv"))}" download>{h(t("agency_csv"))}</a> · '
+               f'<a href="{h(file_href(f"agencies/{file_name(aid)}.json"))}">{h(t("agency_json"))}</a></p>{issue_link(aid, agency)}')
     out.append("</div>")
     out += register
     with_requests = [r for r in reports if r["year"] and any(k[0] == "requests" for k in facts_by_report[r["report_id"]])]
@@ -111,6 +117,7 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     where = t("agency_where_sep").join(x for x in (place, span) if x)
     shown = strings.name(agency["name"])  # with its pinyin on an English page
     title = t("agency_title_years", name=shown, where=where) if where else shown
+    out += cite_section(site, aid, agency, years, reports + others)
     description = t("agency_description", name=shown, where=t("agency_where", where=where) if where else "")
     write_atomic(fragment, shell.page(f"agencies/{file_name(aid)}.html", title, shown, description, "\n".join(out) + "\n").encode("utf-8"))
     return key
@@ -201,11 +208,14 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         for f in findings:
             where = "·".join(x for x in (f["section"], f["row"], f["column"]) if x)
             line = f' <a href="{h(source)}#L{h(f["source_line"])}">{t("line_number", line=h(f["source_line"]))}</a>' if source and f["source_line"] else ""
-            out.append(f'<li><code>{h(f["code"])}</code> {h(message(f))}{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
+            # in words first, the finding's code (and where it is) a detail
+            out.append(f'<li>{h(message(f))} <code>{h(f["code"])}</code>{f" <small>({h(where)})</small>" if where else ""}{line}</li>')
         out.append("</ul></div>")
-    tables = Tables(pub, r, facts, findings, source)
+    report = bool(repo_url())  # errors can be reported: the tables name their figures' codes, the report its id and year
+    tables = Tables(pub, r, facts, findings, source, codes=report)
     # the source page the tables' figures link to, named once for them all (xxgk.js)
-    out.append(f'<div class="xxgk-report-tables" data-src="{h(source)}">' if source else '<div class="xxgk-report-tables">')
+    attrs = (f' data-src="{h(source)}"' if source else "") + (f' data-r="{h(rid)}" data-y="{h(r["year"] or "")}"' if report else "")
+    out.append(f'<div class="xxgk-report-tables"{attrs}>')
     if tables.has("proactive"):
         out += [f"<h3>{section_heading(pub, 'proactive')}</h3>", tables.proactive()]
     if tables.has("requests"):

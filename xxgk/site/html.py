@@ -1,7 +1,7 @@
 """Text that is safe where it goes, and numbers as the site prints them. In: any value of the
 package (strings from reports, typed figures, shares, file sizes). Out: text for Markdown (`esc`),
 raw HTML (`h`) and JSON inside a <script> element (`json_in_html`); the one number formatter of
-the site (`fmt`: figures, counts, sums), shares (`percent`) and file sizes (`size`).
+the site (`fmt`: figures, counts, sums), shares (`share`, `percent`) and file sizes (`size`).
 
 Every string that comes from a report (agency names, titles, narrative, printed text) goes
 through `esc` or `h` before it reaches a page."""
@@ -41,9 +41,20 @@ def fmt(v) -> str:
     return shown(v)
 
 
+def share(part, whole) -> float | None:
+    """A rate (of the requests handled): the one definition the rankings, region lists and agency
+    pages share; only with a denominator."""
+    return None if part is None or not whole else part / whole
+
+
+def as_percent(rate: float | None) -> str:
+    """A rate rounded to whole percent; nothing for no rate."""
+    return "" if rate is None else f"{rate:.0%}"
+
+
 def percent(part, whole) -> str:
-    """A share: only with a denominator, rounded to whole percent."""
-    return "" if part is None or not whole else f"{part / whole:.0%}"
+    """A share (`share`), rounded to whole percent."""
+    return as_percent(share(part, whole))
 
 
 def size(path: Path) -> str:

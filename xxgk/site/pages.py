@@ -23,6 +23,7 @@ from .. import paths
 from ..package import publish
 from . import aggregate, strings
 from .charts import site_config, templates
+from .citation import PACKAGE_SCRIPT, package_script
 from .context import Site
 from .downloads import start_downloads
 from .html import json_in_html
@@ -72,6 +73,8 @@ def _write(site: Site, jobs: int) -> None:
     vendor_vega(site.out / "javascripts" / "vega.js")
     (site.out / "javascripts" / "charts-config.js").write_text(
         f"window.XXGK_CHART_CONFIG = {json_in_html(site_config())};\nwindow.XXGK_CHARTS = {json_in_html(templates())};\n", encoding="utf-8")
+    # the package's version and date, which every agency page's citation shows (one file: the date changes with any report)
+    (site.out / "javascripts" / PACKAGE_SCRIPT).write_text(package_script(site.pub), encoding="utf-8")
     # the downloads and source pages are the default language's, shared
     downloads = (lambda: True) if site.shares else start_downloads(site.package, site.downloads, site.pub.descriptor)
     try:
@@ -79,7 +82,7 @@ def _write(site: Site, jobs: int) -> None:
         sources = {} if site.shares else write_sources(site, kept_sources, jobs)
         agencies = write_agencies(site, kept_agencies, jobs)
         site.pub.release_facts()
-        keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html",) + (() if site.shares else (".csv",))}
+        keep = {f"{file_name(aid)}{ext}" for aid in agencies for ext in (".html",) + (() if site.shares else (".csv", ".json"))}
         remove_stale(site.fragments / "agencies", keep)
         remove_stale(site.fragments / "sources", {file_name(rid) for rid, key in sources.items() if key}, by_stem=True)
         keys = {"agencies": agencies, "sources": {rid: key for rid, key in sources.items() if key}}

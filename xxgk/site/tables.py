@@ -33,6 +33,19 @@ def cell_words(lang: str) -> dict:
             "unresolved": (t("mark_unresolved"), t("cell_unresolved"))}
 
 
+def spans(order: list[str], codes: list[str] | None) -> str:
+    """Codes by their places in the codes table's order, runs as ranges: "0-24,26" (a table's
+    rows are most of its section's, in order; the codes are in the shared javascripts/package.js)."""
+    places = [order.index(c) for c in codes or []]
+    runs: list[list[int]] = []
+    for p in places:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ",".join(f"{a}-{b}" if b > a else str(a) for a, b in runs)
+
+
 def numeral(n: int) -> str:
     """The n-th (from 1) numeral of the template's numbering."""
     return words("numerals")[n - 1]
@@ -47,8 +60,11 @@ def section_heading(pub: Published, section: str) -> str:
 class Tables:
     """Lays out one report's figures the way the official template prints them."""
 
-    def __init__(self, pub: Published, report: dict, facts: dict, findings: list[dict], source_href: str | None):
+    def __init__(self, pub: Published, report: dict, facts: dict, findings: list[dict], source_href: str | None, codes: bool = False):
+        """`codes`: each table names its figures' codes (data-k), from which the page's script
+        makes a figure's error report (only when errors can be reported: XXGK_REPO_URL)."""
         self.pub = pub
+        self.codes = codes
         self.report = report
         self.facts = facts
         self.source_href = source_href
@@ -135,11 +151,15 @@ class Tables:
             title = t("cell_checked", title=title, messages=t("sep_clause").join(message(f) for f in flagged))
         return f'<td class="{" ".join(cls)}"{own} title="{h(title)}">{h(text)}{mark}'
 
-    def table(self, head: str, body: str) -> str:
+    def table(self, head: str, body: str, section: str = "", rows: list[str] | None = None, columns: list[str] | None = None) -> str:
         """A report table (the report's source page is named once, around its tables: `data-src`);
         `body` was written after `tbody()`. No cell, row, head or body has an end tag: HTML ends
-        each at the next or at the table's end, and a page holds hundreds."""
-        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"><thead>{head}<tbody>{body}</table></div>'
+        each at the next or at the table's end, and a page holds hundreds. With `codes`, its
+        section, rows and columns (data-k: their places in the codes table, `spans`; the k-th cell of
+        a row is that row's k-th column; a table of one row holding several rows' cells, the
+        appeals', runs through them in turn)."""
+        k = f' data-k="{section} {spans(list(self.rows[section]), rows)} {spans(list(self.columns[section]), columns)}"' if self.codes else ""
+        return f'<div class="xxgk-table-wrap"><table class="xxgk-report"{k}><thead>{head}<tbody>{body}</table></div>'
 
     def tbody(self) -> None:
         """Starts a table body: its first row names its line."""
@@ -150,18 +170,19 @@ class Tables:
 
     def proactive(self) -> str:
         rows = [r for r in self.rows["proactive"].values() if any(k[:2] == ("proactive", r["code"]) for k in self.facts)]
-        tables: list[tuple[str, list[str]]] = []  # (head, rows) of each block of rows with the same columns
-        block = None
+        tables: list[tuple[str, list[str], list[str], list[str]]] = []  # (head, rows, their codes, columns) of each block of rows with the same columns
+        block: list[str] | None = None
         for r in rows:
             cols = [k[2] for k in self.facts if k[:2] == ("proactive", r["code"])]
             if cols != block:
                 block = cols
                 head = "".join(f"<th>{h(label(self.columns['proactive'][c]))}" for c in cols)
-                tables.append((f'<tr><th>{h(t("table_proactive_content"))}{head}', []))
+                tables.append((f'<tr><th>{h(t("table_proactive_content"))}{head}', [], [], cols))
                 self.tbody()
             tr, cells, how = self.cells("proactive", r["code"], cols)
             tables[-1][1].append(f"{tr}<th>{self.label(h(label(r)), how)}{cells}")
-        return "\n".join(self.table(head, "".join(body)) for head, body in tables)
+            tables[-1][2].append(r["code"])
+        return "\n".join(self.table(head, "".join(body), "proactive", codes, cols) for head, body, codes, cols in tables)
 
     def requests(self) -> str:
         cols = list(self.columns["requests"])
@@ -212,7 +233,7 @@ class Tables:
                     entry = t("numbered_entry", n=numeral(entries.index(parent) + 1), label=h(label(self.groups[parent])))
                     group_cell = f'<th rowspan="{group_size[parent]}" scope="rowgroup">{entry}'
                 body.append(f'{tr}{lead}{group_cell}<th>{self.label(f"{seen_group[parent]}. {h(label(r))}", how)}{cells}')
-        return self.table(head, "".join(body))
+        return self.table(head, "".join(body), "requests", [r["code"] for r in present], cols)
 
     def appeals(self) -> str:
         rows = list(self.rows["appeals"])
@@ -227,4 +248,4 @@ class Tables:
         keys = [("appeals", r, c) for r in rows for c in cols]
         line, step, expected = self.place(keys)
         cells = "".join(self.cell(*k, x) for k, x in zip(keys, expected))
-        return self.table(head, f"{self.tr(line, step)}{cells}")
+        return self.table(head, f"{self.tr(line, step)}{cells}", "appeals", rows, cols)

@@ -8,7 +8,7 @@ that memory, and the parent, pickling each task (which touches every object it s
 it page by page into one of the two. A worker reads what every page shares (the descriptor, the
 codes, where the facts files' row groups start: `Site(rows=False)`), and each task carries the
 rows its pages are made from (`Rows`: the agencies, their reports, findings, register rows, where
-their facts lie). Keys go out in chunks of CHUNK, in order."""
+their facts lie, their peers' figures). Keys go out in chunks of CHUNK, in order."""
 
 from __future__ import annotations
 
@@ -44,12 +44,15 @@ class Rows:
     published: set[str]  # the reports whose source page is published
     quality: dict[str, str]  # report_id: the data-quality page that lists its findings
     facts: dict[str, tuple[int, int, int]]  # report_id: where its facts lie (`Facts.where`)
+    peers: dict[str, dict]  # agency_id: its peers' figures (`headline.peer_table`)
 
 
 def rows_of(site: Site, aids: list[str]) -> Rows:
     """The rows of these agencies' pages, taken from the site's tables (in the parent)."""
     from .aggregate import quality_layout
+    from .headline import peers_of
 
+    peers = peers_of(site)
     by_agency = {aid: site.by_agency[aid] for aid in aids if aid in site.by_agency}
     secondary = {aid: site.secondary_by_agency[aid] for aid in aids if aid in site.secondary_by_agency}
     rids = [r["report_id"] for rs in (*by_agency.values(), *secondary.values()) for r in rs]
@@ -60,14 +63,15 @@ def rows_of(site: Site, aids: list[str]) -> Rows:
                 {rid: pub.kept_figures[rid] for rid in rids if rid in pub.kept_figures},
                 {rid: site.agency_of[rid] for rid in rids if rid in site.agency_of},
                 {rid for rid in rids if rid in site.published_sources},
-                {rid: page_of[rid] for rid in rids if rid in page_of}, _where(site, rids))
+                {rid: page_of[rid] for rid in rids if rid in page_of}, _where(site, rids),
+                {aid: peers[aid] for aid in aids if aid in peers})
 
 
 def source_rows(site: Site, rids: list[str]) -> Rows:
     """The rows of these reports' source pages (their agencies' names, where their facts lie)."""
     agency_of = {rid: site.agency_of[rid] for rid in rids if rid in site.agency_of}
     return Rows({aid: site.agencies[aid] for aid in sorted(set(agency_of.values()))}, {}, {}, {}, {}, {}, agency_of, set(), {},
-                _where(site, rids))
+                _where(site, rids), {})
 
 
 def _where(site: Site, rids: list[str]) -> dict[str, tuple[int, int, int]]:
@@ -86,12 +90,14 @@ def _start(spec: tuple[Path, Path, Path | None, Path, Path, str, Path | None]) -
 def _install(site: Site, rows: Rows) -> None:
     """The site of a worker made to hold only the rows of its current chunk."""
     from .aggregate import QualityLayout, _layouts
+    from .headline import _peers
 
     site.agencies, site.by_agency, site.secondary_by_agency = rows.agencies, rows.by_agency, rows.secondary
     site.register_by_agency = defaultdict(list, rows.register)
     site.pub.checks, site.pub.kept_figures = rows.checks, rows.kept_figures
     site.agency_of, site.published_sources = rows.agency_of, rows.published
     site.pub.facts_index().where = rows.facts
+    _peers[site] = rows.peers
     _layouts[site] = QualityLayout(page_of=rows.quality)
 
 
@@ -157,8 +163,10 @@ def write_agencies(site: Site, previous: dict[str, str], jobs: int) -> dict[str,
     """Every agency's page; its digest by agency_id. The figures of each report come back with
     it (`Published.figures`)."""
     from .aggregate import quality_layout
+    from .headline import peers_of
 
     quality_layout(site)  # where other files' findings are listed: laid out once, here, from every report
+    peers_of(site)  # every agency's peer medians, once, before any page
     keys = [(aid, previous.get(aid)) for aid in sorted(site.agencies)]
     made: dict[str, str] = {}
     in_parent = jobs <= 1 or len(keys) < 2 * CHUNK
