@@ -83,8 +83,10 @@ def test_site_pages_keep_their_names(hostile_site):
 
 def _targets(site: Path, path: Path, text: str, folder: str) -> set[Path]:
     out = set()
-    for href in re.findall(r'href="(?!https?://)([^"#]*' + folder + r'/[^"#]+\.html)', text):  # links within the site
-        out.add((path.parent / unescape(href)).resolve())
+    for href in re.findall(r'href="(?!https?://)([^"#]*' + folder + r'/[^"#]+\.html)"(?! hreflang)', text):  # links within the site
+        target = (path.parent / unescape(href)).resolve()
+        if not target.is_relative_to((site / "en").resolve()):  # the same page in English (the language switch)
+            out.add(target)
     return out
 
 

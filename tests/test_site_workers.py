@@ -89,7 +89,7 @@ def test_a_chunks_rows_are_all_its_pages_need(package, mixed_corpus, tmp_path):
     source_rows = workers.source_rows(again, [r["report_id"] for r in reports])
     for folder in ("agencies", "sources"):
         shutil.rmtree(site.fragments / folder)
-    workers._start((package, tmp_path / "docs", mixed_corpus, ROOT / "docs", again.fragments))
+    workers._start((package, tmp_path / "docs", mixed_corpus, ROOT / "docs", again.fragments, "zh", None))
     try:
         worker = workers._SITE
         assert worker is not None and not worker.agencies and not worker.pub.reports and not worker.pub.facts_index().where
