@@ -10,6 +10,13 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
     page's script links them: a cell's own line (data-l) or its place in its row (the row's
     data-l, or the line after the previous row's, plus k·data-d for the k-th cell); what the
     report printed is the cell's title where it differs."""
+    return [(src, line, value, printed) for src, line, _, value, printed in figure_links(text)]
+
+
+def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str, str]]:
+    """(source page, line, the figure's characters in it, value, printed) of every figure, as
+    figure_lines; the characters (start, end) as the script makes them of data-c (its start, and
+    its end where that is not the start plus the value's length), None where the cell has none."""
     out = []
     named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)">', text)]
     tables = []
@@ -27,13 +34,14 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
                 row_line = int(own.group(1)) if own.group(1) else None
             elif row_line:
                 row_line += 1
-            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: title="([^"]*)")?>([^<]*)', row)
-            for k, (cls, line, title, value) in enumerate(cells):
+            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: data-c="(\d+)(?:-(\d+))?")?(?: title="([^"]*)")?>([^<]*)', row)
+            for k, (cls, line, start, end, title, value) in enumerate(cells):
                 if "absent" in cls or "unresolved" in cls or "blank" in cls:
                     continue
                 printed = re.search(r"印出“([^”]*)”", title)
                 expected = row_line + k * int(step.group(1)) if row_line and step else row_line
-                out.append((src, int(line) if line else expected, value, unescape(printed.group(1)) if printed else value))
+                chars = (int(start), int(end) if end else int(start) + len(value)) if start else None
+                out.append((src, int(line) if line else expected, chars, value, unescape(printed.group(1)) if printed else value))
     return out
 
 

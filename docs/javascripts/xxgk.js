@@ -138,7 +138,10 @@
   // A report table's rows name their source line (data-l; data-d: the k-th figure is on line +
   // k·d) unless on the line after the previous row's (tables.py: Tables.tr; data-l="": none), a
   // figure read from elsewhere its own: each label (a th of the row other than a rowgroup's
-  // header) and figure becomes a link to its line on the report's source page.
+  // header) and figure becomes a link to its line on the report's source page. A figure whose
+  // characters in the line are known (data-c: their start, and "-end" where the end is not the
+  // start plus the figure's length) links to them: #L<line>-C<start>-<end>, which the source page
+  // highlights.
   function linkFigures() {
     document.querySelectorAll("[data-src] table.xxgk-report tbody").forEach(function (tbody) {
       var src = tbody.closest("[data-src]").getAttribute("data-src");
@@ -146,10 +149,12 @@
       function link(cell, line) {
         if (!line || cell.querySelector("a")) return;
         var a = document.createElement("a");
-        a.href = src + "#L" + line;
         while (cell.firstChild && !(cell.firstChild.classList && cell.firstChild.classList.contains("xxgk-flag"))) {
           a.appendChild(cell.firstChild);
         }
+        var chars = /^(\d+)(?:-(\d+))?$/.exec(cell.getAttribute("data-c") || "");
+        var range = chars ? "-C" + chars[1] + "-" + (chars[2] || Number(chars[1]) + a.textContent.length) : "";
+        a.href = src + "#L" + line + range;
         cell.insertBefore(a, cell.firstChild);
       }
       Array.prototype.forEach.call(tbody.rows, function (tr) {

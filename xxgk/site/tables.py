@@ -113,6 +113,11 @@ class Tables:
             return w["absent_cell"]
         status, line = fact["status"], fact["source_line"]
         own = f' data-l="{line}"' if line and line != row_line and self.source_href else ""
+        if status == "reported" and self.source_href and (start := fact.get("source_char_start")) is not None:
+            # the figure's characters in its line (the script highlights them there): their end
+            # only where it is not the start plus the number's length
+            end = fact.get("source_char_end")
+            own += f' data-c="{start}"' if end == start + len(fmt(fact["value"])) else f' data-c="{start}-{end}"'
         if status == "reported" and not flagged:  # the common case, kept cheap: ids and numbers need no escaping
             value = fmt(fact["value"])
             evidence = "" if (fact["evidence"] or "") == row_evidence else w["evidence"].get(fact["evidence"] or "", "")
