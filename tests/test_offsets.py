@@ -88,10 +88,10 @@ def test_full_width_digits_and_markdown_markup_are_aligned():
 
 def test_html_visible_text_leaves_out_tags_scripts_and_entities():
     line = '<td width="50">行政&nbsp;许可</td><script>var a = 5;</script><td>1&#50;</td>'
-    shown, where = visible(line)
+    shown, starts, ends = visible(line)
     assert shown == "行政 许可12"
     k = shown.index("2")
-    assert line[where[k][0]:where[k][1]] == "&#50;"
+    assert line[starts[k]:ends[k]] == "&#50;"
 
 
 def test_html_cell_not_found_on_its_line_is_not_placed():

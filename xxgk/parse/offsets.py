@@ -17,12 +17,15 @@ stream, the reader's Document. Out: the same fields as offsets in the line, or N
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..model import Report
-from ..text import normalise
+from ..text import _REPLACED, normalise
 from .read import Document
 from .stream import Stream
 
@@ -32,11 +35,18 @@ def _one(ch: str) -> str:
     return ch if ch.isascii() else normalise(ch)
 
 
-def align(source: str, read: str) -> list[int | None]:
+# the replacements of normalise() that keep one character one character (dashes, full-width punctuation)
+_ONE_TO_ONE = str.maketrans({old: new for old, new in _REPLACED if len(old) == len(new) == 1})
+
+
+def align(source: str, read: str) -> list[int | None] | None:
     """For each character of `read` (a line as the reader read it), the index of the character
     of `source` (the file's line) it came from: each source character normalised in turn is the
     next characters of `read`, or it was removed (Markdown markup, a zero-width space). None from
-    where the two no longer agree (a composition NFKC made of two characters)."""
+    where the two no longer agree (a composition NFKC made of two characters). None when each
+    character of `read` is the one of `source` at the same index (most lines: checked at C speed)."""
+    if source == read or source.translate(_ONE_TO_ONE) == read:
+        return None
     out: list[int | None] = []
     j = 0
     for i, ch in enumerate(source):
@@ -55,45 +65,70 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _HIDDEN = ("script", "style", "noscript", "template", "iframe", "svg", "button", "select", "option", "title")  # read.py's _SKIP_TAGS, head aside
 
 
-def visible(line: str) -> tuple[str, list[tuple[int, int]]]:
+_PIECE = re.compile(r"(<)|(&)|(\s+)|[^<&\s]+")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def visible(line: str) -> tuple[str, list[int], list[int]]:
     """An HTML line's text as the reader sees it: tags, comments and the content of hidden
     elements left out, entities decoded, each run of white space one space; and, for each of its
-    characters, the [start, end) of the line's characters it came from."""
+    characters, the start and the end of the line's characters it came from."""
     out: list[str] = []
-    where: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def add(text: str, i: int, end: int) -> None:
+        for c in text:
+            if c.isspace():
+                if out and out[-1] == " ":
+                    ends[-1] = end
+                    continue
+                c = " "
+            out.append(c)
+            starts.append(i)
+            ends.append(end)
+
     i = 0
     while i < len(line):
-        ch = line[i]
-        if ch == "<" and (m := _TAG.match(line, i)):
+        p = _PIECE.match(line, i)
+        assert p is not None  # the pattern matches any character
+        if p.group(1) and (m := _TAG.match(line, i)):
             i = m.end()
             name = (m.group(2) or "").lower()
             if name in _HIDDEN and not m.group(1):  # its content is none of the reader's text
                 close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(line, i)
                 i = close.end() if close else len(line)
-            continue
-        end = i + 1
-        text = ch
-        if ch == "&" and (e := _ENTITY.match(line, i)):
-            end, text = e.end(), html.unescape(e.group())
+        elif p.group(2) and (e := _ENTITY.match(line, i)):
+            add(html.unescape(e.group()), i, e.end())
+            i = e.end()
+        elif p.group(3):
+            add(" ", i, p.end())
+            i = p.end()
+        elif p.group(1) or p.group(2):  # a "<" or "&" that starts no tag or entity: text
+            add(line[i], i, i + 1)
+            i += 1
         else:
-            text = _one(ch)
-        for c in text:
-            if c.isspace():
-                if out and out[-1] == " ":
-                    where[-1] = (where[-1][0], end)
-                    continue
-                c = " "
-            out.append(c)
-            where.append((i, end))
-        i = end
-    return "".join(out), where
+            run = p.group()
+            plain = run.translate(_ONE_TO_ONE)
+            if unicodedata.is_normalized("NFKC", plain) and "\u200b" not in plain and "\ufeff" not in plain:
+                out.append(plain)  # one character for one (most text): at C speed
+                starts.extend(range(i, p.end()))
+                ends.extend(range(i + 1, p.end() + 1))
+            else:
+                for k, ch in enumerate(run, start=i):
+                    add(_one(ch), k, k + 1)
+            i = p.end()
+    return "".join(out), starts, ends
 
 
-def _in_visible(text: str, shown: str, start: int) -> list[int | None] | None:
+def _in_visible(text: str, shown: str, start: int) -> Sequence[int | None] | None:
     """Where each character of a cell's text is in a line's visible text, searched from `start`
     (a space of the cell may be none there: the reader puts one between blocks): None if not."""
     if not text:
         return []
+    if " " not in text:
+        at = shown.find(text, start)
+        return range(at, at + len(text)) if at >= 0 else None
     pattern = "".join(" ?" if c == " " else re.escape(c) for c in text)
     m = re.compile(pattern).search(shown, start)
     if m is None:
@@ -117,8 +152,9 @@ class _Lines:
         self.stream = stream
         self.laid_out = not doc.source_lines
         self.own = doc.text.split("\n") if self.laid_out else doc.source_lines
-        self.maps: dict[int, list[int | None]] = {}
-        self.html: dict[int, list[tuple[int, int]] | None] = {}  # cell index -> raw [start, end) of its characters
+        self.maps: dict[int, list[int | None] | None] = {}
+        self.html: dict[int, Sequence[int | None] | None] = {}  # cell index -> its characters in its line's visible text
+        self.shown: dict[int, tuple[list[int], list[int]]] = {}  # line -> where each visible character came from
         self.by_line: dict[int, list[int]] | None = None
 
     def in_html(self, line: int, i: int, start: int, end: int) -> tuple[int, int] | None:
@@ -131,7 +167,8 @@ class _Lines:
         if not chars or not 0 <= start < end <= len(chars):
             return None
         first, last = chars[start], chars[end - 1]
-        return (first[0], last[1]) if first and last else None
+        starts, ends = self.shown[line]
+        return (starts[first], ends[last]) if first is not None and last is not None else None
 
     def _place_html(self, line: int) -> None:
         if self.by_line is None:
@@ -140,17 +177,23 @@ class _Lines:
                 self.by_line.setdefault(c.line, []).append(k)
         cells = self.by_line.get(line, [])
         self.html.update(dict.fromkeys(cells))
-        shown, where = visible(self.own[line - 1])
-        cursor, placed, used = 0, {}, set[int]()
+        shown, starts, ends = visible(self.own[line - 1])
+        self.shown[line] = (starts, ends)
+        cursor, placed, held = 0, {}, []
         for k in cells:
             found = _in_visible(self.stream.cells[k].text, shown, cursor)
             if found is None:
                 return  # a cell not on its line, or not as the reader read it: the line is not placed
-            placed[k] = [where[j] if j is not None else (0, 0) for j in found]
-            used.update(j for j in found if j is not None)
-            cursor = max([cursor, *(j + 1 for j in found if j is not None)])
-        if any(c.isdigit() and j not in used for j, c in enumerate(shown)):
-            return  # a digit no cell of the line holds: a figure might have been found there
+            placed[k] = found
+            known = [j for j in (found[0], found[-1]) if j is not None] if found else []
+            if known:
+                held.append((known[0], known[-1] + 1))
+                cursor = max(cursor, known[-1] + 1)
+        firsts = [a for a, _ in held]
+        for d in _DIGIT.finditer(shown):
+            k = bisect.bisect_right(firsts, d.start()) - 1
+            if k < 0 or d.start() >= held[k][1]:
+                return  # a digit no cell of the line holds: a figure might have been found there
         self.html.update(placed)
 
     def place(self, line: int, at: int, start: int, end: int) -> tuple[int, int] | None:
@@ -166,6 +209,8 @@ class _Lines:
             self.maps[line] = align(self.own[line - 1], read[line - 1])
         m = self.maps[line]
         first, last = at + start, at + end - 1
+        if m is None:  # the same characters at the same places
+            return (first, last + 1)
         if not 0 <= first <= last < len(m):
             return None
         a, b = m[first], m[last]
