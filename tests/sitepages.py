@@ -15,8 +15,8 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
 
 def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str, str]]:
     """(source page, line, the figure's characters in it, value, printed) of every figure, as
-    figure_lines; the characters (start, end) as the script makes them of data-c (its start, and
-    its end where that is not the start plus the value's length), None where the cell has none."""
+    figure_lines; the characters (start, end) as the script makes them of the row's data-c and
+    data-g and the cell's own data-c (tables.py: Tables.chars), None where it has none."""
     out = []
     named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)">', text)]
     tables = []
@@ -30,17 +30,30 @@ def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str,
             tr_attrs, row = tr.split(">", 1)
             own = re.search(r'data-l="(\d*)"', tr_attrs)
             step = re.search(r'data-d="(\d+)"', tr_attrs)
+            first = re.search(r'data-c="(\d+)"', tr_attrs)
+            gap = int(g.group(1)) if (g := re.search(r'data-g="(\d+)"', tr_attrs)) else 0
             if own:  # data-l="": no line
                 row_line = int(own.group(1)) if own.group(1) else None
             elif row_line:
                 row_line += 1
-            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: data-c="(\d+)(?:-(\d+))?")?(?: title="([^"]*)")?>([^<]*)', row)
-            for k, (cls, line, start, end, title, value) in enumerate(cells):
+            last = None
+            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?( data-c="(\d*)(?:-(\d+))?")?(?: title="([^"]*)")?>([^<]*)', row)
+            for k, (cls, line, has_own, own_start, own_end, title, value) in enumerate(cells):
                 if "absent" in cls or "unresolved" in cls or "blank" in cls:
                     continue
+                chars = None
+                if first:
+                    if has_own and not own_start:
+                        start = None
+                    elif own_start:
+                        start = int(own_start)
+                    else:
+                        start = int(first.group(1)) if last is None or step else last + gap
+                    if start is not None:
+                        last = int(own_end) if own_end else start + len(value)
+                        chars = (start, last)
                 printed = re.search(r"印出“([^”]*)”", title)
                 expected = row_line + k * int(step.group(1)) if row_line and step else row_line
-                chars = (int(start), int(end) if end else int(start) + len(value)) if start else None
                 out.append((src, int(line) if line else expected, chars, value, unescape(printed.group(1)) if printed else value))
     return out
 
