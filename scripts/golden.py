@@ -39,6 +39,7 @@ def snapshot(path: Path) -> dict:
     evidence: dict[str, str] = {}
     lines: dict[str, int] = {}
     places: dict[str, str] = {}  # laid-out documents: where each row's first figure was printed
+    offsets: dict[str, list[str]] = {}  # each cell's characters in its line, start-end ("-": not known)
     for f in report.facts:
         key = f"{f.section}.{f.row}"
         rows.setdefault(key, []).append(_cell(f))
@@ -46,6 +47,7 @@ def snapshot(path: Path) -> dict:
             evidence[key] = f.evidence
         if f.source_line is not None and key not in lines:
             lines[key] = f.source_line
+        offsets.setdefault(key, []).append("-" if f.source_char_start is None else f"{f.source_char_start}-{f.source_char_end}")
         if (f.source_page or f.source_cell) and key not in places:
             places[key] = " ".join(x for x in (f"p{f.source_page}" if f.source_page else "", f.source_cell, f.source_box) if x)
     snap = {
@@ -63,6 +65,9 @@ def snapshot(path: Path) -> dict:
     }
     if places:
         snap["places"] = places
+    known = {k: " ".join(v) for k, v in offsets.items() if any(x != "-" for x in v)}
+    if known:
+        snap["offsets"] = known
     return snap
 
 

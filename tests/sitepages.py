@@ -10,6 +10,13 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
     page's script links them: a cell's own line (data-l) or its place in its row (the row's
     data-l, or the line after the previous row's, plus k·data-d for the k-th cell); what the
     report printed is the cell's title where it differs."""
+    return [(src, line, value, printed) for src, line, _, value, printed in figure_links(text)]
+
+
+def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str, str]]:
+    """(source page, line, the figure's characters in it, value, printed) of every figure, as
+    figure_lines; the characters (start, end) as the script makes them of the row's data-c and
+    data-g and the cell's own data-c (tables.py: Tables.chars), None where it has none."""
     out = []
     named = [(m.start(), m.group(1)) for m in re.finditer(r'<div class="xxgk-report-tables" data-src="([^"]+)"[^>]*>', text)]
     tables = []
@@ -23,17 +30,31 @@ def figure_lines(text: str) -> list[tuple[str, int, str, str]]:
             tr_attrs, row = tr.split(">", 1)
             own = re.search(r'data-l="(\d*)"', tr_attrs)
             step = re.search(r'data-d="(\d+)"', tr_attrs)
+            first = re.search(r'data-c="(\d+)"', tr_attrs)
+            gap = int(g.group(1)) if (g := re.search(r'data-g="(\d+)"', tr_attrs)) else 0
             if own:  # data-l="": no line
                 row_line = int(own.group(1)) if own.group(1) else None
             elif row_line:
                 row_line += 1
-            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?(?: title="([^"]*)")?>([^<]*)', row)
-            for k, (cls, line, title, value) in enumerate(cells):
+            last = None
+            cells = re.findall(r'<td(?: class="([^"]*)")?(?: data-l="(\d+)")?( data-c="(\d*)(?:-(\d+))?")?(?: title="([^"]*)")?>([^<]*)', row)
+            for k, (cls, line, has_own, own_start, own_end, title, value) in enumerate(cells):
                 if "absent" in cls or "unresolved" in cls or "blank" in cls:
                     continue
+                chars = None
+                if first:
+                    if has_own and not own_start:
+                        start = None
+                    elif own_start:
+                        start = int(own_start)
+                    else:
+                        start = int(first.group(1)) if last is None or step else last + gap
+                    if start is not None:
+                        last = int(own_end) if own_end else start + len(value)
+                        chars = (start, last)
                 printed = re.search(r"印出“([^”]*)”", title)
                 expected = row_line + k * int(step.group(1)) if row_line and step else row_line
-                out.append((src, int(line) if line else expected, value, unescape(printed.group(1)) if printed else value))
+                out.append((src, int(line) if line else expected, chars, value, unescape(printed.group(1)) if printed else value))
     return out
 
 

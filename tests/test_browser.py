@@ -235,12 +235,48 @@ def test_a_figure_link_lands_on_its_source_line(page, server):
     assert link.count() == 1
     link.click()
     page.wait_for_load_state()
-    assert re.search(r"/sources/[0-9a-f]{16}\.html#L40$", page.url)
+    assert re.search(r"/sources/[0-9a-f]{16}\.html#L40-C\d+-\d+$", page.url)
     target = page.locator(".l.target")
     target.wait_for(timeout=5000)
     assert target.get_attribute("id") == "L40"
     assert target.is_visible()
     assert "行政处罚" in target.inner_text() and "44" in target.inner_text()
+    assert page.locator(".l.target mark").inner_text() == "44"
+
+
+@pytest.mark.parametrize("source_file", ["gaj-2021.txt", "hzs-2025.html"])
+def test_a_figure_link_highlights_its_characters_in_a_long_line(page, server, site, source_file):
+    """A crawled report prints its tables on one line of thousands of characters (an HTML page
+    in a few): the figure's link opens its source page with exactly its characters marked,
+    scrolled into view, the line wrapped to the page; the next figure's link moves the mark."""
+    from xxgk.site.pages import file_name
+
+    with open(site.parent / "datapackage" / "data" / "reports.csv", encoding="utf-8", newline="") as f:
+        report = next(r for r in csv.DictReader(f) if r["source_file"] == source_file)
+    page.goto(f"{server}/agencies/{file_name(report['agency_id'])}.html")
+    tables = page.locator(f'[data-src$="{file_name(report["report_id"])}.html"]')
+    links = tables.locator("table.xxgk-report td a")
+    checked = 0
+    for k in (5, 40, 120):  # figures of sections 2, 3 and 3 again, in a line that holds them all
+        link = links.nth(k)
+        figure = link.inner_text()
+        href = link.get_attribute("href")
+        m = re.search(r"#L(\d+)-C(\d+)-(\d+)$", href)
+        assert m, href
+        link.click()
+        mark = page.locator(".l.target mark")
+        mark.wait_for(timeout=5000)
+        assert mark.count() == 1 and mark.inner_text() == figure
+        assert page.locator(".l.target").get_attribute("id") == f"L{m.group(1)}"
+        assert mark.is_visible() and mark.evaluate("m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+        line = page.locator(".l.target .t")
+        assert len(line.inner_text()) > 500 or source_file.endswith(".html")
+        assert line.evaluate("t => t.scrollWidth <= t.clientWidth")  # wrapped, not scrolled sideways
+        # the text around the mark is the line's own: nothing added, nothing lost
+        assert line.inner_text()[int(m.group(2)):int(m.group(3))] == figure
+        checked += 1
+        page.go_back()
+    assert checked == 3 and page.errors == []
 
 
 def test_injected_script_is_shown_as_text(page, server):

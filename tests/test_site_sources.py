@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import SEEDS, build_site, seed
-from sitepages import figure_lines
+from sitepages import figure_lines, figure_links
 
 from xxgk.site.pages import file_name
 from xxgk.text import normalise
@@ -89,6 +89,35 @@ def test_every_figure_link_on_an_agency_page_lands_on_its_figure(built):
         for src, line, _, printed in links:
             assert src == f"../sources/{file_name(r['report_id'])}.html"
             assert shows(published_lines(site, r["report_id"])[line - 1], printed), (source_file, line, printed)
+
+
+def test_every_figure_link_names_its_characters_in_the_published_text(built):
+    """The facts' offsets, and the character ranges the agency pages link, hold exactly the
+    figure in the text the source page shows (whatever line breaks and encoding the file has)."""
+    site, package, _ = built
+    for f in pq.read_table(package / "data" / "facts.parquet").to_pylist():
+        if f["source_char_start"] is not None:
+            line = published_lines(site, f["report_id"])[f["source_line"] - 1]
+            assert normalise(line[f["source_char_start"]:f["source_char_end"]]) == f["printed"], f
+    for source_file, r in reports(package).items():
+        page = (site / "agencies" / f"{file_name(r['agency_id'])}.html").read_text(encoding="utf-8")
+        links = figure_links(page)
+        assert sum(chars is not None for _, _, chars, _, _ in links) > 50, source_file
+        lines = published_lines(site, r["report_id"])
+        for _, line, chars, _, printed in links:
+            if chars is not None:
+                assert normalise(lines[line - 1][chars[0]:chars[1]]) == printed, (source_file, line, chars, printed)
+
+
+def test_the_source_page_links_the_original_address(built):
+    site, package, _ = built
+    linked = 0
+    for r in reports(package).values():
+        page = (site / "sources" / f"{file_name(r['report_id'])}.html").read_text(encoding="utf-8")
+        if r["source_url"].startswith(("http://", "https://")):
+            assert f'href="{r["source_url"]}"' in page
+            linked += 1
+    assert linked
 
 
 def test_the_original_file_is_offered_as_it_is_and_as_text(built):

@@ -28,6 +28,10 @@ class Fact:
     source_page: int | None = None
     source_box: str = ""
     source_cell: str = ""
+    # the figure's characters in its source line, [start, end) counted in characters from the
+    # line's first (0-based): None where not known (see parse.offsets)
+    source_char_start: int | None = None
+    source_char_end: int | None = None
 
 
 @dataclass

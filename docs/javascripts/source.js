@@ -5,7 +5,9 @@
 
    PDF and Word reports: the page carries, per figure's line, where the figure was printed
    (#places: its table cell in words, its PDF page); the line in the address shows it beside the
-   text. PDF reports: the page images beside the text hold one link per figure's cell
+   text. An address #L<n>-C<start>-<end> also highlights the figure's characters in the line (a
+   <mark>, scrolled to: a crawled report is often one long line). PDF reports: the page images
+   beside the text hold one link per figure's cell
    (.box[data-line]); the one of the line in the address is outlined and scrolled into view. Without
    the script, those links carry the ids L<n> themselves, so the address outlines them by CSS. */
 (function () {
@@ -68,16 +70,33 @@
     pane.scrollTop += (b.top + b.height / 2) - (p.top + pane.clientHeight / 2);
   }
 
+  // The characters [start, end) of a line's text (counted in code points, as the package counts
+  // them) wrapped in <mark>; the mark, or null when the line is shorter.
+  function highlight(text, start, end) {
+    var chars = Array.from(text.textContent);
+    if (!(start < end && end <= chars.length)) return null;
+    var mark = document.createElement("mark");
+    mark.textContent = chars.slice(start, end).join("");
+    text.textContent = "";
+    text.appendChild(document.createTextNode(chars.slice(0, start).join("")));
+    text.appendChild(mark);
+    text.appendChild(document.createTextNode(chars.slice(end).join("")));
+    return mark;
+  }
+
   function mark() {
     document.querySelectorAll(".l.target, .box.target").forEach(function (el) { el.classList.remove("target"); });
     document.querySelectorAll(".l .where").forEach(function (el) { el.remove(); });
-    var m = /^#L(\d+)$/.exec(window.location.hash);
+    document.querySelectorAll(".l .t mark").forEach(function (el) { var t = el.parentNode; t.textContent = t.textContent; });
+    // #L<line>, or #L<line>-C<start>-<end>: a figure's characters in its line
+    var m = /^#L(\d+)(?:-C(\d+)-(\d+))?$/.exec(window.location.hash);
     if (!m) return;
     var el = document.getElementById("L" + m[1]);
     if (el) {
       el.classList.add("target");
       if (Object.prototype.hasOwnProperty.call(places, m[1])) el.appendChild(where(places[m[1]]));
-      el.scrollIntoView({ block: "center" });
+      var figure = m[2] && el.querySelector(".t") ? highlight(el.querySelector(".t"), Number(m[2]), Number(m[3])) : null;
+      (figure || el).scrollIntoView({ block: "center" });
     }
     var box = document.querySelector('.box[data-line="' + m[1] + '"]');
     if (box) {

@@ -138,15 +138,21 @@
   // A report table's rows name their source line (data-l; data-d: the k-th figure is on line +
   // k·d) unless on the line after the previous row's (tables.py: Tables.tr; data-l="": none), a
   // figure read from elsewhere its own: each label (a th of the row other than a rowgroup's
-  // header) and figure becomes a link to its line on the report's source page.
+  // header) and figure becomes a link to its line on the report's source page. Where the row
+  // names where its figures lie in their lines (tables.py: Tables.chars; data-c: the first one's
+  // start, data-g: the gap from one's end to the next one's start), a figure links to its
+  // characters, #L<line>-C<start>-<end>, which the source page highlights: it starts at the
+  // previous figure's end plus the gap (the row's start for the first, and for each of a row
+  // printed one figure a line) and ends after its number, unless it says its own data-c
+  // ("start" or "start-end"; "" for none).
   function linkFigures() {
     document.querySelectorAll("[data-src] table.xxgk-report tbody").forEach(function (tbody) {
       var src = tbody.closest("[data-src]").getAttribute("data-src");
       var rowLine = "";
-      function link(cell, line) {
+      function link(cell, line, range) {
         if (!line || cell.querySelector("a")) return;
         var a = document.createElement("a");
-        a.href = src + "#L" + line;
+        a.href = src + "#L" + line + range;
         while (cell.firstChild && !(cell.firstChild.classList && cell.firstChild.classList.contains("xxgk-flag"))) {
           a.appendChild(cell.firstChild);
         }
@@ -155,11 +161,26 @@
       Array.prototype.forEach.call(tbody.rows, function (tr) {
         var own = tr.getAttribute("data-l");
         rowLine = own !== null ? own : (rowLine ? String(Number(rowLine) + 1) : "");
-        tr.querySelectorAll("th:not([scope])").forEach(function (th) { link(th, rowLine); });
+        tr.querySelectorAll("th:not([scope])").forEach(function (th) { link(th, rowLine, ""); });
         var step = Number(tr.getAttribute("data-d") || 0);
+        var first = tr.getAttribute("data-c");
+        var gap = Number(tr.getAttribute("data-g") || 0);
+        var end = null;
         tr.querySelectorAll("td").forEach(function (td, k) {
           var line = td.getAttribute("data-l") || (rowLine && step ? String(Number(rowLine) + k * step) : rowLine);
-          if (!td.classList.contains("absent")) link(td, line);
+          if (td.classList.contains("absent")) return;
+          var range = "";
+          if (first !== null && !td.classList.contains("blank") && !td.classList.contains("unresolved")) {
+            var mine = td.getAttribute("data-c");
+            var size = td.firstChild && td.firstChild.nodeType === 3 ? td.firstChild.nodeValue.length : 0;
+            var m = /^(\d+)(?:-(\d+))?$/.exec(mine || "");
+            var start = m ? Number(m[1]) : (mine === "" ? null : (end === null || step ? Number(first) : end + gap));
+            if (start !== null) {
+              end = m && m[2] ? Number(m[2]) : start + size;
+              range = "-C" + start + "-" + end;
+            }
+          }
+          link(td, line, range);
         });
       });
     });

@@ -190,6 +190,8 @@ def _structure() -> dict[str, dict]:
                 _f("source_page", "integer"),
                 _f("source_box", "string"),
                 _f("source_cell", "string"),
+                _f("source_char_start", "integer"),
+                _f("source_char_end", "integer"),
             ],
             "primaryKey": ["report_id", "section", "row", "column"],
             "foreignKeys": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}],

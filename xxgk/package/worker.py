@@ -199,7 +199,7 @@ def report_row(report: Report, rid: str, digest: str, size: int | None, rel: str
 def _result(report: Report, digest: str, size: int | None, rel: str, rid: str = "", key: str | None = None) -> FileResult:
     rid = rid or digest[:16]
     facts = [(rid, f.section, f.row, f.column, f.value, f.status, f.evidence, f.printed, f.source_line,
-              f.source_page, f.source_box, f.source_cell) for f in report.facts]
+              f.source_page, f.source_box, f.source_cell, f.source_char_start, f.source_char_end) for f in report.facts]
     checks = [(rid, i, g.code, g.severity, g.section, g.row, g.column, g.expected, g.found, g.message_zh, g.message_en, g.source_line)
               for i, g in enumerate(report.findings, start=1)]
     return FileResult(

@@ -41,6 +41,7 @@ class Piece(NamedTuple):  # a named tuple: made for every figure read, and cheap
     kind: str  # digits | grouped | decimal | signed | blank
     text: str  # as printed (thousands separators kept)
     line: int | None
+    pos: int | None = None  # where its first character is in the extractor's stream (None: not known)
 
 
 Value = int | float | None
@@ -245,11 +246,12 @@ def _form_text(text: str, start: int, pos: int) -> str:
     return text[start:end][:40]
 
 
-def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
+def tokenise(cells: list[tuple], blank_markers: list[str],
              signed_ok: bool = False, keep_ends: bool = False) -> tuple[list[Piece], str | None, int | None, Form | None]:
     """Cut the text after a label into pieces, stopping at the first text that is not a figure.
 
-    `cells` are (text, line) pairs in order: an empty cell is an explicit blank. Leading and
+    `cells` are (text, line) pairs, or (text, line, position in the stream), in order: an empty
+    cell is an explicit blank. Leading and
     trailing blanks belong to the layout (row spans, padding), not to the row (kept with `keep_ends`:
     see `in_cells`).
     Returns (pieces, stop_text, stop_line, form): the text that ended the figures, if any, and,
@@ -259,21 +261,23 @@ def tokenise(cells: list[tuple[str, int | None]], blank_markers: list[str],
     """
     pieces: list[Piece] = []
     token = _token_pattern(tuple(blank_markers))
-    for text, line in cells:
+    for cell in cells:
+        text, line = cell[0], cell[1]
+        at = cell[2] if len(cell) > 2 else None
         tokens, end = _cell_tokens(text, token, signed_ok)
-        pieces += [Piece(kind, t, line) for kind, t in tokens]
+        pieces += [Piece(kind, t, line, None if at is None else at + start) for kind, t, start in tokens]
         if end is not None:
             return pieces if keep_ends else trim(pieces), end[0], line, end[1]
     return pieces if keep_ends else trim(pieces), None, None, None
 
 
 @lru_cache(maxsize=16384)
-def _cell_tokens(text: str, token: re.Pattern, signed_ok: bool) -> tuple[tuple[tuple[str, str], ...], tuple[str, Form | None] | None]:
-    """The pieces (kind, text) of one cell, and, if text in it ends the figures, that text and its
+def _cell_tokens(text: str, token: re.Pattern, signed_ok: bool) -> tuple[tuple[tuple[str, str, int], ...], tuple[str, Form | None] | None]:
+    """The pieces (kind, text, where it starts in the cell) of one cell, and, if text in it ends the figures, that text and its
     number form (see tokenise). Cells repeat (0, 1, a label), so each is read once."""
     if not text or text.isspace():
-        return (("blank", ""),), None
-    tokens: list[tuple[str, str]] = []
+        return (("blank", "", 0),), None
+    tokens: list[tuple[str, str, int]] = []
     pos = 0
     figure: tuple[int, int] | None = None  # (start, end) of the last figure in this cell
     while pos < len(text):
@@ -290,10 +294,10 @@ def _cell_tokens(text: str, token: re.Pattern, signed_ok: bool) -> tuple[tuple[t
             # `3.要求…`: the numbering of a label the row's figures run into, not a figure
             return tuple(tokens), (text[m.start():].strip(), None)
         if kind == "signed" and not signed_ok:
-            tokens.append(("blank", m.group()[0]))
-            tokens.append(("grouped" if "," in m.group() else "digits", m.group()[1:]))
+            tokens.append(("blank", m.group()[0], m.start()))
+            tokens.append(("grouped" if "," in m.group() else "digits", m.group()[1:], m.start() + 1))
         elif kind != "space":
-            tokens.append((kind, m.group()))
+            tokens.append((kind, m.group(), m.start()))
         if kind in _FIGURE_KINDS:
             figure = (m.start(), m.end())
         elif kind != "space":

@@ -5,14 +5,15 @@ its metadata, texts, facts, label matches and findings (not yet checked).
 
 The work is shared by: `stream` (the cells as one string), `patterns` (the codebook's labels as
 regular expressions), `sections` (metadata and section spans), `rows` (the tables' rows and
-figures) and `resolve` (glued digits, settled by the codebook's identities or the narrative)."""
+figures) and `resolve` (glued digits, settled by the codebook's identities or the narrative); `offsets` finds
+each figure's characters in its source line."""
 
 from __future__ import annotations
 
 from ..codebook import SECTIONS_WITH_TABLES, TEXT_SECTIONS, load
 from ..findings import finding
 from ..model import Report, Text
-from . import rows
+from . import offsets, rows
 from .patterns import known_text_pattern  # noqa: F401  (the fuzzer reads it here)
 from .read import Document
 from .sections import metadata, sections
@@ -57,6 +58,7 @@ def extract(doc: Document) -> Report:
             report.add(finding("missing-section", section, label=cb.section(section)["label"], section=section))
 
     _place(report, doc)
+    offsets.locate(report, stream, doc)
     distinct = set(templates.values())
     report.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else "2021")
     if report.template == "2019":

@@ -74,7 +74,7 @@ def document(blocks: list[Block], fmt: str, meta: dict[str, str] | None = None,
                     continue
                 lines.append(text)
                 number = len(lines)
-                cells.append(Cell(text, number, table_no * 100_000 + r if block.table else None))
+                cells.append(Cell(text, number, table_no * 100_000 + r if block.table else None, 0))
                 places[number] = Place(piece.page, piece.box, f"{table_no}/{r}/{c}" if block.table else "", piece.ocr)
     return Document(cells=cells, format=fmt, encoding="", meta=dict(meta or {}), notes=list(notes or []),
                     text="\n".join(lines) + ("\n" if lines else ""), places=places)

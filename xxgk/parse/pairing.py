@@ -129,7 +129,9 @@ def pair(stream: Stream, span: Span, section: str, rows: list[Row], template: st
     for r, run in zip(rows, split, strict=True):
         if r.code in paired:
             lines = tuple(stream.line_at(m.start()) for m in run)
-            values[r.code] = ("ok", "pairing", table[r.code], tuple(m.group(1) for m in run), lines)
+            # the sixth item: where each figure lies in the stream (rows.spans)
+            values[r.code] = ("ok", "pairing", table[r.code], tuple(m.group(1) for m in run), lines,
+                              tuple((m.start(1), m.end(1)) for m in run))
     report.findings[:] = [g for g in report.findings if not (g.section == section and g.row in paired and g.code in _ANSWERED)]
     report.add(finding("rows-paired", section=section, rows=", ".join(r for r in [x.code for x in rows] if r in paired), count=len(paired)))
     return paired

@@ -31,6 +31,9 @@ class Cell(NamedTuple):  # a named tuple: made for every cell of every report, a
     text: str
     line: int
     row: int | None = None  # the table row it belongs to, where the format says (an HTML <tr>, a pipe or tab row)
+    # where its text starts in the line as the reader read it (`Document.read_lines`; a laid-out
+    # document's line is the cell): None where the reader cannot say (HTML)
+    at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class Document:
     # a laid-out document's text as its lines are numbered (the file's own text for the others: "")
     text: str = ""
     places: dict[int, Place] = field(default_factory=dict)  # line -> where it was printed (laid-out documents)
+    # a text file's lines as the source view shows them (decoded, not normalised), and as the
+    # reader read them (normalised, Markdown markup removed): a figure's characters in the one are
+    # found from its place in the other (`offsets`)
+    source_lines: list[str] = field(default_factory=list)
+    read_lines: list[str] = field(default_factory=list)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.IGNORECASE)
@@ -217,7 +225,15 @@ def _line_cells(line: str, number: int) -> list[Cell]:
     - `a\\tb\\tc`        tab-separated row: an empty field is an empty cell
     - anything else      one cell (prose, or a crawler dump with cells run together)
     """
-    return [Cell(text, number, number if row else None) for text, row in _layout(line)]
+    cells = []
+    cursor = 0
+    for text, row in _layout(line):
+        # the cells are the line's parts in order, each stripped: found from the end of the one before
+        at = line.find(text, cursor) if text else cursor
+        cells.append(Cell(text, number, number if row else None, at if at >= 0 else None))
+        if at >= 0:
+            cursor = at + len(text)
+    return cells
 
 
 @lru_cache(maxsize=16384)
@@ -273,11 +289,12 @@ def read_text(text: str, fmt: str = "text", encoding: str = "utf-8") -> Document
             fmt = "crawl-text" if fmt == "text" else fmt
             break
     normalised = _normalised_lines(lines)
+    if fmt == "markdown":
+        normalised = [_markdown_line(line) for line in normalised]
     cells: list[Cell] = []
-    markdown = fmt == "markdown"
     for number, line in enumerate(normalised[start:], start=start + 1):
-        cells += _line_cells(_markdown_line(line) if markdown else line, number)
-    return Document(cells=cells, format=fmt, encoding=encoding, meta=meta)
+        cells += _line_cells(line, number)
+    return Document(cells=cells, format=fmt, encoding=encoding, meta=meta, source_lines=lines, read_lines=normalised)
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -420,4 +437,4 @@ def read_html(text: str, encoding: str = "utf-8") -> Document:
 
     body = root.find(".//body")
     walk(body if body is not None else root)
-    return Document(cells=cells, format="html", encoding=encoding, meta=meta)
+    return Document(cells=cells, format="html", encoding=encoding, meta=meta, source_lines=source_lines(text))

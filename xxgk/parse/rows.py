@@ -68,6 +68,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
     ordered = [(r, located[r.code]) for r in rows if r.code in located]
     starts = [m.start() for _, m in ordered] + [span.end]
     values: dict[str, tuple] = {}
+    read: dict[str, list[digits.Piece]] = {}  # each row's pieces, where its figures' characters lie
     inside: set[str] = set()
     for k, (row, m) in enumerate(ordered):
         columns = cb.row_columns(section, row, template)
@@ -81,6 +82,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
             pieces = digits.in_cells(digits.tokenise(own, cb.blank_markers, signed_ok=signed, keep_ends=True)[0],
                                      len(columns)) or pieces
         line = stream.line_at(m.start())
+        read[row.code] = pieces
         report.matches.append(Match(section, row.code, m.group(0).replace(SEP, " "), line,
                                     " ".join(p.text or "∅" for p in pieces)))
         unreadable = _stop(report, stop_text, stop_line, form, section, row.code, unit)
@@ -106,7 +108,7 @@ def _read_rows(stream: Stream, span: Span, section: str, rows: list[Row], templa
         columns = cb.row_columns(section, row, template)
         if row.code not in located and row.code not in paired:
             report.add(finding("missing-row", label=row.label, row_code=row.code, section=section, row=row.code))
-        report.facts += _facts(section, row.code, columns, values.get(row.code))
+        report.facts += _facts(section, row.code, columns, values.get(row.code), read.get(row.code, []))
 
 
 def _label_rest(row: Row, printed: str, after: str) -> bool:
@@ -160,25 +162,47 @@ def in_unit(text: str, unit: str) -> bool:
     return re.match(rf"{re.escape(unit[0])}(?:{re.escape(unit[1:])})?(?!\w)", text) is not None
 
 
-def _fact(section: str, row: str, column: str, resolved, j: int) -> Fact:
+def spans(resolved, pieces: list[digits.Piece]) -> tuple:
+    """Where each printed text of a resolved row lies in the stream, (start, end), None where not
+    known. The texts are the pieces in order, a glued run cut into its parts, so each part lies at
+    its own digits; a pairing names its own (the sixth item of its resolved row)."""
+    if resolved is None or resolved[0] != "ok":
+        return ()
+    texts = resolved[3]
+    if len(resolved) > 5:
+        return resolved[5]
+    out: list[tuple[int, int] | None] = []
+    k = off = 0
+    for t in texts:
+        if k >= len(pieces) or pieces[k].text[off:off + len(t)] != t:
+            return (None,) * len(texts)  # not the pieces' texts: nothing is said rather than a wrong place
+        p = pieces[k]
+        out.append((p.pos + off, p.pos + off + len(t)) if p.pos is not None and t else None)
+        off += len(t)
+        if off >= len(p.text):
+            k, off = k + 1, 0
+    return tuple(out) if k == len(pieces) else (None,) * len(texts)
+
+
+def _fact(section: str, row: str, column: str, resolved, j: int, where: tuple = ()) -> Fact:
     if resolved is None:
         return Fact(section, row, column, None, "absent", "", "", None)
-    status, evidence, vals, texts, lines = resolved
+    status, evidence, vals, texts, lines = resolved[:5]
     if status != "ok":
         return Fact(section, row, column, None, status, "", "", lines[0] if lines else None)
     v = vals[j]
+    # the stream positions of its characters: parse.offsets makes them offsets in its line
+    start, end = where[j] if j < len(where) and where[j] else (None, None)
     if v is None:
-        return Fact(section, row, column, None, "blank", "", texts[j], lines[j])
-    return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j])
+        return Fact(section, row, column, None, "blank", "", texts[j], lines[j], source_char_start=start, source_char_end=end)
+    return Fact(section, row, column, v, "reported", evidence, texts[j], lines[j], source_char_start=start, source_char_end=end)
 
 
-def _facts(section: str, row: str, columns: tuple[str, ...], resolved) -> list[Fact]:
+def _facts(section: str, row: str, columns: tuple[str, ...], resolved, pieces: list[digits.Piece]) -> list[Fact]:
     """A row's facts, one per column (as _fact)."""
-    if resolved is None or resolved[0] != "ok":
-        return [_fact(section, row, column, resolved, 0) for column in columns]
-    _, evidence, vals, texts, lines = resolved
-    return [Fact(section, row, column, None, "blank", "", texts[j], lines[j]) if vals[j] is None
-            else Fact(section, row, column, vals[j], "reported", evidence, texts[j], lines[j]) for j, column in enumerate(columns)]
+    where = spans(resolved, pieces)
+    return [_fact(section, row, column, resolved, j if resolved is not None and resolved[0] == "ok" else 0, where)
+            for j, column in enumerate(columns)]
 
 
 def appeals(stream: Stream, span: Span, report: Report) -> None:
@@ -216,6 +240,7 @@ def appeals(stream: Stream, span: Span, report: Report) -> None:
         if isinstance(resolved, Pending):
             resolved = withhold(report, resolved)
     width = len(columns)
+    where = spans(resolved, pieces)
     for i, row in enumerate(rows):
         for j, col in enumerate(columns):
-            report.facts.append(_fact("appeals", row.code, col, resolved, i * width + j))
+            report.facts.append(_fact("appeals", row.code, col, resolved, i * width + j, where))

@@ -37,10 +37,11 @@ class Stream:
         i = max(0, bisect.bisect_right(self.starts, pos) - 1)
         return self.cells[i].line
 
-    def cells_between(self, start: int, end: int) -> list[tuple[str, int | None]]:
-        """The cells (or their parts) inside [start, end). A cell cut by a label counts only if
-        something of it remains; a whole empty cell is an explicit blank."""
-        out: list[tuple[str, int | None]] = []
+    def cells_between(self, start: int, end: int) -> list[tuple[str, int | None, int]]:
+        """The cells (or their parts) inside [start, end), as (text, line, position in the
+        stream). A cell cut by a label counts only if something of it remains; a whole empty cell
+        is an explicit blank."""
+        out: list[tuple[str, int | None, int]] = []
         if start >= end:
             return out
         starts, cells = self.starts, self.cells
@@ -54,15 +55,15 @@ class Stream:
                 continue
             if start <= c_start and c_end <= end:  # the whole cell
                 if (cell.text and not cell.text.isspace()) or c_end < end:
-                    out.append((cell.text, cell.line))
+                    out.append((cell.text, cell.line, c_start))
                 continue
             lo, hi = max(start, c_start), min(end, c_end)
             part = cell.text[lo - c_start:hi - c_start] if hi > lo else ""
             if part and not part.isspace():
-                out.append((part, cell.line))
+                out.append((part, cell.line, lo))
         return out
 
-    def in_row(self, start: int, end: int) -> list[tuple[str, int | None]] | None:
+    def in_row(self, start: int, end: int) -> list[tuple[str, int | None, int]] | None:
         """The cells inside [start, end) that are in the table row of the cell at `start` (as
         cells_between), or None where the format names no rows."""
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
@@ -73,7 +74,7 @@ class Stream:
             j += 1
         return self.cells_between(start, min(end, self.starts[j] + len(self.cells[j].text) + 1))
 
-    def next_row(self, start: int, end: int) -> list[tuple[str, int | None]] | None:
+    def next_row(self, start: int, end: int) -> list[tuple[str, int | None, int]] | None:
         """The cells of the first table row that begins after `start`, before `end` (as in_row)."""
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
         here = self.cells[i].row if self.cells else None
@@ -85,4 +86,11 @@ class Stream:
         return None
 
     def text_between(self, start: int, end: int) -> str:
-        return "\n".join(t.strip() for t, _ in self.cells_between(start, end) if t.strip())
+        return "\n".join(t.strip() for t, *_ in self.cells_between(start, end) if t.strip())
+
+    def cell_at(self, pos: int) -> tuple[int, int] | None:
+        """The cell that holds position `pos` and where in its text: (cell index, offset)."""
+        if not self.cells or pos < 0:
+            return None
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return (i, pos - self.starts[i]) if pos - self.starts[i] <= len(self.cells[i].text) else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from functools import cache
+from itertools import pairwise
 
 from . import strings
 from .html import fmt, h
@@ -73,6 +74,7 @@ class Tables:
         self.groups = pub.labels("group", "requests")
         self.words = cell_words(strings.LANG)
         self.last_line: int | None = None  # the line of the previous row of the tbody being written (tr)
+        self.own_chars: dict[tuple, str] = {}  # the row being written: its figures' own data-c (chars)
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:  # a cell's own findings; under column "", every finding of its row
             if f["section"] and f["row"]:
@@ -99,7 +101,39 @@ class Tables:
         how = words("evidence").get(evidence, "") if evidence else ""
         return f'<span title="{h(how)}">{text}</span>' if how else text
 
-    def tr(self, line: int | None, step: int = 0) -> str:
+    def chars(self, keys: list[tuple[str, str, str]], step: int) -> str:
+        """Where a row's figures lie in their lines (facts.source_char_start/end), for the script
+        to link each to its characters: the row names its first figure's start (data-c) and the
+        commonest gap between one figure's end and the next one's start (data-g, if not 0); each
+        reported figure is taken to start there (at the row's start again where the row is printed
+        one figure a line) and to end after the number's length, and says its own start (data-c,
+        with "-end" where the end differs) where it does not, data-c="" where it is not known.
+        Returns the row's attributes; the figures' own are left in `own_chars` for `cell`."""
+        self.own_chars = {}
+        if not self.source_href:
+            return ""
+        got = [(k, f) for k in keys if (f := self.facts.get(k)) and f["status"] == "reported"]
+        known = [(f["source_char_start"], f["source_char_end"]) for _, f in got if f.get("source_char_start") is not None]
+        if not known:
+            return ""
+        gaps = Counter(b[0] - a[1] for a, b in pairwise(known))
+        gap = 0 if step or not gaps else min(gaps, key=lambda g: (-gaps[g], g))
+        first = known[0][0]
+        end = None
+        for k, f in got:
+            start = f.get("source_char_start")
+            if start is None:
+                self.own_chars[k] = ' data-c=""'
+                continue
+            size = len(fmt(f["value"]))
+            if start != (first if end is None or step else end + gap):
+                self.own_chars[k] = f' data-c="{start}"' if f["source_char_end"] == start + size else f' data-c="{start}-{f["source_char_end"]}"'
+            elif f["source_char_end"] != start + size:
+                self.own_chars[k] = f' data-c="{start}-{f["source_char_end"]}"'
+            end = f["source_char_end"]
+        return f' data-c="{first}"' + (f' data-g="{gap}"' if gap else "")
+
+    def tr(self, line: int | None, step: int = 0, chars: str = "") -> str:
         """A row's opening tag: its source line (data-l) and step (data-d: the k-th figure is on
         line + k·step), from which the page's script links the row's label and figures. A row on
         the line after the previous row's (in its tbody) does not name it; a row without a line
@@ -110,14 +144,15 @@ class Tables:
         implied = self.last_line + 1 if self.last_line else None
         self.last_line = line
         own = "" if line == implied else f' data-l="{line or ""}"'
-        return f'<tr{own} data-d="{step}">' if step and line else f"<tr{own}>"
+        return f'<tr{own} data-d="{step}"{chars}>' if step and line else f"<tr{own}{chars}>"
 
     def cells(self, section: str, row: str, columns) -> tuple[str, str, str]:
         """A row's opening tag, its cells, and how all its figures were read if alike ("" if plain)."""
         line, step, expected = self.place([(section, row, c) for c in columns])
+        row_chars = self.chars([(section, row, c) for c in columns], step)
         kinds = {f["evidence"] or "" for c in columns if (f := self.facts.get((section, row, c))) and f["status"] == "reported"}
         evidence = kinds.pop() if len(kinds) == 1 else ""
-        return self.tr(line, step), "".join(self.cell(section, row, c, x, evidence) for c, x in zip(columns, expected)), evidence
+        return self.tr(line, step, row_chars), "".join(self.cell(section, row, c, x, evidence) for c, x in zip(columns, expected)), evidence
 
     def cell(self, section: str, row: str, column: str, row_line: int | None = None, row_evidence: str = "") -> str:
         """A figure's cell. Kept small (a page has hundreds): the common cell is its number; its
@@ -130,6 +165,7 @@ class Tables:
             return w["absent_cell"]
         status, line = fact["status"], fact["source_line"]
         own = f' data-l="{line}"' if line and line != row_line and self.source_href else ""
+        own += self.own_chars.get((section, row, column), "")
         if status == "reported" and not flagged:  # the common case, kept cheap: ids and numbers need no escaping
             value = fmt(fact["value"])
             evidence = "" if (fact["evidence"] or "") == row_evidence else w["evidence"].get(fact["evidence"] or "", "")
@@ -247,5 +283,6 @@ class Tables:
         self.tbody()
         keys = [("appeals", r, c) for r in rows for c in cols]
         line, step, expected = self.place(keys)
+        row_chars = self.chars(keys, step)
         cells = "".join(self.cell(*k, x) for k, x in zip(keys, expected))
-        return self.table(head, f"{self.tr(line, step)}{cells}", "appeals", rows, cols)
+        return self.table(head, f"{self.tr(line, step, row_chars)}{cells}", "appeals", rows, cols)
