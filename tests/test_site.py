@@ -207,6 +207,14 @@ def test_every_page_is_in_the_sitemaps_with_its_canonical_address(site):
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if not p.relative_to(site).as_posix().startswith("assets/") and p.name != "404.html")
     assert sorted(listed) == [SITE_URL + rel for rel in pages]
+    # a page in both languages names both versions (hreflang); the heads do not repeat them
+    sitemap = page(site, "sitemap-1.xml")
+    agency = "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html"
+    for rel in (agency, f"en/{agency}", "quality.html", "en/quality.html"):
+        entry = re.search(f"<url><loc>{re.escape(SITE_URL + rel)}</loc>(.*?)</url>", sitemap)
+        assert entry and re.findall(r'hreflang="(\w+)" href="([^"]+)"', entry.group(1)) == [
+            ("zh", SITE_URL + rel.removeprefix("en/")), ("en", SITE_URL + "en/" + rel.removeprefix("en/"))], rel
+        assert 'rel="alternate"' not in page(site, rel)
     descriptions = set()
     for rel in pages:
         text = page(site, rel)

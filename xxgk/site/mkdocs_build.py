@@ -59,12 +59,11 @@ def _inherited(config_file: Path) -> Path | None:
 
 
 def placed(config) -> None:
-    """The site's address for this language (`site_url` + `extra.xxgk_root`: the English site is
-    under en/), the whole site's kept as `extra.xxgk_top` for the pages' links to each language."""
+    """The site's address for this language: `site_url` + `extra.xxgk_root` (the English site is
+    under en/)."""
     top = config.site_url or ""
     if top and not top.endswith("/"):
         top += "/"
-    config.extra["xxgk_top"] = top
     if top:
         config["site_url"] = top + config.extra.get("xxgk_root", "")
 

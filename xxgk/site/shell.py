@@ -45,10 +45,9 @@ def page(rel: str, title: str, heading: str, description: str, body: str, kind: 
 
 
 def languages(rel: str, base: str) -> list[dict]:
-    """The same page in each language of the site: its name (in itself), its code, its link
-    from this page and its address (when the site has one), the language in use marked."""
+    """The same page in each language of the site: its name (in itself), its code and its link
+    from this page, the language in use marked (the sitemaps name each page's versions)."""
     top = base + "../" * strings.root().count("/")  # the top of the whole site, from this page
-    url = site_url()
     names = words("language_names")
     return [{"name": names[lang], "lang": lang, "href": top + strings.root(lang) + rel,
-             "url": url + strings.root(lang) + rel if url else "", "current": lang == strings.LANG} for lang in strings.LANGS]
+             "current": lang == strings.LANG} for lang in strings.LANGS]

@@ -5,7 +5,10 @@ pages, agency pages, source pages, whatever HTML is in it) and the site's addres
 MkDocs rendered and stamps each with the build's date.
 
 Every HTML page is listed except 404.html and the theme's files under assets/, in sorted order;
-no dates, so the same site gives the same bytes. The address is `XXGK_SITE_URL`, else mkdocs.yml's
+no dates, so the same site gives the same bytes. A page that exists in each of the site's languages
+names its other versions (`xhtml:link` hreflang alternates, as search engines read them from a
+sitemap): the pages' heads do not repeat them (the theme's script would fetch each alternate's
+sitemap on every page load). The address is `XXGK_SITE_URL`, else mkdocs.yml's
 `site_url`; without one there is no sitemap (a sitemap needs absolute URLs)."""
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from xml.sax.saxutils import escape
 import yaml
 
 from ..files import write_atomic
+from . import strings
 
 PER_FILE = 50_000  # the protocol's limit of URLs in one sitemap file
 INDEX = "sitemap.xml"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 EXCLUDED_NAMES = {"404.html"}
 EXCLUDED_DIRS = {"assets"}
 QUOTES = {'"': "&quot;", "'": "&apos;"}  # XML escapes beyond & < >
@@ -70,10 +75,32 @@ def page_url(base_url: str, rel: str) -> str:
     return base_url + quote(rel, safe="/")
 
 
+def alternates(rels: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """page -> (language, page) of each of its versions, for the pages that exist in every
+    language of the site (a language's pages are under `strings.root(lang)`)."""
+    have = set(rels)
+    out = {}
+    for rel in rels:
+        lang = next((x for x in strings.LANGS[1:] if rel.startswith(strings.root(x))), strings.LANGS[0])
+        plain = rel[len(strings.root(lang)):]
+        versions = [(x, strings.root(x) + plain) for x in strings.LANGS]
+        if all(v in have for _, v in versions):
+            out[rel] = versions
+    return out
+
+
+def _entry(base_url: str, rel: str, versions: list[tuple[str, str]]) -> str:
+    links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(page_url(base_url, v), QUOTES)}"/>' for lang, v in versions)
+    return f"<url><loc>{escape(page_url(base_url, rel), QUOTES)}</loc>{links}</url>"
+
+
 def _document(root: str, entries: list[str]) -> bytes:
-    tag = "sitemap" if root == "sitemapindex" else "url"
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="{NAMESPACE}">']
-    lines += [f"<{tag}><loc>{escape(loc, QUOTES)}</loc></{tag}>" for loc in entries]
+    """An index of sitemaps (entries: their URLs) or a sitemap (entries: its `<url>` elements)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    if root == "sitemapindex":
+        lines += [f'<{root} xmlns="{NAMESPACE}">', *(f"<sitemap><loc>{escape(loc, QUOTES)}</loc></sitemap>" for loc in entries)]
+    else:
+        lines += [f'<{root} xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">', *entries]
     lines.append(f"</{root}>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -90,7 +117,8 @@ def write_sitemaps(site_dir: Path, base_url: str, per_file: int = PER_FILE) -> i
     site_dir = Path(site_dir)
     if not 0 < per_file <= PER_FILE:
         raise ValueError(f"per_file must be 1 to {PER_FILE}, not {per_file}")
-    for old in [site_dir / INDEX, site_dir / f"{INDEX}.gz", *site_dir.glob("sitemap-*.xml*")]:
+    # MkDocs writes one per language's site (dated: never kept)
+    for old in [site_dir / INDEX, site_dir / f"{INDEX}.gz", *site_dir.glob("sitemap-*.xml*"), *site_dir.glob(f"*/{INDEX}*")]:
         old.unlink(missing_ok=True)
     base_url = (base_url or "").strip()
     if not base_url:
@@ -98,7 +126,9 @@ def write_sitemaps(site_dir: Path, base_url: str, per_file: int = PER_FILE) -> i
         return 0
     if not base_url.endswith("/"):
         base_url += "/"
-    urls = [page_url(base_url, rel) for rel in pages(site_dir)]
+    rels = pages(site_dir)
+    versions = alternates(rels)
+    urls = [_entry(base_url, rel, versions.get(rel, [])) for rel in rels]
     chunks = [urls[i:i + per_file] for i in range(0, len(urls), per_file)] or [[]]
     names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
     for name, chunk in zip(names, chunks, strict=True):
