@@ -81,9 +81,9 @@ def charts_drawn(page) -> tuple[int, int]:
     for k in range(total):
         page.locator("figure.xxgk-chart").nth(k).scroll_into_view_if_needed()
     if total:
-        page.wait_for_function("document.querySelectorAll('figure.xxgk-chart .xxgk-vega svg, figure.xxgk-chart .xxgk-vega canvas').length"
+        page.wait_for_function("document.querySelectorAll('figure.xxgk-chart .xxgk-vega svg:not(.xxgk-picture), figure.xxgk-chart .xxgk-vega canvas').length"
                                f" >= {total}", timeout=15000)
-    drawn = page.locator("figure.xxgk-chart .xxgk-vega svg, figure.xxgk-chart .xxgk-vega canvas").count()
+    drawn = page.locator("figure.xxgk-chart .xxgk-vega svg:not(.xxgk-picture), figure.xxgk-chart .xxgk-vega canvas").count()
     return total, drawn
 
 
@@ -101,6 +101,30 @@ def test_agency_page_loads_and_every_chart_draws(page, server):
     total, drawn = charts_drawn(page)
     assert total >= 3 and drawn == total  # its trend, and how each year's requests were answered
     assert page.errors == []
+
+
+@pytest.mark.parametrize("rel", ["index.html", "agencies/fu-zhou-shi-ping-tan-xian-xing-zheng-shen-pi-ju.html"])
+def test_without_scripts_every_chart_is_a_picture(browser, server, rel):
+    """Scripts off: each chart shows the picture made at build time, on screen and in its room;
+    scripts on: the picture gives way to the chart Vega draws."""
+    context = browser.new_context(java_script_enabled=False)
+    still = context.new_page()
+    still.goto(f"{server}/{rel}")
+    figures = still.locator("figure.xxgk-chart")
+    assert figures.count() >= 2
+    for k in range(figures.count()):
+        picture = figures.nth(k).locator(".xxgk-vega svg.xxgk-picture")
+        assert picture.count() == 1 and picture.is_visible()
+        box = picture.bounding_box()
+        assert box["width"] > 200 and box["height"] > 20
+        assert picture.locator("text").count() >= 2
+    context.close()
+    context = browser.new_context()
+    live = context.new_page()
+    live.goto(f"{server}/{rel}")
+    total, drawn = charts_drawn(live)
+    assert drawn == total and live.locator(".xxgk-picture").count() == 0
+    context.close()
 
 
 def test_vega_is_loaded_only_to_draw_a_chart(page, server, site):

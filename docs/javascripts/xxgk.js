@@ -113,9 +113,15 @@
       dataTable(fig);
       var spec = chartSpec(fig);
       if (!spec) return;
+      // the picture made at build time (picture.py) gives way to the chart, and comes back if it fails
+      var picture = target.querySelector(".xxgk-picture");
+      if (picture) picture.remove();
       var options = { actions: false, renderer: "svg", config: pageColours(fig, window.XXGK_CHART_CONFIG || {}) };
       return window.vegaEmbed(target, spec, options)
-        .catch(function (err) { target.textContent = (window.XXGK_CHARTS || {}).error + err.message; });
+        .catch(function (err) {
+          target.textContent = (window.XXGK_CHARTS || {}).error + err.message;
+          if (picture) target.appendChild(picture);
+        });
     }).catch(function () { fig.classList.add("xxgk-chart-off"); });
   }
 

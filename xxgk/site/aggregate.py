@@ -32,6 +32,7 @@ from .strings import described, label, message, t, word, words
 from .sync import remove_stale
 
 MIN_RANKED = 10  # requests handled before an agency's rates are compared
+MIN_PEERS = 10  # agencies with a figure before it is compared with theirs (headline.py; the agency itself among them)
 TOP_RANKED = 20  # reports shown for each measure on rankings.md
 END = "</tbody></table></div>"
 # The findings that a printed total differs from the sum the template (or last year's report) requires
@@ -152,7 +153,9 @@ def rankings(site: Site) -> None:
     (rankings/<code>.md …) with every report of it that is compared, by name."""
     pub = site.pub
     rows = ranked(site)
-    out = [front(t("agg_rankings_description", min=MIN_RANKED)), f"# {t('rankings')}", "", t("rankings_intro", min=MIN_RANKED, top=TOP_RANKED), ""]
+    out = [front(t("agg_rankings_description", min=MIN_RANKED)), f"# {t('rankings')}", "", t("rankings_intro", min=MIN_RANKED, top=TOP_RANKED), "",
+           # how an agency page compares it with its peers (each page links here, not repeating it)
+           f"## {t('peers_method')} {{#peers}}", "", esc(t("peers_rates_note", min=MIN_PEERS, min_ranked=MIN_RANKED)), ""]
     if not rows:
         site.write("rankings.md", "\n".join([*out, t("rankings_none", min=MIN_RANKED), ""]))
         return

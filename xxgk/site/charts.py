@@ -1,8 +1,8 @@
 """Charts as data. In: a chart's key, title, description and figures (label and value pairs, or
 year, series and value points). Out: a `Chart` (its Vega-Lite spec, built once per kind with
 Altair and then filled with the page's figures, and its numbers as rows), and `render_chart`, the
-chart's figure on a page: title and description, the spec (drawn by the site's script) and the
-table of its numbers.
+chart's figure on a page: title and description, the spec (drawn by the site's script, in place
+of the picture made at build time, `picture`) and the table of its numbers.
 
 Every chart carries its title and description and the table of its numbers, so the figures are
 readable without the picture (screen readers, copying, no JavaScript). Axis and table headings
@@ -19,6 +19,7 @@ import altair as alt
 
 from . import strings
 from .html import fmt, h, json_in_html
+from .picture import picture
 from .strings import t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -162,7 +163,7 @@ def render_small_chart(chart: Chart) -> str:
     budgeted). The same numbers are in the report's tables beside it, which read without scripts."""
     return (f'<figure class="xxgk-chart" id="chart-{h(chart.key)}">'
             f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>'
-            f'<div class="xxgk-vega" style="min-height:{height(chart)}px"></div>'
+            f'<div class="xxgk-vega" style="min-height:{height(chart)}px">{picture(chart)}</div>'
             f'<script type="application/json" class="xxgk-small">{json_in_html(compact(chart))}</script></figure>\n')
 
 
@@ -186,7 +187,7 @@ def render_chart(chart: Chart, page_key: str) -> str:
     return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
             f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
             f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}" '
-            f'style="min-height:{height(chart)}px"></div>\n'
+            f'style="min-height:{height(chart)}px">{picture(chart)}</div>\n'
             f'<script type="application/json" class="xxgk-spec">{json_in_html(chart.spec)}</script>\n'
             f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary><div class="xxgk-table-wrap"><table>'
             f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .aggregate import MIN_RANKED
+from .aggregate import MIN_PEERS, MIN_RANKED
 from .charts import bar, render_small_chart
 from .context import Site
 from .html import as_percent, fmt, h, share
@@ -26,7 +26,6 @@ from .lists import granted_label
 from .published import Published, ReportFigures, problems, report_figures
 from .strings import label, t, words
 
-MIN_PEERS = 10  # agencies with a figure before it is compared (the agency itself among them)
 COUNTS = ("new", "review", "litigation")  # compared as counts (and charted side by side)
 RATES = ("granted", "denied", "not_held")  # compared as shares of the requests handled
 
@@ -169,7 +168,7 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
     if not peers or "level" not in peers:
         return [*out, f"<p>{h(t('peers_unknown'))}</p></section>"]
     own, names = measures(f), measure_names(site)
-    rows, bars = [], []
+    rows, bars, groups = [], [], []
     for m in (*COUNTS, *RATES):
         p = peers[m]
         show = as_percent if m in RATES else fmt
@@ -180,14 +179,20 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
             compared = "—"
         else:
             compared = h(t("peers_above") if mine > mid else t("peers_below") if mine < mid else t("peers_equal"))
+        groups.append(group_words(peers, m))
         rows.append(f'<tr><th scope="row">{h(names[m])}</th><td class="num">{show(mine) or "—"}</td>'
-                    f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td><td>{group_words(peers, m)}</td></tr>')
+                    f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td>')
         if m in COUNTS and mid is not None:
             bars += [(t("peers_bar_own", measure=names[m]), mine), (t("peers_bar_median", measure=names[m]), mid)]
-    head = "".join(f'<th scope="col">{h(x)}</th>' for x in (t("item"), t("peers_own"), t("peers_median"), t("peers_compared"), t("peers_who")))
-    out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-list xxgk-peers"><caption>{h(t("peers_caption", year=r["year"]))}</caption>'
+    # one peer group for every measure (the usual case) is named once, in the caption
+    one = len(set(groups)) == 1
+    caption = t("peers_caption_group", year=h(r["year"]), group=groups[0]) if one else h(t("peers_caption", year=r["year"]))
+    rows = [row + ("</tr>" if one else f"<td>{g}</td></tr>") for row, g in zip(rows, groups, strict=True)]
+    columns = (t("item"), t("peers_own"), t("peers_median"), t("peers_compared"), *(() if one else (t("peers_who"),)))
+    head = "".join(f'<th scope="col">{h(x)}</th>' for x in columns)
+    out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-list xxgk-peers"><caption>{caption}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"),
-            f"<p><small>{h(t('peers_rates_note', min=MIN_PEERS, min_ranked=MIN_RANKED))}</small></p>"]
+            f'<p><small><a href="../rankings.html#peers">{h(t("peers_method_link"))}</a></small></p>']
     if any(v for _, v in bars):  # never an empty frame: all zero, or none compared, the table says it
         out.append(render_small_chart(bar("peers", t("chart_peers", year=r["year"]), t("chart_peers_description"), bars, unit=t("chart_count"))))
     return [*out, "</section>"]
