@@ -24,14 +24,17 @@ def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str,
         end = named[k + 1][0] if k + 1 < len(named) else len(text)
         tables += [(src, table) for table in re.findall(r'<table class="xxgk-report"[^>]*>(.*?)</table>', text[start:end], re.DOTALL)]
     for src, table in tables:
-        row_line = None
-        # no end tags: a row ends at the next; a row without data-l is on the line after the previous row's
+        row_line, step, first, gap = None, 0, None, 0
+        # no end tags: a row ends at the next; a row without data-l is on the line after the
+        # previous row's; without data-d, or data-c (and data-g), its are the previous row's
         for tr in table.split("<tbody>", 1)[1].split("<tr")[1:]:
             tr_attrs, row = tr.split(">", 1)
             own = re.search(r'data-l="(\d*)"', tr_attrs)
-            step = re.search(r'data-d="(\d+)"', tr_attrs)
-            first = re.search(r'data-c="(\d+)"', tr_attrs)
-            gap = int(g.group(1)) if (g := re.search(r'data-g="(\d+)"', tr_attrs)) else 0
+            if d := re.search(r'data-d="(\d+)"', tr_attrs):
+                step = int(d.group(1))
+            if c := re.search(r'data-c="(\d*)"', tr_attrs):
+                first = int(c.group(1)) if c.group(1) else None
+                gap = int(g.group(1)) if (g := re.search(r'data-g="(\d+)"', tr_attrs)) else 0
             if own:  # data-l="": no line
                 row_line = int(own.group(1)) if own.group(1) else None
             elif row_line:
@@ -42,18 +45,18 @@ def figure_links(text: str) -> list[tuple[str, int, tuple[int, int] | None, str,
                 if "absent" in cls or "unresolved" in cls or "blank" in cls:
                     continue
                 chars = None
-                if first:
+                if first is not None:
                     if has_own and not own_start:
                         start = None
                     elif own_start:
                         start = int(own_start)
                     else:
-                        start = int(first.group(1)) if last is None or step else last + gap
+                        start = first if last is None or step else last + gap
                     if start is not None:
                         last = int(own_end) if own_end else start + len(value)
                         chars = (start, last)
                 printed = re.search(r"印出“([^”]*)”", title)
-                expected = row_line + k * int(step.group(1)) if row_line and step else row_line
+                expected = row_line + k * step if row_line and step else row_line
                 out.append((src, int(line) if line else expected, chars, value, unescape(printed.group(1)) if printed else value))
     return out
 

@@ -150,11 +150,12 @@
   // characters, #L<line>-C<start>-<end>, which the source page highlights: it starts at the
   // previous figure's end plus the gap (the row's start for the first, and for each of a row
   // printed one figure a line) and ends after its number, unless it says its own data-c
-  // ("start" or "start-end"; "" for none).
+  // ("start" or "start-end"; "" for none). A row's data-d and data-c (with its data-g) are the
+  // previous row's of its tbody unless it says them (data-d="0", data-c="": none).
   function linkFigures() {
     document.querySelectorAll("[data-src] table.xxgk-report tbody").forEach(function (tbody) {
       var src = tbody.closest("[data-src]").getAttribute("data-src");
-      var rowLine = "";
+      var rowLine = "", step = 0, first = null, gap = 0;
       function link(cell, line, range) {
         if (!line || cell.querySelector("a")) return;
         var a = document.createElement("a");
@@ -168,9 +169,11 @@
         var own = tr.getAttribute("data-l");
         rowLine = own !== null ? own : (rowLine ? String(Number(rowLine) + 1) : "");
         tr.querySelectorAll("th:not([scope])").forEach(function (th) { link(th, rowLine, ""); });
-        var step = Number(tr.getAttribute("data-d") || 0);
-        var first = tr.getAttribute("data-c");
-        var gap = Number(tr.getAttribute("data-g") || 0);
+        if (tr.hasAttribute("data-d")) step = Number(tr.getAttribute("data-d"));
+        if (tr.hasAttribute("data-c")) {
+          first = tr.getAttribute("data-c") || null;
+          gap = Number(tr.getAttribute("data-g") || 0);
+        }
         var end = null;
         tr.querySelectorAll("td").forEach(function (td, k) {
           var line = td.getAttribute("data-l") || (rowLine && step ? String(Number(rowLine) + k * step) : rowLine);

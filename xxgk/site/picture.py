@@ -12,12 +12,14 @@ in the chart's caption and its table of numbers. It is decoration for a screen r
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .html import fmt, h
 
-if TYPE_CHECKING:
-    from .charts import Chart
+
+class Chart(Protocol):  # charts.Chart, as far as a picture needs it
+    kind: str  # "bar" or "line"
+    rows: list[tuple]  # (label, value) or (year, series, value)
 
 WIDTH = 400  # the picture's own width (scaled to the column on a narrow screen, at most 1.25 times as wide)
 FONT = 13

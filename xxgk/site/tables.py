@@ -74,6 +74,7 @@ class Tables:
         self.groups = pub.labels("group", "requests")
         self.words = cell_words(strings.LANG)
         self.last_line: int | None = None  # the line of the previous row of the tbody being written (tr)
+        self.last_step, self.last_chars = 0, ""  # and its data-d and data-c/data-g, which a row says only where it differs
         self.own_chars: dict[tuple, str] = {}  # the row being written: its figures' own data-c (chars)
         self.flags: dict[tuple, list[dict]] = defaultdict(list)
         for f in findings:  # a cell's own findings; under column "", every finding of its row
@@ -137,14 +138,22 @@ class Tables:
         """A row's opening tag: its source line (data-l) and step (data-d: the k-th figure is on
         line + k·step), from which the page's script links the row's label and figures. A row on
         the line after the previous row's (in its tbody) does not name it; a row without a line
-        after one with a line says so (data-l=""). The end tag is left out (HTML ends a row at
-        the next one): a page holds hundreds of rows."""
+        after one with a line says so (data-l=""). Its step and characters (data-c and data-g, as
+        `chars` gives them) are the previous row's unless it says otherwise (data-d="0" for none,
+        data-c="" for none). The end tag is left out (HTML ends a row at the next one): a page
+        holds hundreds of rows."""
         if not self.source_href:
             return "<tr>"
         implied = self.last_line + 1 if self.last_line else None
         self.last_line = line
         own = "" if line == implied else f' data-l="{line or ""}"'
-        return f'<tr{own} data-d="{step}"{chars}>' if step and line else f"<tr{own}{chars}>"
+        step = step if line else 0  # a step counts from the row's line
+        if step != self.last_step:
+            own += f' data-d="{step}"'
+        if chars != self.last_chars:
+            own += chars or ' data-c=""'
+        self.last_step, self.last_chars = step, chars
+        return f"<tr{own}>"
 
     def cells(self, section: str, row: str, columns) -> tuple[str, str, str]:
         """A row's opening tag, its cells, and how all its figures were read if alike ("" if plain)."""
@@ -199,7 +208,7 @@ class Tables:
 
     def tbody(self) -> None:
         """Starts a table body: its first row names its line."""
-        self.last_line = None
+        self.last_line, self.last_step, self.last_chars = None, 0, ""
 
     def has(self, section: str) -> bool:
         return any(k[0] == section for k in self.facts)
