@@ -400,7 +400,24 @@
     });
   }
 
+  // A Markdown table wider than the page scrolls in the theme's wrapper: one that scrolls is
+  // reached from the keyboard (a region named by the heading above it), as wrappers of our own
+  // tables are (xxgk-table-wrap with tabindex).
+  function scrollersReachable() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.hasAttribute("tabindex") || wrap.scrollWidth <= wrap.clientWidth) return;
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      var heading = wrap.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      var name = heading ? heading.textContent.replace("\u00b6", "").trim() : document.title;
+      wrap.setAttribute("aria-label", name);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollersReachable();
+    window.addEventListener("resize", scrollersReachable);
     filterFindings();
     linkFigures();
     drawCharts();

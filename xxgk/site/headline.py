@@ -182,7 +182,7 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
         groups.append(group_words(peers, m))
         rows.append(f'<tr><th scope="row">{h(names[m])}</th><td class="num">{show(mine) or "—"}</td>'
                     f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td>')
-        if m in COUNTS and mid is not None:
+        if m in COUNTS and mid is not None and (mine or mid):  # both none: no bars of nothing (the table says it)
             bars += [(t("peers_bar_own", measure=names[m]), mine), (t("peers_bar_median", measure=names[m]), mid)]
     # one peer group for every measure (the usual case) is named once, in the caption
     one = len(set(groups)) == 1
