@@ -14,27 +14,17 @@ import io
 from ..files import write_atomic
 from . import shell, strings
 from .aggregate import quality_href
-from .charts import bar, render_small_chart, trend
+from .charts import render_small_chart, trend
 from .citation import cite_section, issue_link, repo_url, write_agency_json
 from .context import Site
-from .headline import headline, peers_of
+from .headline import headline, latest_report, outcomes_figure, peers_of
 from .html import fmt, h
 from .keys import digest, pages_version
 from .links import file_href, file_name, files_url, region_href, source_href, web_link
-from .published import REGISTER_LISTED, ReportFigures, problems, superseded_by
+from .published import REGISTER_LISTED, problems, superseded_by
 from .sources import original_suffix
 from .strings import label, message, t, word, words
 from .tables import Tables, section_heading
-
-
-def outcomes_description(f: ReportFigures) -> str:
-    """What a report's outcome bars add up to, and how that compares with its printed total."""
-    text = t("outcomes_description", sum=fmt(f.outcome_sum))
-    if f.agrees:
-        return text + t("outcomes_agree")
-    if f.handled is None:
-        return text + t("outcomes_no_total")
-    return text + t("outcomes_disagree", handled=fmt(f.handled))
 
 
 def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
@@ -103,10 +93,11 @@ def agency_page(site: Site, aid: str, previous_key: str | None = None) -> str:
     else:
         trend_section = []
     placed: set[str] = set()
+    opening = (latest_report(site, aid) or {}).get("report_id")  # its outcomes are charted in the headline
     for k, r in enumerate(sorted(reports, key=lambda r: (r["year"] or 0, r["source_file"]), reverse=True)):
         notes = [o for o in others if superseded_by(o) == r["report_id"]]
         placed.update(o["report_id"] for o in notes)
-        out += report_section(site, aid, r, facts_by_report[r["report_id"]], notes)
+        out += report_section(site, aid, r, facts_by_report[r["report_id"]], notes, chart=r["report_id"] != opening)
         if k == 0:  # after the latest year's figures, before the earlier years: a page opens on figures, not on a chart
             out += trend_section
     unplaced = [o for o in others if o["report_id"] not in placed]
@@ -165,18 +156,9 @@ def secondary_notes(site: Site, others: list[dict]) -> list[str]:
     return out
 
 
-def outcomes_figure(fig: ReportFigures, rid: str, year: str) -> str:
-    """How a report's requests were answered: a chart, or when every outcome is 0, a sentence
-    that says so (an empty frame says nothing); nothing when the report gives no outcome."""
-    if not fig.outcomes:
-        return ""
-    if not any(v for _, v in fig.outcomes):
-        return f'<p class="xxgk-empty">{h(t("chart_report_outcomes_zero", year=year))}</p>\n'
-    return render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), fig.outcomes))
-
-
-def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict] | None = None) -> list[str]:
-    """One report on its agency's page: its facts and links, its checks, its tables and charts."""
+def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict] | None = None, chart: bool = True) -> list[str]:
+    """One report on its agency's page: its facts and links, its checks, its tables and (unless
+    the page's headline shows it: `chart`) the chart of its outcomes."""
     pub = site.pub
     rid = r["report_id"]
     findings = pub.checks.get(rid, [])
@@ -222,7 +204,8 @@ def report_section(site: Site, aid: str, r: dict, facts: dict, others: list[dict
         out += [f"<h3>{section_heading(pub, 'requests')}</h3>", tables.requests()]
         # one chart a report: how its requests were answered (who asked, and the appeals, are
         # in the tables above and below; a page's bytes are budgeted)
-        out += [outcomes_figure(pub.figures(rid, facts), rid, year)]
+        if chart:
+            out += [outcomes_figure(pub.figures(rid, facts), rid, year)]
     if tables.has("appeals"):
         out += [f"<h3>{section_heading(pub, 'appeals')}</h3>", tables.appeals()]
     return [*out, "</div>"]

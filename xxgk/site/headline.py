@@ -133,6 +133,26 @@ def sentence(site: Site, f: ReportFigures, year) -> str:
     return t("headline_lead", year=h(year), clauses=t("sep_clause").join(clauses))
 
 
+def outcomes_description(f: ReportFigures) -> str:
+    """What a report's outcome bars add up to, and how that compares with its printed total."""
+    text = t("outcomes_description", sum=fmt(f.outcome_sum))
+    if f.agrees:
+        return text + t("outcomes_agree")
+    if f.handled is None:
+        return text + t("outcomes_no_total")
+    return text + t("outcomes_disagree", handled=fmt(f.handled))
+
+
+def outcomes_figure(fig: ReportFigures, rid: str, year) -> str:
+    """How a report's requests were answered: a chart, or when every outcome is 0, a sentence
+    that says so (an empty frame says nothing); nothing when the report gives no outcome."""
+    if not fig.outcomes:
+        return ""
+    if not any(v for _, v in fig.outcomes):
+        return f'<p class="xxgk-empty">{h(t("chart_report_outcomes_zero", year=year))}</p>\n'
+    return render_small_chart(bar(f"outcomes-{rid}", t("chart_report_outcomes", year=year), outcomes_description(fig), fig.outcomes))
+
+
 def measure_names(site: Site) -> dict[str, str]:
     pub = site.pub
     groups = pub.labels("group", "requests")
@@ -153,8 +173,8 @@ def group_words(peers: dict, m: str) -> str:
 
 
 def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
-    """The page's opening section: the latest year's sentence, the comparison with peers, and a
-    small chart of the counts beside their medians (only where there is one to draw)."""
+    """The page's opening section: the latest year's sentence, the small chart of how its
+    requests were answered (the report's own section then has none), the comparison with peers."""
     r = latest_report(site, aid)
     if r is None:
         return [f'<p class="xxgk-headline">{h(t("headline_none"))}</p>']
@@ -165,10 +185,11 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
     if serious:
         link = f'<a href="#r-{h(r["report_id"])}">{h(t("headline_findings_link"))}</a>'
         out.append(f'<p>{t("headline_findings", count=len(serious), link=link)}</p>')
+    out.append(outcomes_figure(f, r["report_id"], r["year"]))
     if not peers or "level" not in peers:
         return [*out, f"<p>{h(t('peers_unknown'))}</p></section>"]
     own, names = measures(f), measure_names(site)
-    rows, bars, groups = [], [], []
+    rows, groups = [], []
     for m in (*COUNTS, *RATES):
         p = peers[m]
         show = as_percent if m in RATES else fmt
@@ -182,8 +203,8 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
         groups.append(group_words(peers, m))
         rows.append(f'<tr><th scope="row">{h(names[m])}</th><td class="num">{show(mine) or "—"}</td>'
                     f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td>')
-        if m in COUNTS and mid is not None and (mine or mid):  # both none: no bars of nothing (the table says it)
-            bars += [(t("peers_bar_own", measure=names[m]), mine), (t("peers_bar_median", measure=names[m]), mid)]
+    if not rows:  # the report gives none of the compared figures (the sentence says what it lacks)
+        return [*out, "</section>"]
     # one peer group for every measure (the usual case) is named once, in the caption
     one = len(set(groups)) == 1
     caption = t("peers_caption_group", year=h(r["year"]), group=groups[0]) if one else h(t("peers_caption", year=r["year"]))
@@ -193,6 +214,4 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
     out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-list xxgk-peers"><caption>{caption}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"),
             f'<p><small><a href="../rankings.html#peers">{h(t("peers_method_link"))}</a></small></p>']
-    if any(v for _, v in bars):  # never an empty frame: all zero, or none compared, the table says it
-        out.append(render_small_chart(bar("peers", t("chart_peers", year=r["year"]), t("chart_peers_description"), bars, unit=t("chart_count"))))
     return [*out, "</section>"]
