@@ -72,7 +72,7 @@ def test_charts_take_the_pages_colours_and_captions_stand_upright(browser, serve
     page = context.new_page()
     page.goto(f"{server}/{rel}")
     fig = page.locator("figure.xxgk-chart").first
-    fig.scroll_into_view_if_needed()
+    fig.hover()  # a chart is drawn by Vega when pointed at
     page.wait_for_selector("figure.xxgk-chart .xxgk-vega svg:not(.xxgk-picture)", timeout=15000)
     colours = fig.evaluate("""f => ({text: getComputedStyle(f).color, page: getComputedStyle(document.body).backgroundColor,
         label: getComputedStyle(f.querySelector('svg .role-axis-label text')).fill,

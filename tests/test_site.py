@@ -119,6 +119,28 @@ def test_downloads_link_files_that_exist(site):
     assert agency_csv.read_bytes().startswith(b"\xef\xbb\xbf") and len(agency_csv.read_text(encoding="utf-8-sig").splitlines()) == 201
 
 
+def test_excel_copies_of_figures_carry_their_labels_beside_their_codes(site):
+    """facts-excel.csv and checks-excel.csv: each row as in the package, with the figure's
+    Chinese and English labels (its row's, with its group's where needed, and its column's)
+    after its codes."""
+    package = site.parent / "datapackage" / "data"
+    for name in ("facts", "checks"):
+        with open(package / f"{name}.csv", encoding="utf-8", newline="") as f:
+            plain = list(csv.reader(f))
+        with open(site / "data" / "excel" / f"{name}-excel.csv", encoding="utf-8-sig", newline="") as f:
+            excel = list(csv.reader(f))
+        at = plain[0].index("column") + 1
+        assert excel[0] == [*plain[0][:at], "label_zh", "label_en", *plain[0][at:]]
+        assert [r[:at] + r[at + 2:] for r in excel] == plain and len(plain) > 1
+        labelled = {tuple(r[at - 3:at]): (r[at], r[at + 1]) for r in excel[1:]}
+    with open(site / "data" / "excel" / "facts-excel.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {(r["section"], r["row"], r["column"]): (r["label_zh"], r["label_en"]) for r in csv.DictReader(f)}
+    assert rows["requests", "granted", "natural_person"] == ("本年度办理结果 · 予以公开 · 自然人", "Outcomes this year · Granted · Natural persons")
+    assert rows["requests", "denied_state_secret", "total"] == ("不予公开·属于国家秘密 · 总计", "Denied: state secret · Total")
+    assert all(zh and en for zh, en in rows.values())
+    assert labelled  # the checks' too (a finding of a whole section has none: its cells are empty)
+
+
 def test_search_index_names_every_agency(site):
     from xxgk.site.search import read_records
 

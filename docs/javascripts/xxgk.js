@@ -125,20 +125,18 @@
     }).catch(function () { fig.classList.add("xxgk-chart-off"); });
   }
 
-  // Charts are drawn as they come near the screen: a page whose charts are further down shows
-  // its text without waiting for Vega, and a page without charts never loads it.
+  // A chart is its picture (made at build time: picture.py) until the reader points at it,
+  // taps it or focuses in it: then Vega (~900 KB, fetched only then) draws it, with its
+  // tooltips. No page loads a chart script to show its charts.
   function drawCharts() {
-    var figures = document.querySelectorAll("figure.xxgk-chart");
-    if (!figures.length) return;
-    if (!("IntersectionObserver" in window)) { figures.forEach(drawChart); return; }
-    var seen = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        seen.unobserve(entry.target);
-        drawChart(entry.target);
-      });
-    }, { rootMargin: "200px 0px" });
-    figures.forEach(function (fig) { seen.observe(fig); });
+    var events = ["pointerover", "touchstart", "focusin", "click"];
+    document.querySelectorAll("figure.xxgk-chart").forEach(function (fig) {
+      var draw = function () {
+        events.forEach(function (type) { fig.removeEventListener(type, draw); });
+        drawChart(fig);
+      };
+      events.forEach(function (type) { fig.addEventListener(type, draw, { passive: true }); });
+    });
   }
 
   // A report table's rows name their source line (data-l; data-d: the k-th figure is on line +

@@ -2,7 +2,8 @@
 (`fragments_dir`/data, from where `render` puts them into the site or the files folder): the
 package's files as they are (hard links), each year-parted Parquet dataset as one file, a copy of
 each CSV with a byte-order mark for Excel and WPS where the table fits in a sheet (`*-excel.csv`;
-headed by the fields' titles where the descriptor says `x_excel_header: title`),
+headed by the fields' titles where the descriptor says `x_excel_header: title`; a table of figures,
+one with section, row and column codes, with each figure's Chinese and English label beside them),
 and two zips: the whole package, for code, and the copies for Excel.
 
 Made again only when the package changed: the descriptor holds every file's hash, so its own
@@ -29,10 +30,12 @@ COPY_BLOCK = 1 << 20  # the downloads are copied and zipped a megabyte at a time
 JOIN_ROWS = 1 << 17  # rows per batch (and row group) when a dataset's parts become one file
 EXCEL_ROWS = 1_048_575  # the rows of data a sheet of Excel or WPS holds (1,048,576 with the header)
 ZIP_LEVEL = 1  # deflate at its fastest: 3x the speed of the default for a 10 % larger zip of CSV
-DOWNLOADS_VERSION = "4"  # of the code below: changing what is made changes this
+DOWNLOADS_VERSION = "5"  # of the code below: changing what is made changes this
 MADE_FROM = ".made-from"  # beside the downloads: the digest of the package they were made from
 ZIP_NAME = "xxgk-datapackage.zip"  # for code: the package as it is (UTF-8 CSV, Parquet, datapackage.json)
 EXCEL_ZIP_NAME = "xxgk-excel.zip"  # for spreadsheets: the copies for Excel and WPS (CSV with a byte-order mark)
+CODED = ("section", "row", "column")  # the fields that name a figure by its codes (facts, checks)
+LABELS = ("label_zh", "label_en")  # the columns an Excel copy adds after them
 
 
 def made_from(package: Path) -> str:
@@ -112,11 +115,15 @@ def make_downloads(package: Path, target: Path, descriptor: dict) -> bool:
         joined.rename(dataset)
     excel = target / "excel"
     excel.mkdir()
+    labels = figure_labels(package / "data" / "codes.csv")
     for res in descriptor["resources"]:
         csv_path = package / res["path"]
         if fits_excel(res) and csv_path.is_file():
             with open(csv_path, "rb") as src, open(excel / excel_name(res["name"]), "wb") as dst:
                 dst.write(b"\xef\xbb\xbf")
+                if labels and all(c in field_names(res) for c in CODED):
+                    labelled_copy(src, dst, labels)
+                    continue
                 if res.get("x_excel_header") == "title":  # the package asks for its labels over the columns
                     src.readline()  # the header of names (no name holds a line break)
                     dst.write(title_header(res))
@@ -125,6 +132,46 @@ def make_downloads(package: Path, target: Path, descriptor: dict) -> bool:
     zip_package(excel, target / EXCEL_ZIP_NAME, EXCEL_ZIP_NAME.removesuffix(".zip"))
     (target / MADE_FROM).write_text(stamp, encoding="utf-8")
     return True
+
+
+def field_names(res: dict) -> list[str]:
+    return [f["name"] for f in res["schema"]["fields"]]
+
+
+def figure_labels(codes: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(kind, section, code) -> (Chinese, English) label of each row and column code, a row's
+    prefixed with its group's where the row's own label does not begin with it."""
+    if not codes.is_file():
+        return {}
+    with open(codes, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    groups = {(r["section"], r["code"]): r for r in rows if r["kind"] == "group"}
+    out = {}
+    for r in rows:
+        if r["kind"] not in ("row", "column"):
+            continue
+        parent = groups.get((r["section"], r["parent"])) if r["kind"] == "row" else None
+        out[r["kind"], r["section"], r["code"]] = tuple(
+            f"{parent[k]} · {r[k]}" if parent and parent[k] and not r[k].startswith(parent[k]) else r[k] for k in LABELS)
+    return out  # type: ignore[return-value]
+
+
+def labelled_copy(src, dst, labels: dict[tuple[str, str, str], tuple[str, str]]) -> None:
+    """A table of figures with each one's label in both languages after its codes (a row's and a
+    column's joined by " · "; a code the codebook lacks stands for itself, no guess)."""
+    reader = csv.reader(io.TextIOWrapper(src, encoding="utf-8", newline=""))
+    out = io.TextIOWrapper(dst, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(out, lineterminator="\n")
+    header = next(reader)
+    s, r, c = (header.index(x) for x in CODED)
+    writer.writerow([*header[:c + 1], *LABELS, *header[c + 1:]])
+    for row in reader:
+        parts = [labels.get(("row", row[s], row[r]), (row[r], row[r])) if row[r] else None,
+                 labels.get(("column", row[s], row[c]), (row[c], row[c])) if row[c] else None]
+        words = [" · ".join(p[k] for p in parts if p) for k in (0, 1)]
+        writer.writerow([*row[:c + 1], *words, *row[c + 1:]])
+    out.flush()
+    out.detach()
 
 
 def title_header(res: dict) -> bytes:
