@@ -136,7 +136,7 @@ def test_excel_copies_of_figures_carry_their_labels_beside_their_codes(site):
     with open(site / "data" / "excel" / "facts-excel.csv", encoding="utf-8-sig", newline="") as f:
         rows = {(r["section"], r["row"], r["column"]): (r["label_zh"], r["label_en"]) for r in csv.DictReader(f)}
     assert rows["requests", "granted", "natural_person"] == ("本年度办理结果 · 予以公开 · 自然人", "Outcomes this year · Granted · Natural persons")
-    assert rows["requests", "denied_state_secret", "total"] == ("不予公开·属于国家秘密 · 总计", "Denied: state secret · Total")
+    assert rows["requests", "denied_state_secret", "total"] == ("不予公开 · 属于国家秘密 · 总计", "Denied: state secret · Total")
     assert all(zh and en for zh, en in rows.values())
     assert labelled  # the checks' too (a finding of a whole section has none: its cells are empty)
 
