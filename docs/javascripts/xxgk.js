@@ -47,7 +47,7 @@
 
   // What a compact chart's figure gets once it is drawn (charts.render_small_chart; a chart in
   // full carries it all): the drawing is an image named by the caption, and the table of its
-  // numbers under it (xxgk.css reserves its summary's room until then).
+  // numbers under it.
   function dataTable(fig) {
     var small = fig.querySelector("script.xxgk-small");
     var target = fig.querySelector(".xxgk-vega");

@@ -157,21 +157,14 @@ def expand(small: dict, title: str, description: str) -> dict:
 
 
 def render_small_chart(chart: Chart) -> str:
-    """A chart on a page of our own (an agency's): its caption, the room it will take, and its
-    compact form; the page's script draws it, names it (role, aria-labelledby: the caption) and
-    adds the table of its numbers, all of which matter only once it is drawn (a page's bytes are
-    budgeted). The same numbers are in the report's tables beside it, which read without scripts."""
+    """A chart on a page of our own (an agency's): its caption, its picture and its compact form;
+    the page's script draws it when asked, names it (role, aria-labelledby: the caption) and adds
+    the table of its numbers, which matter only once it is drawn (a page's bytes are budgeted).
+    The same numbers are in the report's tables beside it, which read without scripts."""
     return (f'<figure class="xxgk-chart" id="chart-{h(chart.key)}">'
             f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>'
-            f'<div class="xxgk-vega" style="min-height:{height(chart)}px">{picture(chart)}</div>'
+            f'<div class="xxgk-vega">{picture(chart)}</div>'
             f'<script type="application/json" class="xxgk-small">{json_in_html(compact(chart))}</script></figure>\n')
-
-
-def height(chart: Chart) -> int:
-    """The height a chart will take once drawn (reserved, so that drawing it moves nothing)."""
-    if chart.kind == "bar":
-        return 20 * len(chart.rows) + 48
-    return 220 + 64
 
 
 def render_chart(chart: Chart, page_key: str) -> str:
@@ -186,8 +179,8 @@ def render_chart(chart: Chart, page_key: str) -> str:
     body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in chart.rows)
     return (f'<figure class="xxgk-chart" id="{h(cid)}">\n'
             f'<figcaption><strong>{h(chart.title)}</strong><br><span>{h(chart.description)}</span></figcaption>\n'
-            f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}" '
-            f'style="min-height:{height(chart)}px">{picture(chart)}</div>\n'
+            f'<div class="xxgk-vega" role="img" aria-label="{h(t("titled", title=chart.title, description=chart.description))}">'
+            f'{picture(chart)}</div>\n'
             f'<script type="application/json" class="xxgk-spec">{json_in_html(chart.spec)}</script>\n'
             f'<details class="xxgk-chart-data"><summary>{h(t("chart_data"))}</summary><div class="xxgk-table-wrap"><table>'
             f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'

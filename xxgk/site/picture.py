@@ -24,7 +24,7 @@ class Chart(Protocol):  # charts.Chart, as far as a picture needs it
 WIDTH = 400  # the picture's own width (scaled to the column on a narrow screen, at most 1.25 times as wide)
 FONT = 13
 ROW = 22  # a bar's row
-LABEL_MAX = 170
+LABEL_MAX = 200
 PLOT = 170  # a trend's plot height
 BAR = "#3f6fb5"  # the Vega-Lite chart's bar colour (charts._bar_template)
 SERIES = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")  # Vega's tableau10
