@@ -175,6 +175,21 @@ def test_region_pages_list_agencies_with_peers(site):
     assert '<meta name="description" content="河南省洛阳市 ' in luoyang
     profile = page(site, "agencies/luo-yang-shi-chan-he-hui-zu-qu-cheng-shi-guan-li-ju.html")
     assert "河南省 洛阳市 瀍河回族区" in profile and "../regions/410000.html" in profile
+    # a share only of 10 requests handled or more, as the rankings compare them
+    assert "比例（办结 10 件以上）" in luoyang
+    shown, hidden = 0, 0
+    for rel in sorted(p.relative_to(site).as_posix() for p in [*(site / "regions").glob("*.html"), site / "agencies" / "index.html"]):
+        for handled, granted, share in re.findall(r'<td>\d{4}</td><td class="num">(\d*)</td><td class="num">(\d*)</td><td class="num">([^<]*)</td>', page(site, rel)):
+            if handled and int(handled) >= 10:
+                shown += 1
+                assert share == f"{int(granted) / int(handled):.0%}"
+            else:
+                hidden += bool(handled and int(handled))
+                assert share == "", (rel, handled, share)
+    assert hidden  # e.g. 1 request handled and granted: no "100%" beside agencies of hundreds
+    from xxgk.site.html import percent
+
+    assert (percent(1, 1), percent(0, 9), percent(3, 10), percent(None, 20), percent(5, None)) == ("", "", "30%", "", "")
 
 
 def test_pages_of_unchanged_agencies_are_kept_and_the_rest_rebuilt(tmp_path):

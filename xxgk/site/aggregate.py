@@ -24,14 +24,13 @@ from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_excel
-from .html import esc, fmt, h, percent, size
+from .html import MIN_RANKED, esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, agency_order, front, granted_label, head
 from .published import ReportFigures, counted, read_table, superseded_by, total
 from .strings import described, label, message, t, word, words
 from .sync import remove_stale
 
-MIN_RANKED = 10  # requests handled before an agency's rates are compared
 MIN_PEERS = 10  # agencies with a figure before it is compared with theirs (headline.py; the agency itself among them)
 TOP_RANKED = 20  # reports shown for each measure on rankings.md
 END = "</tbody></table></div>"

@@ -52,9 +52,13 @@ def as_percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.0%}"
 
 
+MIN_RANKED = 10  # requests handled before a share of them is shown beside others' or compared
+
+
 def percent(part, whole) -> str:
-    """A share (`share`), rounded to whole percent."""
-    return as_percent(share(part, whole))
+    """A share (`share`) in a table that sets agencies side by side, rounded to whole percent:
+    only of MIN_RANKED requests handled or more (a share of one request says nothing)."""
+    return as_percent(share(part, whole)) if whole is not None and whole >= MIN_RANKED else ""
 
 
 def size(path: Path) -> str:

@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 from pypinyin import Style, lazy_pinyin
 
 from .context import Site
-from .html import esc, fmt, h, percent
+from .html import MIN_RANKED, esc, fmt, h, percent
 from .links import agency_href, file_name, region_href
 from .published import problems
 from .shell import page
@@ -189,7 +189,7 @@ def province_key(site: Site, aid: str | None) -> str | None:
 
 def columns(site: Site) -> str:
     pub = site.pub
-    return head(t("agency"), t("agg_place"), t("latest_year"), t("handled"), granted_label(site), t("share"), t("problems"),
+    return head(t("agency"), t("agg_place"), t("latest_year"), t("handled"), granted_label(site), t("share_ranked", min=MIN_RANKED), t("problems"),
                 pub.title("agencies", "reports"))
 
 
