@@ -48,6 +48,16 @@ def test_home_and_overview_pages_exist(site):
     assert "数据概况" in home and 'class="xxgk-chart"' in home
 
 
+def test_codes_read_as_printed(site):
+    """A table's, field's, value's or finding's code reads as it is (no Markdown escape shown)."""
+    for rel in ("dictionary.html", "quality.html", "en/dictionary.html"):
+        text = page(site, rel)
+        assert "\\_" not in text and "\\*" not in text, rel
+    dictionary = page(site, "dictionary.html")
+    assert "<code>report_id</code>" in dictionary and "<code>source_char_start</code>" in dictionary
+    assert re.search(r"<code>[a-z]+(?:-[a-z]+)+</code>", page(site, "quality.html"))  # a finding's code
+
+
 def test_one_profile_per_agency_with_its_tables(site):
     pages = agency_pages(site)
     assert len(pages) == 7

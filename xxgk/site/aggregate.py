@@ -24,7 +24,7 @@ from . import search as search_index
 from .charts import bar, render_chart
 from .context import Site
 from .downloads import EXCEL_ROWS, EXCEL_ZIP_NAME, ZIP_NAME, excel_name, fits_excel
-from .html import MIN_RANKED, esc, fmt, h, percent, size
+from .html import MIN_RANKED, code_span, esc, fmt, h, percent, size
 from .links import agency_href, file_href, file_name, source_href
 from .lists import TABLE, UNRESOLVED, agency_order, front, granted_label, head
 from .published import ReportFigures, counted, read_table, superseded_by, total
@@ -288,8 +288,8 @@ def quality(site: Site) -> None:
     out = [front(t("agg_quality_description", count=len(pub.checks))), f"# {t('quality')}", "", t("quality_intro"), "",
            f"## {t('quality_codes')}", "", t("quality_codes_intro"), "",
            f"| {t('code')} | {pub.title('checks', 'severity')} | {t('meaning')} | {t('occurrences')} |", "| --- | --- | --- | ---: |"]
-    for (code, sev), n in sorted(counts.items(), key=lambda kv: (kv[0][0] not in ARITHMETIC, SEVERITY.get(kv[0][1], 3), -kv[1], kv[0])):
-        out.append(f"| `{esc(code)}` | {esc(word('severity', sev))} | {esc(label(codes[code]) if code in codes else '')} | {n} |")
+    for (finding, sev), n in sorted(counts.items(), key=lambda kv: (kv[0][0] not in ARITHMETIC, SEVERITY.get(kv[0][1], 3), -kv[1], kv[0])):
+        out.append(f"| {code_span(finding)} | {esc(word('severity', sev))} | {esc(label(codes[finding]) if finding in codes else '')} | {n} |")
     reports = {r["report_id"]: r for r in pub.reports}
     if not layout.reports:
         out += ["", f"## {t('quality_reports')}", "", t("quality_reports_intro"), "", quality_filter(), ""]
@@ -352,13 +352,13 @@ def dictionary(site: Site) -> None:
     d = pub.descriptor
     out = [front(t("agg_dictionary_description")) + f"# {t('dictionary')}", "", t("dictionary_intro"), ""]
     for res in d["resources"]:
-        out += [f"## `{esc(res['name'])}` · {esc(pub.title(res['name']))}", "", esc(described(res["description"])), "",
+        out += [f"## {code_span(res['name'])} · {esc(pub.title(res['name']))}", "", esc(described(res["description"])), "",
                 f"| {t('field_name')} | {t('field_title')} | {t('field_type')} | {t('field_description')} | {t('field_values')} |",
                 "| --- | --- | --- | --- | --- |"]
         for f in res["schema"]["fields"]:
             enum = f.get("constraints", {}).get("enum")
-            values = t("sep_list").join(f"`{esc(v)}`" for v in enum if v) if enum and len(enum) <= 8 else (t("see_codes") if enum else "")
-            out.append(f"| `{esc(f['name'])}` | {esc(pub.title(res['name'], f['name']))} | {esc(f['type'])} | {esc(described(f['description']))} | {values} |")
+            values = t("sep_list").join(code_span(v) for v in enum if v) if enum and len(enum) <= 8 else (t("see_codes") if enum else "")
+            out.append(f"| {code_span(f['name'])} | {esc(pub.title(res['name'], f['name']))} | {esc(f['type'])} | {esc(described(f['description']))} | {values} |")
         keys = res["schema"].get("primaryKey")
         if keys:
             out.append("")
@@ -372,7 +372,7 @@ def dictionary(site: Site) -> None:
         out += [f"### {kinds[kind]}", "", "| " + " | ".join(columns) + " |", "| --- | --- | --- | --- | --- |"]
         for c in pub.codes:
             if c["kind"] == kind:
-                out.append(f"| {esc(c['section'])} | `{esc(c['code'])}` | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or word('severity', c['severity']))} |")
+                out.append(f"| {esc(c['section'])} | {code_span(c['code'])} | {esc(c['label_zh'])} | {esc(c['label_en'])} | {esc(c['template'] or word('severity', c['severity']))} |")
         out.append("")
     site.write("dictionary.md", "\n".join(out))
 

@@ -24,6 +24,12 @@ def esc(text) -> str:
     return s.translate(_MD_SPECIAL)
 
 
+def code_span(text) -> str:
+    """A code in Markdown text or a table cell: an HTML code element (a Markdown code span would
+    show the backslashes `esc` puts before _ and *)."""
+    return f"<code>{h(text)}</code>".replace("|", "&#124;")
+
+
 def h(text) -> str:
     """Safe inside raw HTML (element text or a quoted attribute)."""
     return html.escape("" if text is None else str(text), quote=True)
