@@ -106,6 +106,8 @@ def placeholders(template: str) -> set[str]:
 def differences(zh, en, path: str = "") -> list[str]:
     """Where the English wording is not shaped like the Chinese: keys, list lengths, links, the
     parameters of each template."""
+    if isinstance(zh, str) and isinstance(en, dict) and set(en) == {"one", "other"}:  # English forms by number (strings.t)
+        return [d for form in ("one", "other") for d in differences(zh, en[form], f"{path}.{form}")]
     if type(zh) is not type(en):
         return [f"{path}: {type(zh).__name__} in zh, {type(en).__name__} in en"]
     if isinstance(zh, dict):
@@ -166,3 +168,20 @@ def test_the_english_wording_holds_chinese_only_where_it_quotes_the_chinese():
             with_cjk.add(key)
             assert run in str(table("zh")[key]), f"{key}: {run} is not in the Chinese wording"
     assert with_cjk == EN_CJK
+
+
+def test_english_says_one_and_many_apart():
+    """A template in forms by number is chosen by its count ("1 agency", "2 agencies"), and each
+    such template takes a count."""
+    from xxgk.site import strings
+
+    forms = {k: v for k, v in table("en").items() if isinstance(v, dict) and set(v) == {"one", "other"}}
+    assert forms and all("{count}" in v["one"] and "{count}" in v["other"] for v in forms.values())
+    previous = strings.LANG
+    strings.use("en")
+    try:
+        assert strings.t("region_intro", count=1).startswith("1 agency.")
+        assert strings.t("region_intro", count=2).startswith("2 agencies.")
+        assert "1 problem in" in strings.t("headline_findings", count=1, link="x")
+    finally:
+        strings.use(previous)

@@ -49,8 +49,12 @@ def _table(lang: str) -> dict:
 
 
 def t(key: str, **params) -> str:
-    """The template `key`, filled with `params`."""
-    return table()[key].format_map(params)
+    """The template `key`, filled with `params`. A template in forms by number (a mapping of
+    `one` and `other`, as English needs: "1 agency", "2 agencies") is chosen by `count`."""
+    template = table()[key]
+    if isinstance(template, dict):
+        template = template["one" if params.get("count") == 1 else "other"]
+    return template.format_map(params)
 
 
 def words(key: str):
