@@ -86,7 +86,7 @@ def expected(package: Path) -> tuple[dict, dict, dict]:
 def peers_row(text: str, name: str) -> list[str]:
     """(own, median, compared, whom with) of a measure's row; the peer group from the caption
     when every row has the same one (the table then has no column for it)."""
-    row = re.search(rf'<tr><th scope="row">{re.escape(name)}</th>(.*?)</tr>', text).group(1)
+    row = re.search(rf"<tr><th>{re.escape(name)}</th>(.*?)</tr>", text).group(1)
     cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     if len(cells) == 3:
         caption = unescape(re.search(r'<table class="xxgk-list xxgk-peers"><caption>(.*?)</caption>', text).group(1))

@@ -201,8 +201,8 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
         else:
             compared = h(t("peers_above") if mine > mid else t("peers_below") if mine < mid else t("peers_equal"))
         groups.append(group_words(peers, m))
-        rows.append(f'<tr><th scope="row">{h(names[m])}</th><td class="num">{show(mine) or "—"}</td>'
-                    f'<td class="num">{show(mid) or "—"}</td><td>{compared}</td>')
+        # the figures' cells right-aligned by the table's class (the page's bytes are budgeted)
+        rows.append(f'<tr><th>{h(names[m])}</th><td>{show(mine) or "—"}</td><td>{show(mid) or "—"}</td><td>{compared}</td>')
     if not rows:  # the report gives none of the compared figures (the sentence says what it lacks)
         return [*out, "</section>"]
     # one peer group for every measure (the usual case) is named once, in the caption
@@ -210,7 +210,7 @@ def headline(site: Site, aid: str, peers: dict | None) -> list[str]:
     caption = t("peers_caption_group", year=h(r["year"]), group=groups[0]) if one else h(t("peers_caption", year=r["year"]))
     rows = [row + ("</tr>" if one else f"<td>{g}</td></tr>") for row, g in zip(rows, groups, strict=True)]
     columns = (t("item"), t("peers_own"), t("peers_median"), t("peers_compared"), *(() if one else (t("peers_who"),)))
-    head = "".join(f'<th scope="col">{h(x)}</th>' for x in columns)
+    head = "".join(f"<th>{h(x)}</th>" for x in columns)
     out += [(f'<div class="xxgk-table-wrap"><table class="xxgk-list xxgk-peers"><caption>{caption}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"),
             f'<p><small><a href="../rankings.html#peers">{h(t("peers_method_link"))}</a></small></p>']
