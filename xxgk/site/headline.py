@@ -18,15 +18,15 @@ from weakref import WeakKeyDictionary
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .aggregate import MIN_PEERS, MIN_RANKED
+from .aggregate import MIN_PEERS
 from .charts import bar, render_small_chart
 from .context import Site
-from .html import as_percent, fmt, h, share
+from .html import MIN_RANKED, as_percent, fmt, h, share
 from .lists import granted_label
 from .published import Published, ReportFigures, problems, report_figures
 from .strings import label, t, words
 
-COUNTS = ("new", "review", "litigation")  # compared as counts (and charted side by side)
+COUNTS = ("new", "review", "litigation")  # compared as counts
 RATES = ("granted", "denied", "not_held")  # compared as shares of the requests handled
 
 
